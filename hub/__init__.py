@@ -1,0 +1,125 @@
+"""Atelier Hub: the web platform of a public digital workshop."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, g
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+from whitenoise import WhiteNoise
+
+from hub.config import Config, database_url, load_secret_key
+from hub.database import configure_engine, engine_options
+from hub.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from hub.security import SecurityHeadersMiddleware
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SECRET_KEY=load_secret_key(app.instance_path),
+        SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
+        MAIL_DIR=app.config["MAIL_DIR"] or str(instance / "mail"),
+        UPLOAD_DIR=app.config["UPLOAD_DIR"] or str(instance / "uploads"),
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(
+            app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLITE_BUSY_TIMEOUT_MS"]
+        ),
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from hub.cli import register_commands
+    from hub.errors import register_error_handlers
+    from hub.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+
+    _wrap_wsgi(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from hub import models  # noqa: F401  (registers every model on the metadata)
+    from hub.i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        from hub.domain.accounts import user_for_session
+
+        return user_for_session(session_id)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from hub.blueprints.auth import bp as auth_bp
+    from hub.blueprints.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from hub.domain.mail import deliver_after_response
+
+    @app.after_request
+    def page_headers(response):
+        if current_user and current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+            response.vary.add("Cookie")
+        if g.get("outbox_dirty") and app.config["MAIL_DELIVER_AFTER_REQUEST"]:
+            deliver_after_response(app, response)
+        return response
+
+
+def _wrap_wsgi(app: Flask) -> None:
+    static_root = Path(app.static_folder or "static")
+
+    def cache_headers(headers, path, url):
+        # Vendored files carry their version in the name, so they never change.
+        if "/vendor/" in url:
+            headers["Cache-Control"] = "public, max-age=31536000, immutable"
+
+    app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
+        app.wsgi_app,
+        root=str(static_root),
+        prefix="static/",
+        max_age=3600,
+        add_headers_function=cache_headers,
+    )
+    app.wsgi_app = SecurityHeadersMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )

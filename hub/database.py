@@ -1,0 +1,71 @@
+"""Engine settings per database.
+
+SQLite: WAL, a busy timeout, foreign keys on, and write transactions that take the write
+lock when they begin. pysqlite defers BEGIN until the first write, so a read-then-write
+transaction could otherwise act on a snapshot another process has already changed.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_write_intent: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
+    "write_intent", default=None
+)
+
+
+def engine_options(url: str, busy_timeout_ms: int) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+
+
+def wants_write_lock() -> bool:
+    """Whether the transaction about to begin may write.
+
+    A request that changes state (POST, PUT, PATCH, DELETE) and code outside a request
+    (commands, mail delivery) take the lock; a page view reads without blocking writers.
+    """
+    intent = _write_intent.get()
+    if intent is not None:
+        return intent
+    if has_request_context():
+        return request.method not in SAFE_METHODS
+    return True
+
+
+@contextmanager
+def write_intent(value: bool = True) -> Iterator[None]:
+    """Force the next transactions to take (or not take) SQLite's write lock at BEGIN."""
+    token = _write_intent.set(value)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (the documented pysqlite recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")

@@ -1,0 +1,1 @@
+"""The rules of Atelier Hub. Domain functions never commit and never touch the request."""

@@ -1,0 +1,64 @@
+"""Typed models, one module per area; importing this package registers them all."""
+
+from hub.models.accounts import Role, User
+from hub.models.audit import AuditEntry
+from hub.models.base import utcnow
+from hub.models.events import (
+    Audience,
+    CoHostState,
+    Event,
+    EventHost,
+    EventKind,
+    EventState,
+    Registration,
+    RegistrationState,
+)
+from hub.models.innovations import Innovation, InnovationStatus
+from hub.models.mail import MessageStatus, OutboxMessage
+from hub.models.organisations import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    StartupStage,
+)
+from hub.models.showcase import (
+    LIVE_APPLICATION_STATES,
+    Application,
+    ApplicationState,
+    ShowcaseSlot,
+    SlotStatus,
+)
+from hub.models.venues import Space, SpaceKind, Venue
+
+__all__ = [
+    "LIVE_APPLICATION_STATES",
+    "Application",
+    "ApplicationState",
+    "Audience",
+    "AuditEntry",
+    "CoHostState",
+    "Event",
+    "EventHost",
+    "EventKind",
+    "EventState",
+    "Innovation",
+    "InnovationStatus",
+    "Membership",
+    "MembershipRole",
+    "MessageStatus",
+    "Organisation",
+    "OrganisationKind",
+    "OutboxMessage",
+    "Registration",
+    "RegistrationState",
+    "Role",
+    "ShowcaseSlot",
+    "SlotStatus",
+    "Space",
+    "SpaceKind",
+    "StartupStage",
+    "User",
+    "Venue",
+    "utcnow",
+]

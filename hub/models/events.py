@@ -1,0 +1,157 @@
+"""Events, their co-hosts, and the people registered for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.extensions import db
+from hub.models.base import UTCDateTime, enum_type, utcnow
+from hub.models.organisations import Organisation
+from hub.models.venues import Space
+
+
+class EventKind(StrEnum):
+    TRAINING = "training"
+    WORKSHOP = "workshop"
+    CONFERENCE = "conference"
+    MEETUP = "meetup"
+    DEMO_DAY = "demo_day"
+
+
+class Audience(StrEnum):
+    RESIDENTS = "residents"
+    PROFESSIONALS = "professionals"
+    EVERYONE = "everyone"
+
+
+class EventState(StrEnum):
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class CoHostState(StrEnum):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class RegistrationState(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.Index("ix_events_state_starts_at", "state", "starts_at"),
+        sa.Index("ix_events_space_time", "space_id", "starts_at", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(180), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(160))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind))
+    audience: Mapped[Audience] = mapped_column(enum_type(Audience), default=Audience.EVERYONE)
+    language: Mapped[str] = mapped_column(sa.String(5), default="fr")
+    space_id: Mapped[int] = mapped_column(sa.ForeignKey("spaces.id", ondelete="RESTRICT"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int]
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[EventState] = mapped_column(enum_type(EventState), default=EventState.DRAFT)
+    # The proposing partner; NULL for an event the venue staff created themselves.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decision_message: Mapped[str] = mapped_column(sa.Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    space: Mapped[Space] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    hosts: Mapped[list[EventHost]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class EventHost(db.Model):
+    """A partner invited to co-host an event."""
+
+    __tablename__ = "event_hosts"
+    __table_args__ = (sa.UniqueConstraint("event_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[CoHostState] = mapped_column(enum_type(CoHostState), default=CoHostState.INVITED)
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="hosts")
+    organisation: Mapped[Organisation] = relationship()
+
+
+_live_registration_sql = "state <> 'cancelled'"
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # One live registration per email and event.
+        sa.Index(
+            "uq_registrations_live_email",
+            "event_id",
+            "email",
+            unique=True,
+            sqlite_where=sa.text(_live_registration_sql),
+            postgresql_where=sa.text(_live_registration_sql),
+        ),
+        sa.Index("ix_registrations_event_state", "event_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    consent: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str] = mapped_column(sa.String(5), default="fr")
+    state: Mapped[RegistrationState] = mapped_column(enum_type(RegistrationState))
+    # The private link's secret: /r/<token>.
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.state}>"
