@@ -6,7 +6,13 @@ import os
 import re
 import secrets
 import socket
-from contextlib import closing
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -14,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
+ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DEFAULT_PASSWORD = "correct horse battery"
@@ -88,3 +95,47 @@ def csrf_from(html: str) -> str:
     )
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+@contextmanager
+def gunicorn_server(database_url: str, workers: int = 2, **env: str) -> Iterator[str]:
+    """Serve the app with gunicorn in separate processes, as in production; yields its URL.
+
+    Used by the concurrency tests: simultaneous requests really run in parallel, each worker
+    with its own connections, as they would on the venue's server.
+    """
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url.replace("postgresql+psycopg://", "postgresql://"),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "RATELIMIT_ENABLED": "false",
+        "MAIL_DELIVER_AFTER_REQUEST": "false",
+        "MAIL_BACKEND": "file",
+        "LOG_LEVEL": "WARNING",
+        **env,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
+            "--log-level", "warning", "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )  # fmt: skip
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base_url}/healthz", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import abort, current_app, request
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from hub.domain.errors import DomainError
@@ -26,3 +29,33 @@ def show_domain_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, str(error.message)]
     else:
         form.form_errors.append(str(error.message))
+
+
+def staff_required(view):
+    """Staff only: anonymous visitors are sent to log in, members get a 404."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if not current_user.is_staff:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def register_panel(state_or_app, area: str, template: str, context: Callable[[], dict]) -> None:
+    """Add a section to a dashboard ("account" or "staff") from the blueprint that owns it.
+
+    `context` is called when the dashboard renders and returns the template's variables.
+    """
+    app = getattr(state_or_app, "app", state_or_app)
+    app.extensions.setdefault("hub.panels", {}).setdefault(area, []).append((template, context))
+
+
+def dashboard_panels(area: str) -> list[tuple[str, dict]]:
+    return [
+        (template, context())
+        for template, context in current_app.extensions.get("hub.panels", {}).get(area, [])
+    ]

@@ -1,0 +1,33 @@
+"""Every user-facing string has its French translation (French is the default language)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from babel.messages.pofile import read_po
+
+from tests.support import ROOT
+
+
+def test_every_string_in_the_code_is_translated_to_french(tmp_path):
+    template = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+            "-k", "_l", "-o", str(template), "--no-location", "--omit-header", ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    with template.open("rb") as handle:
+        wanted = {message.id for message in read_po(handle) if message.id}
+    with (ROOT / "hub/translations/fr/LC_MESSAGES/messages.po").open("rb") as handle:
+        french = {
+            message.id: message.string
+            for message in read_po(handle)
+            if message.id and not message.fuzzy
+        }
+    untranslated = sorted(str(message) for message in wanted if not french.get(message))
+    assert untranslated == [], "run `make translations` and translate these into French"
