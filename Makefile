@@ -39,7 +39,7 @@ bench: $(INSTALLED) $(CATALOGS)
 # Extract the strings to translate and merge them into each language's catalogue.
 translations: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o hub/translations/messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel update -i hub/translations/messages.pot -d hub/translations --no-fuzzy-matching --omit-header --width=100
+	$(BIN)/pybabel update -i hub/translations/messages.pot -d hub/translations --no-fuzzy-matching --ignore-obsolete --omit-header --width=100
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
