@@ -48,7 +48,7 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 %.mo: %.po $(INSTALLED)
-	$(BIN)/pybabel compile -i $< -o $@
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
