@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -45,12 +46,16 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 class EventForm(FlaskForm):
     organisation = SelectField(_l("Hosting partner"), coerce=int, validate_choice=True)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    kind = SelectField(
+        _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
+    )
     audience = SelectField(
-        _l("Audience"), choices=[(a.value, label) for a, label in AUDIENCE_LABELS.items()]
+        _l("Audience"),
+        choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()],
     )
     language = SelectField(
-        _l("Language"), choices=[(code, label) for code, label in LANGUAGE_LABELS.items()]
+        _l("Language"),
+        choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()],
     )
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
     space_id = SelectField(_l("Room"), coerce=int, validate_choice=True)
@@ -75,7 +80,7 @@ class DecisionForm(FlaskForm):
     message = TextAreaField(_l("Message"), validators=[Length(max=4000)])
 
 
-def _space_choices() -> list[tuple[int, str]]:
+def _space_choices() -> list[SelectChoice]:
     spaces = db.session.scalars(sa.select(Space).join(Venue).order_by(Venue.city, Space.name)).all()
     return [(space.id, f"{space.venue.city} — {space.name} ({space.capacity})") for space in spaces]
 
@@ -151,7 +156,7 @@ def propose():
     if not partners:
         abort(404)
     form = EventForm()
-    form.organisation.choices = [(org.id, org.name) for org in partners]
+    form.organisation.choices = [SelectChoice(org.id, org.name) for org in partners]
     form.space_id.choices = _space_choices()
     if form.validate_on_submit():
         organisation = next(org for org in partners if org.id == form.organisation.data)
@@ -173,7 +178,9 @@ def create():
     form = EventForm()
     partners = _verified_partners()
     form.organisation.label.text = _("Hosting partner (optional)")
-    form.organisation.choices = [(0, _("The venue team"))] + [(o.id, o.name) for o in partners]
+    form.organisation.choices = [SelectChoice(0, _("The venue team"))] + [
+        SelectChoice(o.id, o.name) for o in partners
+    ]
     form.space_id.choices = _space_choices()
     if form.validate_on_submit():
         organisation = next((o for o in partners if o.id == form.organisation.data), None)
@@ -228,7 +235,7 @@ def _render_manage(event: Event, invite_form=None, decision_form=None, status=20
     invited = {host.organisation_id for host in event.hosts if host.state.value != "declined"}
     invited.add(event.organisation_id or 0)
     invite_form.organisation.choices = [
-        (org.id, org.name) for org in _verified_partners(exclude=invited)
+        SelectChoice(org.id, org.name) for org in _verified_partners(exclude=invited)
     ]
     can_manage = domain.can_manage_event(current_user, event)
     return render(
@@ -260,7 +267,9 @@ def invite(event_id: int):
     form = InviteForm()
     invited = {host.organisation_id for host in event.hosts if host.state.value != "declined"}
     invited.add(event.organisation_id or 0)
-    form.organisation.choices = [(o.id, o.name) for o in _verified_partners(exclude=invited)]
+    form.organisation.choices = [
+        SelectChoice(o.id, o.name) for o in _verified_partners(exclude=invited)
+    ]
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation.data)
         try:
