@@ -496,8 +496,10 @@ def publish_event(actor: User, event: Event) -> Event:
     if _race_guards_disabled():
         # Control: end the checked transaction (and its lock) before writing.
         db.session.rollback()
+        _race_delay()
         event = db.session.get(Event, event_id)
-    _race_delay()
+    else:
+        _race_delay()
     event.state = EventState.PUBLISHED
     event.published_at = utcnow()
     event.decision_message = ""
@@ -689,11 +691,10 @@ def register_for_event(
     if not guarded:
         # Control: end the read before writing, as a read-then-write check would.
         db.session.rollback()
-        event = db.session.get(Event, event_id)
     _race_delay()
     state = RegistrationState.CONFIRMED if taken < capacity else RegistrationState.WAITLISTED
     registration = Registration(
-        event_id=event.id,
+        event_id=event_id,
         user_id=user.id if user is not None and getattr(user, "is_authenticated", False) else None,
         name=name[:120],
         email=email,
@@ -708,13 +709,12 @@ def register_for_event(
             db.session.add(registration)
     except IntegrityError:
         # The unique index is the last word on duplicates, whatever got past the lock.
-        existing = _live_registration_for(event.id, email)
+        existing = _live_registration_for(event_id, email)
         if existing is None:
             raise
         _mail_registration(existing, "event_registration_reminder")
         return RegistrationOutcome(existing, created=False)
-    registration.event = event
-    audit.record(user, f"registration.{state.value}", registration, event=event.slug)
+    audit.record(user, f"registration.{state.value}", registration, event=event_id)
     if state == RegistrationState.CONFIRMED:
         _mail_registration(registration, "event_registration_confirmed", with_files=True)
     else:

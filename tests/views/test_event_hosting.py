@@ -100,9 +100,7 @@ def test_a_partner_member_proposes_an_event(client, app, world):
     assert (event.ends_at - event.starts_at) == timedelta(hours=2)
     assert audit_actions(app) == ["event.proposed"]
     dashboard = client.get("/account/").get_data(as_text=True)
-    assert (
-        "Initiation à l&#39;IA générative" in dashboard and "En attente d'examen" in dashboard
-    )
+    assert "Initiation à l&#39;IA générative" in dashboard and "En attente d'examen" in dashboard
 
 
 def test_a_proposal_is_checked_and_shown_again_with_errors(client, app, world):
