@@ -255,12 +255,16 @@ def _registration_or_404(token: str):
 @bp.get("/r/<token>")
 def my_registration(token: str):
     registration = _registration_or_404(token)
-    return render(
+    response = render(
         "events/registration.html",
         registration=registration,
         event=registration.event,
         position=domain.waitlist_position(registration),
     )
+    # The address is the key to the registration: keep it out of shared caches.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.post("/r/<token>/cancel")

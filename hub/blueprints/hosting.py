@@ -297,6 +297,9 @@ def respond(host_id: int):
         abort(404)
     except DomainError as error:
         db.session.rollback()
+        if getattr(request, "htmx", None):
+            host = db.session.get(EventHost, host_id)
+            return render("hosting/_invitation_answered.html", host=host, message=error.message)
         flash(str(error.message), "error")
     else:
         db.session.commit()

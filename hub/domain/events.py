@@ -14,7 +14,8 @@ import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -581,8 +582,10 @@ def upcoming_events(filters: AgendaFilters | None = None) -> sa.Select:
     if filters.venue:
         query = query.where(Venue.slug == filters.venue)
     if filters.month:
+        # Months as the reader counts them, in the display time zone, not in UTC.
+        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         try:
-            start = datetime.strptime(filters.month, "%Y-%m").replace(tzinfo=UTC)
+            start = datetime.strptime(filters.month, "%Y-%m").replace(tzinfo=zone)
         except ValueError:
             return query
         end = (

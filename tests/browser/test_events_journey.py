@@ -148,3 +148,36 @@ def test_partners_co_host_staff_publish_and_the_public_registers(page, app, make
     page.goto(private_link(promotion).replace("http://localhost", live_server))
     page.locator("#registration-state").get_by_text("Confirmée").wait_for()
     assert_accessible(page)
+
+
+def test_a_host_searches_attendees_and_checks_them_in_at_the_door(page, app, make):
+    make.user(email="alice@cci.example", name="Alice Chambre")
+    with app.app_context():
+        from hub.models import User
+
+        alice = db.session.scalar(sa.select(User).where(User.email == "alice@cci.example"))
+        db.session.expunge(alice)
+    chamber = make.partner_org("Chambre de commerce", member=alice)
+    event = make.event(organisation=chamber, capacity=3, title="Atelier tableur")
+    make.registration(event, name="Zoé Martin", email="zoe@example.org")
+    yanis = make.registration(event, name="Yanis Petit", email="yanis@example.org")
+
+    log_in(page, "alice@cci.example")
+    page.goto(f"/account/events/{event.id}")
+    assert_accessible(page)
+    page.get_by_role("link", name="Participants et accueil").click()
+    assert_accessible(page)
+    page.get_by_label("Chercher un nom ou un e-mail").fill("zoé")
+    page.wait_for_url("**q=zo*")
+    page.get_by_role("cell", name="Yanis Petit").wait_for(state="detached")
+    page.get_by_role("button", name="Enregistrer l'arrivée de Zoé Martin").click()
+    page.get_by_text("Arrivé·e à").wait_for()
+    assert_accessible(page)
+
+    # At the door: the QR code opens the check-in page with the registration's code.
+    page.goto(f"/account/check-in?code={yanis.token}")
+    page.get_by_role("heading", name="Yanis Petit").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Enregistrer l'arrivée de Yanis Petit").click()
+    page.get_by_text("Yanis Petit est enregistré·e à l'entrée.").wait_for()
+    assert page.get_by_text("Venu·e").is_visible()

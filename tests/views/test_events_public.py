@@ -318,3 +318,21 @@ def test_agenda_calendar_lists_every_upcoming_published_event(client, make):
     items = calendar.walk("VEVENT")
     assert [str(item["summary"]) for item in items] == ["Premier", "Second"]
     assert [item.decoded("dtstart") for item in items] == [first.starts_at, second.starts_at]
+
+
+def test_host_events_partial_lists_a_partners_upcoming_events(app, make):
+    from flask import render_template
+
+    from hub.domain.events import upcoming_events_for_host
+    from hub.models import Organisation
+
+    chamber = make.partner_org("Chambre de commerce")
+    make.event(organisation=chamber, title="Conférence de la Chambre")
+    with app.test_request_context():
+        organisation = db.session.get(Organisation, chamber.id)
+        html = render_template(
+            "events/_host_events.html", host_events=upcoming_events_for_host(organisation)
+        )
+        empty = render_template("events/_host_events.html", host_events=[])
+    assert "Conférence de la Chambre" in html and "Atelier" in html
+    assert "Aucun événement à venir pour le moment." in empty
