@@ -65,8 +65,9 @@ COHOST_STATE_LABELS = {
 LANGUAGE_LABELS = {"fr": _l("French"), "en": _l("English")}
 
 
-@bp.record_once
-def _labels(state) -> None:
+def _add_label_helpers(state) -> None:
+    """Labels of the events' enums, for every template (panels and emails included)."""
+
     @state.app.context_processor
     def event_labels():
         return {
@@ -78,6 +79,9 @@ def _labels(state) -> None:
             "language_labels": LANGUAGE_LABELS,
             "month_label": month_label,
         }
+
+
+bp.record_once(_add_label_helpers)
 
 
 def month_label(month: str) -> str:

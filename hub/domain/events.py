@@ -40,6 +40,7 @@ from hub.models import (
     RegistrationState,
     Space,
     User,
+    Venue,
     utcnow,
 )
 from hub.text import slugify
@@ -563,8 +564,6 @@ class AgendaFilters:
 
 def upcoming_events(filters: AgendaFilters | None = None) -> sa.Select:
     """Published events that have not ended, soonest first, narrowed by the filters."""
-    from hub.models import Venue
-
     query = (
         sa.select(Event)
         .join(Space, Space.id == Event.space_id)
