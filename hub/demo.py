@@ -220,6 +220,7 @@ def seed_events(staff: User) -> int:
         Registration,
         RegistrationState,
     )
+    from hub.text import slugify
 
     venue = db.session.scalar(sa.select(Venue).where(Venue.slug == "saint-etienne"))
     rooms = {space.name: space for space in venue.spaces}
@@ -282,7 +283,7 @@ def seed_events(staff: User) -> int:
                 )
             event_registration = Registration(
                 name=f"{first} {last}",
-                email=f"{first}.{last}.{number}@exemple.fr".lower(),
+                email=f"{slugify(first)}.{slugify(last)}.{number}@exemple.fr",
                 consent=True,
                 locale="fr",
                 state=registration_state,
