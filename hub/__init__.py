@@ -84,6 +84,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from hub.blueprints.account import bp as account_bp
     from hub.blueprints.auth import bp as auth_bp
+    from hub.blueprints.events import bp as events_bp
+    from hub.blueprints.hosting import bp as hosting_bp
     from hub.blueprints.innovations import bp as innovations_bp
     from hub.blueprints.main import bp as main_bp
     from hub.blueprints.staff import bp as staff_bp
@@ -93,6 +95,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(innovations_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(hosting_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -76,6 +76,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "5 per minute")
     RATELIMIT_PUBLIC_FORM = os.environ.get("RATELIMIT_PUBLIC_FORM", "10 per minute")
+    RATELIMIT_REGISTRATION = os.environ.get("RATELIMIT_REGISTRATION", "10 per minute")
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "")  # "smtp" or "file"; empty: smtp if SMTP_HOST
     MAIL_FROM = os.environ.get("MAIL_FROM", "Atelier Hub <no-reply@atelier-hub.localhost>")
@@ -95,3 +96,8 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 15000))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # default: <instance>/uploads
+
+    # Test-only: the concurrency tests' control switches the seat and room guards off, and
+    # may wait between the check and the write, to show the race the guards prevent.
+    TESTING_DISABLE_RACE_GUARDS = _flag("TESTING_DISABLE_RACE_GUARDS")
+    TESTING_RACE_DELAY = float(os.environ.get("TESTING_RACE_DELAY", 0))
