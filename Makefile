@@ -47,8 +47,9 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# The catalogues are kept without a header, which babel reads as a fuzzy catalogue.
 %.mo: %.po $(INSTALLED)
-	$(BIN)/pybabel compile -i $< -o $@
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
