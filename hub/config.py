@@ -95,3 +95,9 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 15000))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # default: <instance>/uploads
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 2 * 1024 * 1024))
+    INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", 60 * 60 * 24 * 14))
+    # Test-only: the concurrency control test turns the seat guard off to show the race it
+    # prevents, with a pause between reading the seats left and taking one.
+    SHOWCASE_SEAT_GUARD = _flag("SHOWCASE_SEAT_GUARD", True)
+    SHOWCASE_RACE_DELAY = float(os.environ.get("SHOWCASE_RACE_DELAY", 0))
