@@ -20,6 +20,12 @@ from hub.models import Organisation, OrganisationKind
 from hub.rendering import render
 from hub.text import parse_tags
 
+
+def tags_text(value) -> str:
+    """The field's text; a field left out of the form still holds the stored list."""
+    return ", ".join(value) if isinstance(value, list) else value or ""
+
+
 bp = Blueprint("manage_innovations", __name__, url_prefix="/manage/<slug>/innovations")
 
 
@@ -38,7 +44,7 @@ class InnovationForm(FlaskForm):
             "title": self.title.data,
             "summary": self.summary.data or "",
             "description": self.description.data or "",
-            "tags": parse_tags(self.tags.data),
+            "tags": parse_tags(tags_text(self.tags.data)),
         }
 
 

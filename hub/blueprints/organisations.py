@@ -63,7 +63,11 @@ class OrganisationForm(FlaskForm):
             "description": self.description.data or "",
             "website": self.website.data or "",
             "city": self.city.data or "",
-            "sectors": parse_tags(self.sectors.data),
+            "sectors": parse_tags(
+                ", ".join(self.sectors.data)
+                if isinstance(self.sectors.data, list)
+                else self.sectors.data
+            ),
         }
         if "stage" in self:
             values["stage"] = StartupStage(self.stage.data) if self.stage.data else None
