@@ -6,7 +6,7 @@ Also the staff's verification list. Someone else's organisation answers 404.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -15,11 +15,21 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
-from hub.blueprints import register_panel, show_domain_error, staff_required
-from hub.domain import organisations, uploads
+from hub.blueprints import dashboard_panels, register_panel, show_domain_error, staff_required
+from hub.domain import organisations, showcase, uploads
 from hub.domain.errors import DomainError, NotFound
-from hub.extensions import db
-from hub.models import Membership, Organisation, OrganisationKind, StartupStage
+from hub.domain.innovation_editing import STATUS_LABELS, innovations_of
+from hub.extensions import db, limiter
+from hub.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    ShowcaseSlot,
+    SlotStatus,
+    StartupStage,
+    utcnow,
+)
 from hub.rendering import render
 from hub.text import parse_tags
 
@@ -154,17 +164,16 @@ def manage(slug: str):
         "members": organisations.members_of(organisation),
         "invitations": organisations.pending_invitations(organisation),
         "invite_form": InviteForm(),
+        # Other areas (events for partners…) add sections with register_panel(…, "organisation").
+        "panels": dashboard_panels("organisation"),
     }
     if organisation.kind == OrganisationKind.STARTUP:
-        from hub.domain import showcase
-        from hub.domain.innovation_editing import innovations_of
-
         context["innovations"] = innovations_of(organisation)
         context["applications"] = showcase.applications_of([organisation.id])
         context["open_slots"] = db.session.scalars(
             showcase.upcoming_slots().where(
-                showcase.ShowcaseSlot.status == showcase.SlotStatus.OPEN,
-                showcase.ShowcaseSlot.application_deadline > showcase.utcnow(),
+                ShowcaseSlot.status == SlotStatus.OPEN,
+                ShowcaseSlot.application_deadline > utcnow(),
             )
         ).all()
     return render("organisations/manage.html", **context)
@@ -201,8 +210,13 @@ def edit_profile(slug: str):
     )
 
 
+def _invitation_limit() -> str:
+    return current_app.config["RATELIMIT_PUBLIC_FORM"]
+
+
 @bp.post("/manage/<slug>/members/invite")
 @login_required
+@limiter.limit(_invitation_limit)
 def invite(slug: str):
     organisation = member_organisation(slug)
     form = InviteForm()
@@ -272,8 +286,6 @@ def transfer_ownership(slug: str, membership_id: int):
 @login_required
 def revoke_invitation(slug: str, invitation_id: int):
     organisation = member_organisation(slug)
-    from hub.models import Invitation
-
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.organisation_id != organisation.id:
         abort(404)
@@ -322,8 +334,6 @@ def invitation(token: str):
 @login_required
 def accept_from_account(invitation_id: int):
     """Accept from "My space", where pending invitations to one's address are listed."""
-    from hub.models import Invitation
-
     pending = db.session.get(Invitation, invitation_id)
     if pending is None or pending.email != current_user.email.lower():
         abort(404)
@@ -404,8 +414,6 @@ bp.record_once(
 
 @bp.app_context_processor
 def organisation_labels() -> dict:
-    from hub.domain.innovation_editing import STATUS_LABELS
-
     return {
         "kind_labels": organisations.KIND_LABELS,
         "stage_labels": organisations.STAGE_LABELS,

@@ -113,3 +113,59 @@ def test_a_new_startup_applies_is_accepted_confirms_and_is_on_the_demo_day(page,
     with app.app_context():
         state = db.session.scalar(sa.select(Application.state))
     assert state == ApplicationState.CONFIRMED
+
+
+def test_staff_publish_a_slot_and_every_directory_page_is_accessible(page, make):
+    staff = make.staff(email="equipe2@example.org")
+    make.space(name="Espace démo")
+    owner = make.user(email="hugo@example.org")
+    startup = make.startup(
+        owner=owner, name="TextiLab", sectors=["Industrie"], tagline="Le textile intelligent"
+    )
+    make.innovation(startup, title="Tissu chauffant")
+    partner = make.partner(name="French Tech Saint-Étienne", sectors=["Réseau"])
+    slot = make.slot(theme="Industrie du futur")
+    make.application(slot, startup)
+
+    for path in ("/startups", f"/startups/{startup.slug}", "/partners",
+                 f"/partners/{partner.slug}", "/demo-days"):  # fmt: skip
+        page.goto(path)
+        assert_accessible(page)
+    page.goto("/startups")
+    page.get_by_label("Rechercher par nom").fill("zzz")
+    page.get_by_text("Rien ne correspond à votre recherche.").wait_for()
+    page.get_by_label("Rechercher par nom").fill("texti")
+    page.locator("#directory-results").get_by_role("link", name="TextiLab").wait_for()
+
+    log_in(page, staff.email)
+    page.goto("/staff/showcase/slots")
+    assert_accessible(page)
+    page.get_by_role("button", name="Publier un créneau de démonstration").click()
+    assert_accessible(page)
+    page.get_by_label("Thème").fill("Santé connectée")
+    page.get_by_label("Espace").select_option(label="Saint-Étienne — Espace démo")
+    page.get_by_label("Début").fill("2031-05-20T14:00")
+    page.get_by_label("Fin").fill("2031-05-20T17:00")
+    page.get_by_label("Date limite de candidature").fill("2031-05-01T18:00")
+    page.get_by_label("Places de startup").fill("4")
+    page.get_by_role("button", name="Publier le créneau").click()
+    page.get_by_text("Le créneau de démonstration « Santé connectée » est publié.").wait_for()
+    assert_accessible(page)
+    page.goto("/staff/showcase/applications?state=submitted")
+    assert_accessible(page)
+    page.goto("/staff/organisations?show=all")
+    assert_accessible(page)
+    log_out(page)
+
+    log_in(page, owner.email)
+    page.goto(f"/manage/{startup.slug}")
+    assert_accessible(page)
+    page.get_by_role("button", name="Modifier le profil").click()
+    assert_accessible(page)
+    page.get_by_label("Accroche").fill("Le textile intelligent, tissé à Saint-Étienne")
+    page.get_by_role("button", name="Enregistrer le profil").click()
+    page.get_by_text("Le profil est enregistré.").wait_for()
+    page.get_by_label("E-mail de la personne à inviter").fill("lea@example.org")
+    page.get_by_role("button", name="Envoyer l’invitation").click()
+    page.get_by_text("Une invitation est en route vers lea@example.org.").wait_for()
+    assert_accessible(page)
