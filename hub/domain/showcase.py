@@ -655,6 +655,7 @@ def application_for_member(user: User, organisation: Organisation, application_i
 
 
 def review_queue(slot_id: int | None = None, state: ApplicationState | None = None) -> sa.Select:
+    """Applications the venue team sees: of one slot, or of every slot not yet over."""
     query = (
         sa.select(Application)
         .join(Application.slot)
@@ -669,17 +670,22 @@ def review_queue(slot_id: int | None = None, state: ApplicationState | None = No
     )
     if slot_id:
         query = query.where(Application.slot_id == slot_id)
+    else:
+        query = query.where(ShowcaseSlot.ends_at > utcnow())
     if state:
         query = query.where(Application.state == state)
     return query
 
 
 def queue_counts(slot_id: int | None = None) -> dict[ApplicationState, int]:
+    """Applications per state, for the same selection as review_queue()."""
     query = sa.select(Application.state, sa.func.count()).where(
         Application.state.in_(REVIEW_STATES)
     )
     if slot_id:
         query = query.where(Application.slot_id == slot_id)
+    else:
+        query = query.join(Application.slot).where(ShowcaseSlot.ends_at > utcnow())
     counts = dict.fromkeys(REVIEW_STATES, 0)
     counts.update(dict(db.session.execute(query.group_by(Application.state)).all()))
     return counts
