@@ -334,3 +334,34 @@ def test_staff_verify_an_organisation_and_its_members_are_told(client, make, app
     assert (
         "Aucune organisation n’attend de vérification." in client.get("/staff/organisations").text
     )
+
+
+def test_the_owner_withdraws_an_invitation_and_its_link_stops_working(client, make, app):
+    owner = make.user()
+    startup = make.startup(owner=owner)
+    client.login(owner.email)
+    client.submit(f"/manage/{startup.slug}/members/invite", {"email": "paul@example.org"})
+    with app.app_context():
+        invitation_id = db.session.scalar(sa.select(Invitation.id))
+        body = db.session.scalar(sa.select(OutboxMessage.body_text))
+    response = client.submit(f"/manage/{startup.slug}/invitations/{invitation_id}/revoke")
+    assert (
+        "L’invitation envoyée à paul@example.org est retirée."
+        in client.get(response.headers["Location"]).text
+    )
+    path = re.search(r"/invitations/\S+", body).group(0)
+    assert client.get(path).status_code == 410
+
+
+def test_a_member_leaves_the_organisation(client, make, app):
+    owner = make.user()
+    member = make.user()
+    startup = make.startup(owner=owner, members=(member,))
+    with app.app_context():
+        membership_id = db.session.scalar(
+            sa.select(Membership.id).where(Membership.user_id == member.id)
+        )
+    client.login(member.email)
+    response = client.submit(f"/manage/{startup.slug}/members/{membership_id}/remove")
+    assert response.headers["Location"] == "/account/"
+    assert client.get(f"/manage/{startup.slug}").status_code == 404

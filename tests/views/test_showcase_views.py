@@ -169,3 +169,23 @@ def test_staff_publish_a_slot_and_a_room_clash_is_refused(client, make, app):
     make.slot(space=space, starts_in=__import__("datetime").timedelta(days=30))
     client.login(staff.email)
     assert client.get("/staff/showcase/slots/new").status_code == 200
+
+
+def test_the_review_queue_filters_by_slot_and_state(client, make):
+    staff = make.staff()
+    first = make.slot(theme="Premier créneau")
+    second = make.slot(theme="Second créneau")
+    waiting = make.application(
+        first, make.startup(name="Attente"), state=ApplicationState.WAITLISTED
+    )
+    make.application(first, make.startup(name="Soumise"))
+    make.application(second, make.startup(name="Ailleurs"))
+    make.application(first, make.startup(name="Brouillon"), state=ApplicationState.DRAFT)
+    client.login(staff.email)
+    everything = client.get("/staff/showcase/applications")
+    assert all(name in everything.text for name in ("Attente", "Soumise", "Ailleurs"))
+    assert "Brouillon" not in everything.text  # drafts stay private to the startup
+    page = client.get(f"/staff/showcase/applications?slot={first.id}&state=waitlisted")
+    assert f'id="application-{waiting.id}"' in page.text
+    assert page.text.count('<tr id="application-') == 1
+    assert re.search(r'data-state="submitted">1<', page.text)
