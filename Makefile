@@ -39,7 +39,7 @@ bench: $(INSTALLED) $(CATALOGS)
 # Extract the strings to translate and merge them into each language's catalogue.
 translations: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o hub/translations/messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel update -i hub/translations/messages.pot -d hub/translations --no-fuzzy-matching --ignore-obsolete --omit-header --width=100
+	$(BIN)/pybabel update -i hub/translations/messages.pot -d hub/translations --no-fuzzy-matching --ignore-obsolete --width=100
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,9 +47,9 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# The catalogues are kept without a header, which babel reads as a fuzzy catalogue.
 %.mo: %.po $(INSTALLED)
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
+	@test -s $@ || { echo "$< was not compiled (is its header marked fuzzy?)"; exit 1; }
 
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent

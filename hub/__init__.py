@@ -86,6 +86,8 @@ def _register_blueprints(app: Flask) -> None:
     from hub.blueprints.auth import bp as auth_bp
     from hub.blueprints.directories import partners as partners_bp
     from hub.blueprints.directories import startups as startups_bp
+    from hub.blueprints.events import bp as events_bp
+    from hub.blueprints.hosting import bp as hosting_bp
     from hub.blueprints.innovations import bp as innovations_bp
     from hub.blueprints.main import bp as main_bp
     from hub.blueprints.manage_innovations import bp as manage_innovations_bp
@@ -99,6 +101,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(innovations_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(hosting_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(manage_innovations_bp)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.engine import make_url
 
 from hub.domain import accounts
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value)
 @click.option("--name", default="", help="Display name (default: the part before @).")
@@ -46,6 +48,7 @@ def create_user_command(email: str, role: str, name: str, password: str) -> None
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only seed a database without any account.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the French demo content (idempotent)."""
@@ -60,7 +63,7 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo(line)
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def outbox() -> None:
     """The outgoing mail queue."""
 
@@ -76,6 +79,7 @@ def outbox_send(limit: int) -> None:
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path: Path) -> None:
     """Write a consistent copy of the database to PATH."""

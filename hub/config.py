@@ -76,6 +76,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "5 per minute")
     RATELIMIT_PUBLIC_FORM = os.environ.get("RATELIMIT_PUBLIC_FORM", "10 per minute")
+    RATELIMIT_REGISTRATION = os.environ.get("RATELIMIT_REGISTRATION", "10 per minute")
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "")  # "smtp" or "file"; empty: smtp if SMTP_HOST
     MAIL_FROM = os.environ.get("MAIL_FROM", "Atelier Hub <no-reply@atelier-hub.localhost>")
@@ -97,7 +98,8 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # default: <instance>/uploads
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 2 * 1024 * 1024))
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", 60 * 60 * 24 * 14))
-    # Test-only: the concurrency control test turns the seat guard off to show the race it
-    # prevents, with a pause between reading the seats left and taking one.
-    SHOWCASE_SEAT_GUARD = _flag("SHOWCASE_SEAT_GUARD", True)
-    SHOWCASE_RACE_DELAY = float(os.environ.get("SHOWCASE_RACE_DELAY", 0))
+
+    # Test-only: the concurrency tests' control switches the seat and room guards off, and
+    # may wait between the check and the write, to show the race the guards prevent.
+    TESTING_DISABLE_RACE_GUARDS = _flag("TESTING_DISABLE_RACE_GUARDS")
+    TESTING_RACE_DELAY = float(os.environ.get("TESTING_RACE_DELAY", 0))

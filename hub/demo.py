@@ -161,6 +161,7 @@ def seed_demo() -> list[str]:
         new_members += [email] if created else []
         _organisation(OrganisationKind.PARTNER, slug, name, tagline, city, sectors, None, owner)
     db.session.flush()
+    seed_events(staff)
     if new_members:
         report.append(f"Member accounts (password {member_password}): " + ", ".join(new_members))
         audit.record(staff, "demo.seeded", staff, members=len(new_members))
@@ -172,6 +173,139 @@ def seed_demo() -> list[str]:
 def _person_name(email: str) -> str:
     first, _, last = email.split("@")[0].partition(".")
     return f"{first.capitalize()} {last.capitalize()}".strip()
+
+
+# --- Events: co-hosted trainings, workshops and conferences in Saint-Étienne -------------
+
+FIRST_NAMES = ["Camille", "Louis", "Manon", "Hugo", "Léa", "Nathan", "Chloé", "Théo", "Inès",
+               "Lucas", "Sarah", "Jules", "Emma", "Adam", "Jade", "Noah", "Lina", "Arthur"]  # fmt: skip
+LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
+              "Leroy", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "Faure"]  # fmt: skip
+
+# slug, title, kind, audience, room, days from today, local start/end (h, m), capacity,
+# host partner, co-hosts, registrations (people beyond capacity go on the waiting list), state
+DEMO_EVENTS = [
+    ("initiation-numerique-seniors", "Initiation au numérique pour les seniors", "training", "residents",
+     "Salle de formation Ozanam", 5, (14, 0), (16, 0), 12, "mediatheque-tarentaize", ["cci-lyon-metropole"], 11, "published"),
+    ("creer-le-site-de-son-commerce", "Atelier : créer le site de son commerce", "workshop", "professionals",
+     "Salle de formation Jacquard", 8, (9, 30), (12, 30), 16, "cci-lyon-metropole", ["french-tech-saint-etienne"], 20, "published"),
+    ("ia-au-service-des-pme", "Conférence : l'IA au service des PME", "conference", "professionals",
+     "Salle de conférence Manufacture", 15, (18, 0), (20, 0), 80, "french-tech-saint-etienne", ["cci-lyon-metropole", "ecole-design"], 34, "published"),
+    ("interfaces-accessibles", "Atelier : concevoir des interfaces accessibles", "workshop", "everyone",
+     "Salle de formation Jacquard", 22, (14, 0), (17, 0), 14, "ecole-design", ["mediatheque-tarentaize"], 5, "published"),
+    ("entreprendre-dans-le-numerique", "Rencontre : entreprendre dans le numérique", "meetup", "everyone",
+     "Salle de conférence Manufacture", 30, (18, 30), (20, 30), 60, "french-tech-saint-etienne", [], 0, "published"),
+    ("reseaux-sociaux-associations", "Atelier : les réseaux sociaux pour les associations", "workshop", "residents",
+     "Salle de formation Ozanam", 40, (10, 0), (12, 0), 12, "mediatheque-tarentaize", [], 0, "proposed"),
+    ("securiser-ses-mots-de-passe", "Formation : sécuriser ses mots de passe", "training", "residents",
+     "Salle de formation Ozanam", -10, (14, 0), (16, 0), 12, "mediatheque-tarentaize", ["cci-lyon-metropole"], 12, "published"),
+    ("dix-ans-french-tech", "Conférence : dix ans de French Tech à Saint-Étienne", "conference", "everyone",
+     "Salle de conférence Manufacture", -20, (18, 0), (20, 0), 80, "french-tech-saint-etienne", ["ecole-design"], 58, "published"),
+]  # fmt: skip
+
+DEMO_DESCRIPTION = (
+    "{title}.\n\n"
+    "Un rendez-vous **gratuit** à l'atelier numérique, ouvert à tous dans la limite des places.\n\n"
+    "- des exemples concrets et des exercices sur ordinateur ;\n"
+    "- du temps pour vos questions ;\n"
+    "- un support à emporter.\n\n"
+    "Apportez votre ordinateur portable si vous en avez un ; sinon, nous vous en prêtons un."
+)
+
+
+def seed_events(staff: User) -> int:
+    """Co-hosted events, upcoming and past, with registrations and a waiting list."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from hub.models import (
+        Audience,
+        CoHostState,
+        Event,
+        EventHost,
+        EventKind,
+        EventState,
+        Registration,
+        RegistrationState,
+    )
+    from hub.text import slugify
+
+    venue = db.session.scalar(sa.select(Venue).where(Venue.slug == "saint-etienne"))
+    rooms = {space.name: space for space in venue.spaces}
+    partners = {
+        organisation.slug: organisation
+        for organisation in db.session.scalars(
+            sa.select(Organisation).where(Organisation.kind == OrganisationKind.PARTNER)
+        )
+    }
+    zone = ZoneInfo(venue.timezone)
+    today = datetime.now(zone).date()
+    created = 0
+    for (slug, title, kind, audience, room, days, start, end, capacity, host, cohosts,
+         registrants, state) in DEMO_EVENTS:  # fmt: skip
+        if db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is not None:
+            continue
+        day = today + timedelta(days=days)
+        starts_at = datetime(day.year, day.month, day.day, *start, tzinfo=zone).astimezone(UTC)
+        ends_at = datetime(day.year, day.month, day.day, *end, tzinfo=zone).astimezone(UTC)
+        event = Event(
+            slug=slug,
+            title=title,
+            description=DEMO_DESCRIPTION.format(title=title),
+            kind=EventKind(kind),
+            audience=Audience(audience),
+            language="fr",
+            space=rooms[room],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=capacity,
+            registration_closes_at=starts_at - timedelta(hours=2) if days > 0 else None,
+            state=EventState(state),
+            organisation=partners[host],
+            created_by_id=partners[host].memberships[0].user_id,
+            published_at=utcnow() if state == "published" else None,
+        )
+        for index, cohost in enumerate(cohosts):
+            pending = state == "proposed" or index == 2
+            event.hosts.append(
+                EventHost(
+                    organisation=partners[cohost],
+                    state=CoHostState.INVITED if pending else CoHostState.ACCEPTED,
+                    responded_at=None if pending else utcnow(),
+                )
+            )
+        if state == "proposed":
+            event.hosts.append(EventHost(organisation=partners["ecole-design"]))
+        db.session.add(event)
+        for number in range(registrants):
+            first = FIRST_NAMES[number % len(FIRST_NAMES)]
+            last = LAST_NAMES[(number * 7 + len(slug)) % len(LAST_NAMES)]
+            seated = number < capacity
+            if days < 0:
+                registration_state = (
+                    RegistrationState.ATTENDED if number % 5 else RegistrationState.CONFIRMED
+                )
+            else:
+                registration_state = (
+                    RegistrationState.CONFIRMED if seated else RegistrationState.WAITLISTED
+                )
+            event_registration = Registration(
+                name=f"{first} {last}",
+                email=f"{slugify(first)}.{slugify(last)}.{number}@exemple.fr",
+                consent=True,
+                locale="fr",
+                state=registration_state,
+                token=secrets.token_urlsafe(32),
+                confirmed_at=utcnow() if seated else None,
+                attended_at=starts_at if registration_state == RegistrationState.ATTENDED else None,
+            )
+            event_registration.event = event
+            db.session.add(event_registration)
+        created += 1
+    if created:
+        db.session.flush()
+        audit.record(staff, "demo.events_seeded", staff, events=created)
+    return created
 
 
 # Demo slots, innovations and applications -------------------------------------------------

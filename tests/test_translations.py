@@ -31,3 +31,11 @@ def test_every_string_in_the_code_is_translated_to_french(tmp_path):
         }
     untranslated = sorted(str(message) for message in wanted if not french.get(message))
     assert untranslated == [], "run `make translations` and translate these into French"
+
+
+def test_the_french_catalogue_compiles():
+    # A catalogue whose header is marked fuzzy is silently skipped by the compiler.
+    with (ROOT / "hub/translations/fr/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalogue = read_po(handle, locale="fr")
+    assert catalogue.fuzzy is False
+    assert catalogue.locale_identifier == "fr"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, request
 
+from hub.domain.events import upcoming_events_for_host
 from hub.domain.organisations import public_organisations
 from hub.extensions import db
 from hub.models import (
@@ -100,4 +101,8 @@ def partner_directory():
 @partners.get("/partners/<slug>", endpoint="profile")
 def partner_profile(slug: str):
     organisation = _verified(OrganisationKind.PARTNER, slug)
-    return render("partners/profile.html", organisation=organisation)
+    return render(
+        "partners/profile.html",
+        organisation=organisation,
+        host_events=upcoming_events_for_host(organisation),
+    )

@@ -415,8 +415,8 @@ bp.record_once(
 @bp.app_context_processor
 def organisation_labels() -> dict:
     return {
-        "kind_labels": organisations.KIND_LABELS,
+        "organisation_kind_labels": organisations.KIND_LABELS,
         "stage_labels": organisations.STAGE_LABELS,
-        "role_labels": organisations.ROLE_LABELS,
+        "membership_role_labels": organisations.ROLE_LABELS,
         "innovation_status_labels": STATUS_LABELS,
     }

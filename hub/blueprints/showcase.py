@@ -527,12 +527,18 @@ DECISION_LABELS = {
 }
 
 
+def _staff_actions(application: Application) -> list[str]:
+    return showcase.allowed_actions(application, showcase.STAFF)
+
+
 @bp.app_context_processor
 def showcase_helpers() -> dict:
     return {
-        "state_labels": showcase.STATE_LABELS,
+        "application_state_labels": showcase.STATE_LABELS,
         "slot_status_labels": showcase.SLOT_STATUS_LABELS,
-        "decision_labels": DECISION_LABELS,
-        "staff_actions": lambda application: showcase.allowed_actions(application, showcase.STAFF),
+        "application_decision_labels": DECISION_LABELS,
+        "application_staff_actions": lambda application: showcase.allowed_actions(
+            application, showcase.STAFF
+        ),
         "now_utc": utcnow,
     }

@@ -148,14 +148,14 @@ def lock_slot(slot_id: int) -> ShowcaseSlot | None:
 
 
 def _lock(application: Application) -> Application:
-    if current_app.config["SHOWCASE_SEAT_GUARD"]:
+    if not current_app.config["TESTING_DISABLE_RACE_GUARDS"]:
         lock_slot(application.slot_id)
     db.session.refresh(application)
     return application
 
 
 def _ensure_seat_free(slot: ShowcaseSlot) -> None:
-    if not current_app.config["SHOWCASE_SEAT_GUARD"]:
+    if current_app.config["TESTING_DISABLE_RACE_GUARDS"]:
         _unguarded_seat_check(slot)
         return
     if seats_taken_by_slot([slot.id])[slot.id] >= slot.seats:
@@ -175,7 +175,7 @@ def _unguarded_seat_check(slot: ShowcaseSlot) -> None:
     slot_id, seats = slot.id, slot.seats
     taken = seats_taken_by_slot([slot_id])[slot_id]
     db.session.commit()
-    time.sleep(current_app.config["SHOWCASE_RACE_DELAY"])
+    time.sleep(current_app.config["TESTING_RACE_DELAY"])
     if taken >= seats:
         raise Conflict(_l("All %(seats)d seats of this slot are taken.", seats=seats))
 

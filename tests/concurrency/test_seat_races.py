@@ -171,7 +171,7 @@ def test_control_without_the_guard_the_same_race_overbooks(make, app, database_u
     staff_user = make.staff()
     overbooked = []
     with gunicorn_server(
-        database_url, SHOWCASE_SEAT_GUARD="false", SHOWCASE_RACE_DELAY="0.3"
+        database_url, TESTING_DISABLE_RACE_GUARDS="true", TESTING_RACE_DELAY="0.3"
     ) as base_url:
         staff = Session(base_url).login(staff_user.email)
         for _attempt in range(5):
@@ -187,5 +187,5 @@ def test_control_without_the_guard_the_same_race_overbooks(make, app, database_u
 
 
 def test_the_guard_is_on_unless_a_test_turns_it_off(app):
-    assert app.config["SHOWCASE_SEAT_GUARD"] is True
-    assert app.config["SHOWCASE_RACE_DELAY"] == 0
+    assert app.config["TESTING_DISABLE_RACE_GUARDS"] is False
+    assert app.config["TESTING_RACE_DELAY"] == 0

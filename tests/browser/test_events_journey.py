@@ -1,0 +1,183 @@
+"""Partners propose and co-host, staff publish, the public registers, cancels, is promoted."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from hub.extensions import db
+from hub.models import OutboxMessage, utcnow
+from tests.browser.conftest import assert_accessible
+from tests.support import DEFAULT_PASSWORD
+
+
+def log_in(page, email):
+    page.goto("/auth/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se déconnecter").wait_for()
+
+
+def log_out(page):
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("link", name="Se connecter").wait_for()
+
+
+def latest_mail(app, recipient, kind):
+    with app.app_context():
+        body = db.session.scalar(
+            sa.select(OutboxMessage.body_text)
+            .where(OutboxMessage.recipient == recipient, OutboxMessage.kind == kind)
+            .order_by(OutboxMessage.id.desc())
+        )
+    assert body, f"no {kind} email for {recipient}"
+    return body
+
+
+def private_link(body):
+    match = re.search(r"https?://\S+/r/[\w-]+", body)
+    assert match, body
+    return match.group(0)
+
+
+def register(page, name, email):
+    page.get_by_label("Votre nom").fill(name)
+    page.get_by_role("textbox", name="E-mail").fill(email)
+    page.get_by_label("J'accepte d'être contacté·e").check()
+
+
+def test_partners_co_host_staff_publish_and_the_public_registers(page, app, make, live_server):
+    make.user(email="alice@cci.example", name="Alice Chambre")
+    make.user(email="bruno@ecole.example", name="Bruno École")
+    make.staff(email="equipe@atelier.example")
+    with app.app_context():
+        from hub.models import User
+
+        alice, bruno = (
+            db.session.scalar(sa.select(User).where(User.email == email))
+            for email in ("alice@cci.example", "bruno@ecole.example")
+        )
+        db.session.expunge_all()
+    make.partner_org("Chambre de commerce", member=alice)
+    make.partner_org("École de design", member=bruno)
+    make.space(capacity=30)
+    day = (utcnow() + timedelta(days=12)).date().isoformat()
+
+    # A partner proposes an event and invites a co-host.
+    log_in(page, "alice@cci.example")
+    page.goto("/account/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Proposer un événement").click()
+    assert_accessible(page)
+    page.get_by_label("Titre").fill("Atelier : sécuriser son commerce en ligne")
+    page.get_by_label("Type").select_option(label="Atelier")
+    page.get_by_label("Public", exact=True).select_option(label="Professionnels")
+    page.get_by_label("Description").fill("Les bons réflexes, **sans jargon**.")
+    page.get_by_label("Début").fill(f"{day}T14:00")
+    page.get_by_label("Fin").fill(f"{day}T16:00")
+    page.get_by_label("Places").fill("1")
+    page.get_by_role("button", name="Envoyer la proposition").click()
+    page.get_by_text("Votre proposition est envoyée.").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Partenaire à inviter").select_option(label="École de design")
+    page.get_by_role("button", name="Inviter à co-organiser").click()
+    page.get_by_text("École de design est invité à co-organiser.").wait_for()
+    log_out(page)
+
+    # The invited partner accepts inline.
+    log_in(page, "bruno@ecole.example")
+    page.goto("/account/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Accepter").click()
+    page.get_by_text("Vous co-organisez désormais").wait_for()
+    assert_accessible(page)
+    log_out(page)
+
+    # Staff publish.
+    log_in(page, "equipe@atelier.example")
+    page.goto("/staff/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Atelier : sécuriser son commerce en ligne").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Publier").click()
+    page.get_by_text("L'événement est publié.").wait_for()
+    log_out(page)
+
+    # An anonymous visitor finds it in the agenda and registers.
+    page.goto("/events")
+    assert_accessible(page)
+    page.get_by_role("link", name="Atelier", exact=True).click()
+    page.wait_for_url("**/events?kind=workshop")
+    page.get_by_role("link", name="Atelier", exact=True).and_(
+        page.locator("[aria-current]")
+    ).wait_for()
+    page.get_by_role("heading", name="Atelier : sécuriser son commerce en ligne").wait_for()
+    page.get_by_role("link", name="Atelier : sécuriser son commerce en ligne").click()
+    page.get_by_text("Chambre de commerce").wait_for()
+    assert page.get_by_text("École de design").is_visible()
+    assert_accessible(page)
+    register(page, "Zoé Martin", "zoe@example.org")
+    page.get_by_role("button", name="M'inscrire gratuitement").click()
+    page.get_by_text("Vous êtes inscrit·e !").wait_for()
+    assert_accessible(page)
+
+    # A second visitor finds the event full and joins the waiting list.
+    page.context.clear_cookies()
+    page.reload()
+    page.get_by_text("Complet : les nouvelles inscriptions vont en liste d'attente.").wait_for()
+    register(page, "Yanis Petit", "yanis@example.org")
+    page.get_by_role("button", name="M'inscrire sur la liste d'attente").click()
+    page.get_by_text("vous êtes numéro 1 sur la liste d'attente").wait_for()
+
+    # The first visitor reads the email, opens the private link and cancels.
+    confirmation = latest_mail(app, "zoe@example.org", "event_registration_confirmed")
+    page.goto(private_link(confirmation).replace("http://localhost", live_server))
+    page.get_by_role("heading", name="Mon inscription").wait_for()
+    assert page.get_by_text("Confirmée").is_visible()
+    assert_accessible(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Annuler mon inscription").click()
+    page.get_by_text("Votre inscription est annulée.").wait_for()
+    assert_accessible(page)
+
+    # The waitlisted person is promoted and told.
+    promotion = latest_mail(app, "yanis@example.org", "event_registration_promoted")
+    page.goto(private_link(promotion).replace("http://localhost", live_server))
+    page.locator("#registration-state").get_by_text("Confirmée").wait_for()
+    assert_accessible(page)
+
+
+def test_a_host_searches_attendees_and_checks_them_in_at_the_door(page, app, make):
+    make.user(email="alice@cci.example", name="Alice Chambre")
+    with app.app_context():
+        from hub.models import User
+
+        alice = db.session.scalar(sa.select(User).where(User.email == "alice@cci.example"))
+        db.session.expunge(alice)
+    chamber = make.partner_org("Chambre de commerce", member=alice)
+    event = make.event(organisation=chamber, capacity=3, title="Atelier tableur")
+    make.registration(event, name="Zoé Martin", email="zoe@example.org")
+    yanis = make.registration(event, name="Yanis Petit", email="yanis@example.org")
+
+    log_in(page, "alice@cci.example")
+    page.goto(f"/account/events/{event.id}")
+    assert_accessible(page)
+    page.get_by_role("link", name="Participants et accueil").click()
+    assert_accessible(page)
+    page.get_by_label("Chercher un nom ou un e-mail").fill("zoé")
+    page.wait_for_url("**q=zo*")
+    page.get_by_role("cell", name="Yanis Petit").wait_for(state="detached")
+    page.get_by_role("button", name="Enregistrer l'arrivée de Zoé Martin").click()
+    page.get_by_text("Arrivé·e à").wait_for()
+    assert_accessible(page)
+
+    # At the door: the QR code opens the check-in page with the registration's code.
+    page.goto(f"/account/check-in?code={yanis.token}")
+    page.get_by_role("heading", name="Yanis Petit").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Enregistrer l'arrivée de Yanis Petit").click()
+    page.get_by_text("Yanis Petit est enregistré·e à l'entrée.").wait_for()
+    assert page.get_by_text("Venu·e").is_visible()

@@ -1,0 +1,222 @@
+"""Event rules without HTTP: waiting list, cancellations, co-hosts, hosts' upcoming events."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from hub.domain import events
+from hub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
+from hub.extensions import db
+from hub.models import (
+    CoHostState,
+    Event,
+    EventHost,
+    EventState,
+    Organisation,
+    OutboxMessage,
+    Registration,
+    RegistrationState,
+    User,
+)
+
+
+@pytest.fixture
+def rctx(app):
+    """A request context: emails carry absolute links."""
+    with app.test_request_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+
+
+def states(event_id):
+    rows = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event_id).order_by(Registration.id)
+    )
+    return [(r.name, r.state.value) for r in rows]
+
+
+def sign_up(event_id, *names):
+    outcomes = []
+    for name in names:
+        event = db.session.get(Event, event_id)
+        outcomes.append(
+            events.register_for_event(event, name, f"{name.lower()}@example.org", True, "fr")
+        )
+        db.session.commit()
+    return outcomes
+
+
+def cancel(name):
+    registration = db.session.scalar(sa.select(Registration).where(Registration.name == name))
+    changed = events.cancel_registration(registration)
+    db.session.commit()
+    return changed
+
+
+def test_waiting_list_keeps_its_order_through_several_cancellations(make, rctx):
+    event = make.event(capacity=2)
+    sign_up(event.id, "Ana", "Ben", "Cleo", "Dan", "Eve", "Fred")
+    assert states(event.id) == [
+        ("Ana", "confirmed"), ("Ben", "confirmed"), ("Cleo", "waitlisted"),
+        ("Dan", "waitlisted"), ("Eve", "waitlisted"), ("Fred", "waitlisted"),
+    ]  # fmt: skip
+    assert cancel("Dan") is True  # a waitlisted person leaves: nobody is promoted
+    assert cancel("Ana") is True  # a seat frees: Cleo, the oldest waiting, gets it
+    assert cancel("Cleo") is True  # and again: Eve (Dan left)
+    assert states(event.id) == [
+        ("Ana", "cancelled"), ("Ben", "confirmed"), ("Cleo", "cancelled"),
+        ("Dan", "cancelled"), ("Eve", "confirmed"), ("Fred", "waitlisted"),
+    ]  # fmt: skip
+    fred = db.session.scalar(sa.select(Registration).where(Registration.name == "Fred"))
+    assert events.waitlist_position(fred) == 1
+    promoted = db.session.scalars(
+        sa.select(OutboxMessage.recipient)
+        .where(OutboxMessage.kind == "event_registration_promoted")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert promoted == ["cleo@example.org", "eve@example.org"]
+
+
+def test_cancelling_twice_changes_nothing_the_second_time(make, rctx):
+    event = make.event(capacity=1)
+    sign_up(event.id, "Ana", "Ben", "Cleo")
+    assert cancel("Ana") is True
+    assert cancel("Ana") is False
+    assert states(event.id) == [("Ana", "cancelled"), ("Ben", "confirmed"), ("Cleo", "waitlisted")]
+
+
+def test_an_email_may_register_again_after_cancelling(make, rctx):
+    event = make.event(capacity=5)
+    sign_up(event.id, "Ana")
+    cancel("Ana")
+    (outcome,) = sign_up(event.id, "Ana")
+    assert outcome.created is True
+    assert states(event.id) == [("Ana", "cancelled"), ("Ana", "confirmed")]
+
+
+def test_registration_is_refused_for_an_unpublished_or_started_event(make, rctx):
+    proposed = make.event(state=EventState.PROPOSED)
+    started = make.event(starts_in=timedelta(minutes=-10))
+    for event_id in (proposed.id, started.id):
+        with pytest.raises(Conflict):
+            sign_up(event_id, "Ana")
+        db.session.rollback()
+
+
+def test_registration_needs_consent(make, rctx):
+    event = make.event()
+    with pytest.raises(DomainError) as error:
+        events.register_for_event(
+            db.session.get(Event, event.id), "Ana", "ana@example.org", False, "fr"
+        )
+    assert error.value.field == "consent"
+
+
+def test_an_attended_registration_cannot_be_cancelled(make, rctx):
+    event = make.event()
+    registration = make.registration(event, state=RegistrationState.ATTENDED)
+    with pytest.raises(Conflict):
+        events.cancel_registration(db.session.get(Registration, registration.id))
+
+
+def test_a_wrong_token_is_not_found(rctx):
+    with pytest.raises(NotFound):
+        events.registration_by_token("not-a-token")
+
+
+def test_check_in_is_idempotent_and_needs_a_confirmed_seat(make, rctx):
+    staff = make.staff()
+    event = make.event()
+    confirmed = make.registration(event)
+    waiting = make.registration(event, state=RegistrationState.WAITLISTED)
+    actor = db.session.get(User, staff.id)
+    assert events.check_in(actor, db.session.get(Registration, confirmed.id)) is True
+    assert events.check_in(actor, db.session.get(Registration, confirmed.id)) is False
+    with pytest.raises(Conflict):
+        events.check_in(actor, db.session.get(Registration, waiting.id))
+
+
+def test_a_declined_partner_can_be_invited_again(make, rctx):
+    alice = make.user()
+    chamber = make.partner_org(member=alice)
+    school = make.partner_org()
+    event = make.event(organisation=chamber, state=EventState.PROPOSED)
+    make.cohost(event, school, state=CoHostState.DECLINED)
+    host = events.invite_cohost(
+        db.session.get(User, alice.id),
+        db.session.get(Event, event.id),
+        db.session.get(Organisation, school.id),
+    )
+    assert host.state == CoHostState.INVITED
+    with pytest.raises(Conflict):
+        events.invite_cohost(
+            db.session.get(User, alice.id),
+            db.session.get(Event, event.id),
+            db.session.get(Organisation, school.id),
+        )
+
+
+def test_an_answered_invitation_cannot_be_answered_again(make, rctx):
+    bruno = make.user()
+    school = make.partner_org(member=bruno)
+    event = make.event(organisation=make.partner_org(), state=EventState.PROPOSED)
+    host = make.cohost(event, school, state=CoHostState.INVITED)
+    actor = db.session.get(User, bruno.id)
+    events.respond_to_invitation(actor, db.session.get(EventHost, host.id), accept=True)
+    with pytest.raises(Conflict):
+        events.respond_to_invitation(actor, db.session.get(EventHost, host.id), accept=False)
+
+
+def test_only_staff_publish(make, rctx):
+    alice = make.user()
+    chamber = make.partner_org(member=alice)
+    event = make.event(organisation=chamber, state=EventState.PROPOSED)
+    with pytest.raises(NotAllowed):
+        events.publish_event(db.session.get(User, alice.id), db.session.get(Event, event.id))
+
+
+def test_raising_the_capacity_confirms_people_waiting(make, rctx):
+    staff = make.staff()
+    event = make.event(capacity=1)
+    sign_up(event.id, "Ana", "Ben", "Cleo")
+    loaded = db.session.get(Event, event.id)
+    details = events.EventDetails(
+        title=loaded.title,
+        description=loaded.description,
+        kind=loaded.kind,
+        audience=loaded.audience,
+        language=loaded.language,
+        space_id=loaded.space_id,
+        starts_at=loaded.starts_at,
+        ends_at=loaded.ends_at,
+        capacity=2,
+    )
+    events.update_event(db.session.get(User, staff.id), loaded, details)
+    db.session.commit()
+    assert states(event.id) == [("Ana", "confirmed"), ("Ben", "confirmed"), ("Cleo", "waitlisted")]
+    details.capacity = 1
+    with pytest.raises(DomainError) as error:
+        events.update_event(
+            db.session.get(User, staff.id), db.session.get(Event, event.id), details
+        )
+    assert error.value.field == "capacity"
+
+
+def test_upcoming_events_for_host_lists_its_own_and_accepted_cohosted_events(make, rctx):
+    chamber = make.partner_org()
+    school = make.partner_org()
+    own = make.event(organisation=chamber, title="Sa conférence")
+    cohosted = make.event(organisation=school, title="Co-organisé", starts_in=timedelta(days=9))
+    make.cohost(cohosted, chamber)
+    invited = make.event(organisation=school, title="Seulement invité")
+    make.cohost(invited, chamber, state=CoHostState.INVITED)
+    make.event(organisation=chamber, title="Passé", starts_in=timedelta(days=-2))
+    make.event(organisation=chamber, title="Proposé", state=EventState.PROPOSED)
+    titles = [
+        e.title for e in events.upcoming_events_for_host(db.session.get(Organisation, chamber.id))
+    ]
+    assert titles == [own.title, cohosted.title]

@@ -1,0 +1,43 @@
+"""seed-demo adds co-hosted events, upcoming and past, some nearly full, with a waiting list."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from hub.domain.events import seats_left
+from hub.extensions import db
+from hub.models import CoHostState, Event, EventHost, EventState, Registration, RegistrationState
+
+
+def test_seed_demo_adds_events_once(app, runner):
+    for _run in range(2):
+        with app.app_context():
+            result = runner.invoke(args=["seed-demo"])
+            assert result.exit_code == 0, result.output
+    with app.app_context():
+        events = db.session.scalars(sa.select(Event).order_by(Event.starts_at)).all()
+        assert len(events) == 8
+        assert {event.state for event in events} == {EventState.PUBLISHED, EventState.PROPOSED}
+        upcoming = [
+            e for e in events if e.state == EventState.PUBLISHED and e.starts_at > e.created_at
+        ]
+        assert any(seats_left(e) in (1, 2) for e in upcoming)  # nearly full
+        waiting = db.session.scalar(
+            sa.select(sa.func.count()).where(Registration.state == RegistrationState.WAITLISTED)
+        )
+        assert waiting == 4
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(EventHost.state == CoHostState.ACCEPTED)
+            )
+            >= 5
+        )
+        attended = db.session.scalar(
+            sa.select(sa.func.count()).where(Registration.state == RegistrationState.ATTENDED)
+        )
+        assert attended > 0
+        published = [e for e in events if e.state == EventState.PUBLISHED]
+        for first in published:
+            for second in published:
+                if first.id < second.id and first.space_id == second.space_id:
+                    assert first.ends_at <= second.starts_at or second.ends_at <= first.starts_at

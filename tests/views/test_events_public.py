@@ -1,0 +1,338 @@
+"""The public side of events: agenda, event page, registration, private link, calendars."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+
+from hub.extensions import db
+from hub.models import (
+    Audience,
+    AuditEntry,
+    EventKind,
+    EventState,
+    OutboxMessage,
+    Registration,
+    RegistrationState,
+)
+
+
+def register(client, slug, email, name="Sam Durand", consent="y", htmx=False):
+    data = {"name": name, "email": email}
+    if consent:
+        data["consent"] = consent
+    if htmx:
+        return client.hx("POST", f"/events/{slug}/register", target="registration", data=data)
+    return client.submit(f"/events/{slug}/register", data)
+
+
+def registrations(app, event):
+    with app.app_context():
+        return [
+            (r.email, r.state)
+            for r in db.session.scalars(
+                sa.select(Registration)
+                .where(Registration.event_id == event.id)
+                .order_by(Registration.id)
+            )
+        ]
+
+
+def outbox(app, recipient=None):
+    with app.app_context():
+        query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+        if recipient:
+            query = query.where(OutboxMessage.recipient == recipient)
+        messages = db.session.scalars(query).all()
+        db.session.expunge_all()
+        return messages
+
+
+def token_of(app, email):
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(Registration.token)
+            .where(Registration.email == email)
+            .order_by(Registration.id.desc())
+        )
+
+
+def test_agenda_lists_upcoming_published_events_with_seats_left(client, make):
+    space = make.space()
+    shown = make.event(space, title="Initiation au tableur", capacity=12)
+    make.registration(shown)
+    make.event(space, title="Proposition en attente", state=EventState.PROPOSED)
+    make.event(space, title="Atelier passé", starts_in=timedelta(days=-3))
+    response = client.get("/events")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Initiation au tableur" in page
+    assert "11 places restantes" in page
+    assert "Proposition en attente" not in page
+    assert "Atelier passé" not in page
+
+
+def test_agenda_filters_by_kind_audience_venue_and_month(client, make):
+    lyon = make.space(venue_slug="rennes")
+    make.event(title="Conférence IA", kind=EventKind.CONFERENCE, audience=Audience.PROFESSIONALS)
+    make.event(lyon, title="Atelier à Rennes", kind=EventKind.WORKSHOP)
+    make.event(title="Formation dans deux mois", starts_in=timedelta(days=70))
+
+    def titles(query, htmx=False):
+        if htmx:
+            response = client.hx("GET", f"/events?{query}", target="agenda")
+        else:
+            response = client.get(f"/events?{query}")
+        assert response.status_code == 200
+        return set(re.findall(r'<a href="/events/[^"]+">([^<]+)</a>', response.get_data(True)))
+
+    assert titles("kind=conference") == {"Conférence IA"}
+    assert titles("audience=professionals") == {"Conférence IA"}
+    assert titles("venue=rennes") == {"Atelier à Rennes"}
+    with client.application.app_context():
+        from hub.models import utcnow
+
+        later = (utcnow() + timedelta(days=70)).strftime("%Y-%m")
+    assert titles(f"month={later}") == {"Formation dans deux mois"}
+    assert titles("kind=nonsense") == {
+        "Conférence IA",
+        "Atelier à Rennes",
+        "Formation dans deux mois",
+    }
+    fragment = client.hx("GET", "/events?kind=workshop", target="agenda")
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and 'id="agenda"' in body
+    assert "HX-Request" in fragment.headers["Vary"]
+    assert titles("kind=workshop", htmx=True) == {"Atelier à Rennes", "Formation dans deux mois"}
+
+
+def test_agenda_has_an_empty_state(client):
+    page = client.get("/events?kind=conference").get_data(as_text=True)
+    assert "Aucun événement à venir ne correspond à ces filtres." in page
+
+
+def test_event_page_shows_hosts_seats_and_a_form(client, make):
+    chamber = make.partner_org("Chambre de commerce")
+    school = make.partner_org("École de design")
+    declined = make.partner_org("Association refusée")
+    event = make.event(organisation=chamber, capacity=5)
+    make.cohost(event, school)
+    from hub.models import CoHostState
+
+    make.cohost(event, declined, state=CoHostState.DECLINED)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Chambre de commerce" in page and "École de design" in page
+    assert "Association refusée" not in page
+    assert "5 places restantes sur 5" in page
+    assert 'hx-trigger="every 15s"' in page
+    seats = client.hx("GET", f"/events/{event.slug}", target="seats-left")
+    assert seats.get_data(as_text=True).strip().startswith('<p id="seats-left"')
+
+
+def test_unpublished_event_pages_answer_404(client, make):
+    event = make.event(state=EventState.PROPOSED)
+    assert client.get(f"/events/{event.slug}").status_code == 404
+    assert client.get(f"/events/{event.slug}.ics").status_code == 404
+    assert client.get("/events/nothing-here").status_code == 404
+
+
+def test_logged_in_visitor_finds_the_form_filled_in(client, make):
+    user = make.user(email="lou@example.org", name="Lou Garnier")
+    event = make.event()
+    client.login(user.email)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert 'value="Lou Garnier"' in page and 'value="lou@example.org"' in page
+
+
+def test_registration_confirms_then_waitlists_with_a_position(client, app, make):
+    event = make.event(capacity=1)
+    first = register(client, event.slug, "Ana@Example.org", htmx=True)
+    assert first.status_code == 200
+    assert 'data-state="confirmed"' in first.get_data(as_text=True)
+    second = register(client, event.slug, "ben@example.org", htmx=True)
+    assert 'data-state="waitlisted" data-position="1"' in second.get_data(as_text=True)
+    assert "numéro 1 sur la liste d'attente" in second.get_data(as_text=True)
+    third = register(client, event.slug, "cy@example.org")
+    assert third.status_code == 303
+    assert third.headers["Location"] == f"/r/{token_of(app, 'cy@example.org')}"
+    assert registrations(app, event) == [
+        ("ana@example.org", RegistrationState.CONFIRMED),
+        ("ben@example.org", RegistrationState.WAITLISTED),
+        ("cy@example.org", RegistrationState.WAITLISTED),
+    ]
+    mails = outbox(app)
+    assert [(m.recipient, m.kind) for m in mails] == [
+        ("ana@example.org", "event_registration_confirmed"),
+        ("ben@example.org", "event_registration_waitlisted"),
+        ("cy@example.org", "event_registration_waitlisted"),
+    ]
+    confirmation = mails[0]
+    assert confirmation.subject.startswith("Votre inscription est confirmée")
+    assert f"/r/{token_of(app, 'ana@example.org')}" in confirmation.body_text
+    assert [a["filename"] for a in confirmation.attachments] == [
+        f"{event.slug}.ics",
+        "check-in-qr-code.svg",
+    ]
+    assert "numéro 2 sur la liste d'attente" in mails[2].body_text
+
+
+def test_registration_email_is_in_the_visitors_language(client, app, make):
+    event = make.event()
+    client.get("/language/en")
+    register(client, event.slug, "eve@example.org")
+    (mail,) = outbox(app, "eve@example.org")
+    assert mail.locale == "en"
+    assert mail.subject.startswith("Your registration is confirmed")
+
+
+def test_second_registration_with_the_same_email_resends_the_link(client, app, make):
+    event = make.event(capacity=3)
+    register(client, event.slug, "dan@example.org")
+    again = register(client, event.slug, "DAN@example.org ", htmx=True)
+    body = again.get_data(as_text=True)
+    assert "Cette adresse est déjà inscrite à cet événement" in body
+    assert token_of(app, "dan@example.org") not in body
+    assert registrations(app, event) == [("dan@example.org", RegistrationState.CONFIRMED)]
+    assert [m.kind for m in outbox(app, "dan@example.org")] == [
+        "event_registration_confirmed",
+        "event_registration_reminder",
+    ]
+    plain = register(client, event.slug, "dan@example.org")
+    assert plain.status_code == 303 and plain.headers["Location"] == f"/events/{event.slug}"
+
+
+def test_registration_needs_consent_and_a_valid_email(client, app, make):
+    event = make.event()
+    response = register(client, event.slug, "not-an-email", consent=None)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in page
+    assert registrations(app, event) == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"registration_opens_at_days": 2}, "Les inscriptions ne sont pas encore ouvertes."),
+        ({"registration_closes_at_days": -1}, "Les inscriptions sont closes."),
+    ],
+)
+def test_registrations_follow_their_window(client, app, make, fields, message):
+    from hub.models import utcnow
+
+    now = utcnow()
+    extra = {}
+    if "registration_opens_at_days" in fields:
+        extra["registration_opens_at"] = now + timedelta(days=fields["registration_opens_at_days"])
+    if "registration_closes_at_days" in fields:
+        extra["registration_opens_at"] = now - timedelta(days=5)
+        extra["registration_closes_at"] = now + timedelta(
+            days=fields["registration_closes_at_days"]
+        )
+    event = make.event(**extra)
+    assert message in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    response = register(client, event.slug, "late@example.org")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert registrations(app, event) == []
+
+
+def test_private_link_shows_the_registration_and_cancels_it_once(client, app, make):
+    event = make.event(capacity=1)
+    register(client, event.slug, "fay@example.org")
+    register(client, event.slug, "gus@example.org")
+    token = token_of(app, "fay@example.org")
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert "Confirmée" in page and event.title in page
+    assert f"/r/{token}/qr.svg" in page
+    qr = client.get(f"/r/{token}/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data and b"style=" not in qr.data
+    cancel = client.submit(f"/r/{token}/cancel")
+    assert cancel.status_code == 303
+    assert "Votre inscription est annulée" in client.get(f"/r/{token}").get_data(as_text=True)
+    again = client.submit(f"/r/{token}/cancel")
+    assert again.status_code == 303
+    assert "Cette inscription était déjà annulée." in client.get(f"/r/{token}").get_data(
+        as_text=True
+    )
+    assert registrations(app, event) == [
+        ("fay@example.org", RegistrationState.CANCELLED),
+        ("gus@example.org", RegistrationState.CONFIRMED),
+    ]
+    promoted = outbox(app, "gus@example.org")[-1]
+    assert promoted.kind == "event_registration_promoted"
+    with app.app_context():
+        actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == [
+        "registration.confirmed",
+        "registration.waitlisted",
+        "registration.cancelled",
+        "registration.promoted",
+    ]
+
+
+def test_a_wrong_token_answers_404(client):
+    for path in ("/r/nope", "/r/nope.ics", "/r/nope/qr.svg"):
+        assert client.get(path).status_code == 404
+    assert client.submit("/r/nope/cancel").status_code == 404
+
+
+def test_registration_is_rate_limited_with_a_friendly_page(client, app, make):
+    event = make.event(capacity=50)
+    app.config["RATELIMIT_REGISTRATION"] = "3 per minute"
+    try:
+        responses = [register(client, event.slug, f"p{i}@example.org") for i in range(4)]
+    finally:
+        app.config["RATELIMIT_REGISTRATION"] = "10 per minute"
+    assert [response.status_code for response in responses] == [303, 303, 303, 429]
+    assert "Trop de tentatives" in responses[-1].get_data(as_text=True)
+    assert "Retry-After" in responses[-1].headers
+
+
+def test_event_calendar_parses_with_the_venue_time_zone(client, make):
+    event = make.event(title="Conférence du soir")
+    response = client.get(f"/events/{event.slug}.ics")
+    assert response.mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(response.data)
+    (item,) = calendar.walk("VEVENT")
+    start = item.decoded("dtstart")
+    assert start.tzinfo.key == "Europe/Paris"
+    assert start == event.starts_at
+    assert item.decoded("dtend") == event.ends_at
+    assert str(item["summary"]) == "Conférence du soir"
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
+    assert start.astimezone(ZoneInfo("UTC")) == event.starts_at
+
+
+def test_agenda_calendar_lists_every_upcoming_published_event(client, make):
+    space = make.space()
+    first = make.event(space, title="Premier")
+    second = make.event(space, title="Second", starts_in=timedelta(days=9))
+    make.event(space, title="Brouillon", state=EventState.DRAFT, starts_in=timedelta(days=12))
+    calendar = icalendar.Calendar.from_ical(client.get("/events.ics").data)
+    items = calendar.walk("VEVENT")
+    assert [str(item["summary"]) for item in items] == ["Premier", "Second"]
+    assert [item.decoded("dtstart") for item in items] == [first.starts_at, second.starts_at]
+
+
+def test_host_events_partial_lists_a_partners_upcoming_events(app, make):
+    from flask import render_template
+
+    from hub.domain.events import upcoming_events_for_host
+    from hub.models import Organisation
+
+    chamber = make.partner_org("Chambre de commerce")
+    make.event(organisation=chamber, title="Conférence de la Chambre")
+    with app.test_request_context():
+        organisation = db.session.get(Organisation, chamber.id)
+        html = render_template(
+            "events/_host_events.html", host_events=upcoming_events_for_host(organisation)
+        )
+        empty = render_template("events/_host_events.html", host_events=[])
+    assert "Conférence de la Chambre" in html and "Atelier" in html
+    assert "Aucun événement à venir pour le moment." in empty
