@@ -216,6 +216,14 @@ def test_the_partner_profile_keeps_a_block_for_upcoming_events(app):
     assert "upcoming_events" in template.blocks
 
 
+def test_the_partner_profile_lists_its_upcoming_events(client, make):
+    partner = make.partner(name="Médiathèque de Tarentaize")
+    make.event(organisation=partner, title="Atelier tablette pour débuter")
+    page = client.get(f"/partners/{partner.slug}")
+    assert page.status_code == 200
+    assert "Atelier tablette pour débuter" in page.text
+
+
 def test_an_owner_invites_and_the_invitee_joins_after_logging_in(client, make, app):
     owner = make.user()
     startup = make.startup(owner=owner, name="TextiLab")
