@@ -84,10 +84,16 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from hub.blueprints.account import bp as account_bp
     from hub.blueprints.auth import bp as auth_bp
+    from hub.blueprints.directories import partners as partners_bp
+    from hub.blueprints.directories import startups as startups_bp
     from hub.blueprints.events import bp as events_bp
     from hub.blueprints.hosting import bp as hosting_bp
     from hub.blueprints.innovations import bp as innovations_bp
     from hub.blueprints.main import bp as main_bp
+    from hub.blueprints.manage_innovations import bp as manage_innovations_bp
+    from hub.blueprints.media import bp as media_bp
+    from hub.blueprints.organisations import bp as organisations_bp
+    from hub.blueprints.showcase import bp as showcase_bp
     from hub.blueprints.staff import bp as staff_bp
 
     app.register_blueprint(main_bp)
@@ -97,6 +103,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(innovations_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(hosting_bp)
+    app.register_blueprint(media_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(manage_innovations_bp)
+    app.register_blueprint(startups_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(showcase_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

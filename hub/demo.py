@@ -7,18 +7,25 @@ seed-demo twice changes nothing. Each area adds its part in a function of its ow
 from __future__ import annotations
 
 import secrets
-from datetime import UTC
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from hub.domain import audit
 from hub.extensions import db
 from hub.models import (
+    Application,
+    ApplicationState,
+    Innovation,
+    InnovationStatus,
     Membership,
     MembershipRole,
     Organisation,
     OrganisationKind,
     Role,
+    ShowcaseSlot,
+    SlotStatus,
     Space,
     SpaceKind,
     StartupStage,
@@ -158,6 +165,7 @@ def seed_demo() -> list[str]:
     if new_members:
         report.append(f"Member accounts (password {member_password}): " + ", ".join(new_members))
         audit.record(staff, "demo.seeded", staff, members=len(new_members))
+    report += seed_showcase(staff, member_password)
     report.append("Demo content is in place.")
     return report
 
@@ -298,3 +306,153 @@ def seed_events(staff: User) -> int:
         db.session.flush()
         audit.record(staff, "demo.events_seeded", staff, events=created)
     return created
+
+
+# Demo slots, innovations and applications -------------------------------------------------
+
+INNOVATIONS = {
+    "ecotrace": ("ecotrace-compteur-carbone", "Compteur carbone en boutique",
+                 "Un boîtier et un tableau de bord qui estiment l'empreinte carbone d'un commerce, rayon par rayon."),
+    "textilab": ("textilab-tissu-chauffant", "Tissu chauffant basse tension",
+                 "Un textile tissé à Saint-Étienne qui chauffe sans fil apparent, pour les vêtements de travail."),
+    "cyclopolis": ("cyclopolis-velo-cargo-partage", "Vélo cargo partagé",
+                   "Des vélos cargo en libre-service pour les livraisons du dernier kilomètre."),
+    "medilien": ("medilien-carnet-de-liaison", "Carnet de liaison numérique",
+                 "Un carnet partagé entre aidants, infirmiers et familles, simple sur téléphone."),
+    "agrivue": ("agrivue-sonde-humidite", "Sonde d'humidité à bas coût",
+                "Une sonde connectée qui dit aux maraîchers quand arroser, alimentée par le soleil."),
+    "kiosque-civique": ("kiosque-civique-borne", "Borne d'accompagnement aux démarches",
+                        "Une borne qui guide pas à pas les démarches en ligne, avec un médiateur à distance."),
+}  # fmt: skip
+
+# theme, days from today, start hour, hours, seats, deadline (days before the slot), status,
+# {startup slug: application state}
+SLOTS = [
+    ("Démo day — Commerce de proximité", -30, 14, 4, 3, 10, SlotStatus.CLOSED,
+     {"ecotrace": ApplicationState.CONFIRMED, "textilab": ApplicationState.CONFIRMED,
+      "kiosque-civique": ApplicationState.REJECTED}),
+    ("Démo day — Climat et mobilité", 10, 14, 4, 3, 12, SlotStatus.CLOSED,
+     {"ecotrace": ApplicationState.CONFIRMED, "cyclopolis": ApplicationState.CONFIRMED,
+      "textilab": ApplicationState.ACCEPTED, "agrivue": ApplicationState.WAITLISTED,
+      "medilien": ApplicationState.REJECTED, "kiosque-civique": ApplicationState.WITHDRAWN}),
+    ("Démo day — Santé et inclusion numérique", 35, 14, 4, 3, 20, SlotStatus.OPEN,
+     {"medilien": ApplicationState.SUBMITTED, "kiosque-civique": ApplicationState.DRAFT,
+      "agrivue": ApplicationState.SUBMITTED, "ecotrace": ApplicationState.CANCELLED}),
+    ("Démo day — Industrie et design", 60, 10, 3, 4, 40, SlotStatus.OPEN, {}),
+]  # fmt: skip
+PITCHES = {
+    ApplicationState.DRAFT: "",
+    ApplicationState.REJECTED: "Nous aimerions présenter notre projet, encore au stade de l'idée.",
+}
+
+
+def _local(days: int, hour: int):
+    zone = ZoneInfo("Europe/Paris")
+    day = (utcnow().astimezone(zone) + timedelta(days=days)).date()
+    return datetime.combine(day, time(hour), zone).astimezone(UTC)
+
+
+def _innovation(organisation: Organisation) -> Innovation:
+    slug, title, summary = INNOVATIONS[organisation.slug]
+    innovation = db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug))
+    if innovation is None:
+        innovation = Innovation(
+            organisation=organisation,
+            slug=slug,
+            title=title,
+            summary=summary,
+            description=f"{summary}\n\n**{organisation.name}** la présente à l'atelier numérique.",
+            tags=list(organisation.sectors or []),
+            status=InnovationStatus.PUBLISHED,
+            published_at=utcnow(),
+        )
+        db.session.add(innovation)
+    return innovation
+
+
+def seed_showcase(staff: User, member_password: str) -> list[str]:
+    """Innovations, past and open demo slots, and applications in every state."""
+    startups = {
+        organisation.slug: organisation
+        for organisation in db.session.scalars(
+            sa.select(Organisation).where(Organisation.kind == OrganisationKind.STARTUP)
+        )
+    }
+    innovations = {slug: _innovation(startups[slug]) for slug in INNOVATIONS if slug in startups}
+    space = db.session.scalar(
+        sa.select(Space)
+        .join(Space.venue)
+        .where(Venue.slug == "saint-etienne", Space.name == "Espace démo")
+    )
+    created = 0
+    for theme, days, hour, hours, seats, deadline_days, status, applications in SLOTS:
+        slot = db.session.scalar(sa.select(ShowcaseSlot).where(ShowcaseSlot.theme == theme))
+        if slot is None:
+            starts_at = _local(days, hour)
+            slot = ShowcaseSlot(
+                space=space,
+                theme=theme,
+                description="Les startups du territoire présentent leurs innovations au public, "
+                "sur les stands de l'atelier. Entrée libre.",
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=hours),
+                application_deadline=_local(days - deadline_days, 18),
+                seats=seats,
+                status=status,
+            )
+            db.session.add(slot)
+            created += 1
+        db.session.flush()
+        for slug, state in applications.items():
+            organisation = startups.get(slug)
+            if organisation is None:
+                continue
+            exists = db.session.scalar(
+                sa.select(Application).where(
+                    Application.slot_id == slot.id, Application.organisation_id == organisation.id
+                )
+            )
+            if exists is None:
+                submitted = state != ApplicationState.DRAFT
+                db.session.add(
+                    Application(
+                        slot_id=slot.id,
+                        organisation_id=organisation.id,
+                        innovation=innovations[slug],
+                        pitch=PITCHES.get(
+                            state,
+                            f"Nous ferons une démonstration en direct : "
+                            f"{innovations[slug].title.lower()}.",
+                        ),
+                        needs="Une table et une prise électrique.",
+                        state=state,
+                        submitted_at=slot.application_deadline - timedelta(days=3)
+                        if submitted
+                        else None,
+                        waitlisted_at=utcnow() if state == ApplicationState.WAITLISTED else None,
+                    )
+                )
+    newcomer, new_account = _user("yanis.roche@robotique-loire.example", "Yanis Roche",
+                                  member_password)  # fmt: skip
+    if (
+        db.session.scalar(sa.select(Organisation).where(Organisation.slug == "robotique-loire"))
+        is None
+    ):
+        startup = Organisation(
+            kind=OrganisationKind.STARTUP, slug="robotique-loire", name="Robotique Loire",
+            tagline="Des bras robotisés pour les petits ateliers", city="Saint-Chamond",
+            sectors=["Industrie", "Robotique"], stage=StartupStage.IDEA,
+        )  # fmt: skip
+        startup.memberships.append(Membership(user=newcomer, role=MembershipRole.OWNER))
+        db.session.add(startup)
+    db.session.flush()
+    report = []
+    if created:
+        audit.record(staff, "demo.showcase_seeded", staff, slots=created)
+        report.append(f"Demo slots: {created} created (past, next and open, with applications).")
+    if new_account:
+        report.append(
+            "An unverified startup waits for the team: yanis.roche@robotique-loire.example "
+            f"(password {member_password})."
+        )
+    return report

@@ -12,11 +12,15 @@ from flask import Flask
 
 from hub.extensions import db
 from hub.models import (
+    Application,
+    ApplicationState,
     CoHostState,
     Event,
     EventHost,
     EventKind,
     EventState,
+    Innovation,
+    InnovationStatus,
     Membership,
     MembershipRole,
     Organisation,
@@ -24,6 +28,8 @@ from hub.models import (
     Registration,
     RegistrationState,
     Role,
+    ShowcaseSlot,
+    SlotStatus,
     Space,
     SpaceKind,
     User,
@@ -94,7 +100,9 @@ class Factories:
                 )
             return _keep(organisation)
 
-    def space(self, capacity: int = 40, venue_slug: str = "saint-etienne") -> Space:
+    def space(
+        self, capacity: int = 40, venue_slug: str = "saint-etienne", name: str | None = None
+    ) -> Space:
         with self.app.app_context():
             venue = db.session.scalar(sa.select(Venue).where(Venue.slug == venue_slug))
             if venue is None:
@@ -106,7 +114,7 @@ class Factories:
                 )
             space = Space(
                 venue=venue,
-                name=f"Salle {next(_sequence)}",
+                name=name or f"Salle {next(_sequence)}",
                 kind=SpaceKind.TRAINING_ROOM,
                 capacity=capacity,
             )
@@ -171,3 +179,114 @@ class Factories:
                     confirmed_at=utcnow() if state == RegistrationState.CONFIRMED else None,
                 )
             )
+
+    # --- Organisations, innovations, demo slots -----------------------------------------
+
+    def organisation(
+        self,
+        owner: User | None = None,
+        kind: OrganisationKind = OrganisationKind.STARTUP,
+        name: str | None = None,
+        verified: bool = True,
+        members: tuple[User, ...] = (),
+        **fields,
+    ) -> Organisation:
+        """An organisation with its owner (a new user unless given) and members."""
+        owner = owner or self.user()
+        with self.app.app_context():
+            number = next(_sequence)
+            name = name or f"Startup {number}"
+            organisation = Organisation(
+                kind=kind,
+                name=name,
+                slug=fields.pop("slug", f"org-{number}"),
+                verified_at=utcnow() if verified else None,
+                **fields,
+            )
+            organisation.memberships.append(Membership(user_id=owner.id, role=MembershipRole.OWNER))
+            for member in members:
+                organisation.memberships.append(
+                    Membership(user_id=member.id, role=MembershipRole.MEMBER)
+                )
+            return _keep(organisation)
+
+    def startup(self, **kwargs) -> Organisation:
+        return self.organisation(kind=OrganisationKind.STARTUP, **kwargs)
+
+    def partner(self, **kwargs) -> Organisation:
+        return self.organisation(kind=OrganisationKind.PARTNER, **kwargs)
+
+    def innovation(
+        self,
+        organisation: Organisation,
+        title: str | None = None,
+        status: InnovationStatus = InnovationStatus.PUBLISHED,
+        **fields,
+    ) -> Innovation:
+        with self.app.app_context():
+            number = next(_sequence)
+            innovation = Innovation(
+                organisation_id=organisation.id,
+                title=title or f"Innovation {number}",
+                slug=fields.pop("slug", f"innovation-{number}"),
+                summary=fields.pop("summary", "A useful thing."),
+                status=status,
+                published_at=utcnow() if status == InnovationStatus.PUBLISHED else None,
+                **fields,
+            )
+            return _keep(innovation)
+
+    def slot(
+        self,
+        seats: int = 3,
+        space: Space | None = None,
+        starts_in: timedelta = timedelta(days=20),
+        deadline_in: timedelta = timedelta(days=10),
+        hours: int = 3,
+        status: SlotStatus = SlotStatus.OPEN,
+        theme: str | None = None,
+    ) -> ShowcaseSlot:
+        space = space or self.space()
+        with self.app.app_context():
+            now = utcnow().replace(microsecond=0)
+            slot = ShowcaseSlot(
+                space_id=space.id,
+                starts_at=now + starts_in,
+                ends_at=now + starts_in + timedelta(hours=hours),
+                application_deadline=now + deadline_in,
+                seats=seats,
+                theme=theme or f"Demo day {next(_sequence)}",
+                status=status,
+            )
+            db.session.add(slot)
+            db.session.commit()
+            db.session.refresh(slot)
+            slot.space.venue  # noqa: B018  (loaded for use outside the session)
+            db.session.expunge_all()
+            return slot
+
+    def application(
+        self,
+        slot: ShowcaseSlot,
+        organisation: Organisation | None = None,
+        state: ApplicationState = ApplicationState.SUBMITTED,
+        innovation: Innovation | None = None,
+        pitch: str = "We will show a working prototype to visitors.",
+        waitlisted_minutes_ago: int = 0,
+    ) -> Application:
+        organisation = organisation or self.startup()
+        innovation = innovation or self.innovation(organisation)
+        with self.app.app_context():
+            now = utcnow()
+            application = Application(
+                slot_id=slot.id,
+                organisation_id=organisation.id,
+                innovation_id=innovation.id,
+                pitch=pitch,
+                state=state,
+                submitted_at=None if state == ApplicationState.DRAFT else now,
+                waitlisted_at=now - timedelta(minutes=waitlisted_minutes_ago)
+                if state == ApplicationState.WAITLISTED
+                else None,
+            )
+            return _keep(application)

@@ -14,6 +14,7 @@ from hub.models.events import (
     RegistrationState,
 )
 from hub.models.innovations import Innovation, InnovationStatus
+from hub.models.invitations import Invitation
 from hub.models.mail import MessageStatus, OutboxMessage
 from hub.models.organisations import (
     Membership,
@@ -44,6 +45,7 @@ __all__ = [
     "EventState",
     "Innovation",
     "InnovationStatus",
+    "Invitation",
     "Membership",
     "MembershipRole",
     "MessageStatus",

@@ -1,0 +1,131 @@
+"""Innovations as their startup keeps them: create, edit, publish, archive."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from hub.domain import audit
+from hub.domain.errors import DomainError, NotFound
+from hub.domain.organisations import can_manage
+from hub.extensions import db
+from hub.models import Innovation, InnovationStatus, Organisation, OrganisationKind, User, utcnow
+from hub.text import slugify
+
+STATUS_LABELS = {
+    InnovationStatus.DRAFT: _l("draft"),
+    InnovationStatus.PUBLISHED: _l("published"),
+    InnovationStatus.ARCHIVED: _l("archived"),
+}
+FIELDS = ("title", "summary", "description", "tags")
+# Which status each action leads to, and from where it may be taken.
+STATUS_ACTIONS = {
+    "publish": ({InnovationStatus.DRAFT, InnovationStatus.ARCHIVED}, InnovationStatus.PUBLISHED),
+    "archive": ({InnovationStatus.DRAFT, InnovationStatus.PUBLISHED}, InnovationStatus.ARCHIVED),
+    "unpublish": ({InnovationStatus.PUBLISHED}, InnovationStatus.DRAFT),
+}
+
+
+def innovations_of(organisation: Organisation) -> list[Innovation]:
+    return list(
+        db.session.scalars(
+            sa.select(Innovation)
+            .where(Innovation.organisation_id == organisation.id)
+            .order_by(Innovation.status, Innovation.updated_at.desc(), Innovation.id.desc())
+        )
+    )
+
+
+def innovation_of(organisation: Organisation, innovation_id: int) -> Innovation:
+    """One of this startup's innovations; another startup's answers NotFound."""
+    innovation = db.session.get(Innovation, innovation_id)
+    if innovation is None or innovation.organisation_id != organisation.id:
+        raise NotFound(_l("This innovation does not exist or belongs to another startup."))
+    return innovation
+
+
+def _check(user: User, organisation: Organisation) -> None:
+    if not can_manage(user, organisation):
+        raise NotFound(_l("This organisation does not exist, or you are not one of its members."))
+    if organisation.kind != OrganisationKind.STARTUP:
+        raise DomainError(_l("Only startups present innovations."))
+
+
+def _clean(values: dict) -> dict:
+    clean = {key: values[key] for key in FIELDS if key in values}
+    for key in ("title", "summary"):
+        if key in clean:
+            clean[key] = (clean[key] or "").strip()
+    if "title" in clean and not clean["title"]:
+        raise DomainError(_l("Give the innovation a title."), field="title")
+    return clean
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title, max_length=160)
+    taken = set(
+        db.session.scalars(
+            sa.select(Innovation.slug).where(
+                sa.or_(Innovation.slug == base, Innovation.slug.startswith(f"{base}-"))
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def create_innovation(user: User, organisation: Organisation, **values) -> Innovation:
+    """A draft innovation of the startup."""
+    _check(user, organisation)
+    clean = _clean(values)
+    innovation = Innovation(
+        organisation_id=organisation.id, slug=_unique_slug(clean["title"]), **clean
+    )
+    db.session.add(innovation)
+    db.session.flush()
+    audit.record(user, "innovation.created", innovation, organisation_id=organisation.id)
+    return innovation
+
+
+def update_innovation(user: User, innovation: Innovation, **values) -> list[str]:
+    _check(user, innovation.organisation)
+    clean = _clean(values)
+    changed = [key for key, value in clean.items() if getattr(innovation, key) != value]
+    for key in changed:
+        setattr(innovation, key, clean[key])
+    if changed:
+        audit.record(user, "innovation.updated", innovation, fields=changed)
+    return changed
+
+
+def set_image(user: User, innovation: Innovation, name: str | None) -> str | None:
+    """Use a stored image as the innovation's picture; returns the previous file name."""
+    _check(user, innovation.organisation)
+    previous = innovation.image
+    innovation.image = name
+    audit.record(user, "innovation.image_changed", innovation, removed=name is None)
+    return previous
+
+
+def change_status(user: User, innovation: Innovation, action: str) -> None:
+    """Publish, archive or unpublish an innovation."""
+    _check(user, innovation.organisation)
+    if action not in STATUS_ACTIONS:
+        raise DomainError(_l("Unknown action."))
+    sources, target = STATUS_ACTIONS[action]
+    if innovation.status not in sources:
+        raise DomainError(
+            _l(
+                "This innovation is %(status)s: it cannot be changed this way.",
+                status=STATUS_LABELS[innovation.status],
+            )
+        )
+    previous = innovation.status
+    innovation.status = target
+    if target == InnovationStatus.PUBLISHED and innovation.published_at is None:
+        innovation.published_at = utcnow()
+    audit.record(user, f"innovation.{target.value}", innovation, old=previous.value)

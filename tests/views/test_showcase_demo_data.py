@@ -1,0 +1,42 @@
+"""seed-demo: demo slots with applications in every state, and confirmed startups next."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from hub.extensions import db
+from hub.models import Application, ApplicationState, ShowcaseSlot, SlotStatus, utcnow
+
+
+def seed(runner, app):
+    with app.app_context():
+        result = runner.invoke(args=["seed-demo"])
+        db.session.remove()
+    assert result.exit_code == 0, result.output
+
+
+def test_seed_demo_adds_slots_in_every_state_and_twice_changes_nothing(runner, app, client):
+    seed(runner, app)
+    with app.app_context():
+        counts = dict(
+            db.session.execute(
+                sa.select(Application.state, sa.func.count()).group_by(Application.state)
+            ).all()
+        )
+        slots = db.session.scalar(sa.select(sa.func.count()).select_from(ShowcaseSlot))
+    assert set(counts) == set(ApplicationState)
+    seed(runner, app)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ShowcaseSlot)) == slots
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == sum(
+            counts.values()
+        )
+        upcoming = db.session.scalars(
+            sa.select(ShowcaseSlot)
+            .where(ShowcaseSlot.starts_at > utcnow(), ShowcaseSlot.status != SlotStatus.CANCELLED)
+            .order_by(ShowcaseSlot.starts_at)
+        ).first()
+        theme = upcoming.theme
+    page = client.get("/demo-days")
+    assert theme in page.text
+    assert "ÉcoTrace" in page.text and "Cyclopolis" in page.text
