@@ -14,7 +14,7 @@ import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from hub.domain.mail import queue_email
 from hub.domain.rooms import ensure_space_free
 from hub.extensions import db
 from hub.models import (
+    AuditEntry,
     CoHostState,
     Event,
     EventHost,
@@ -53,6 +54,7 @@ LIVE_STATES = (
     RegistrationState.ATTENDED,
 )
 EDITABLE_STATES = (EventState.DRAFT, EventState.PROPOSED)
+RESEND_INTERVAL = timedelta(minutes=10)
 
 
 def seats_taken_by_event(event_ids: Iterable[int]) -> dict[int, int]:
@@ -685,8 +687,7 @@ def register_for_event(
         raise Conflict(reason)
     existing = _live_registration_for(event.id, email)
     if existing is not None:
-        _mail_registration(existing, "event_registration_reminder")
-        audit.record(user, "registration.link_resent", existing)
+        _resend_private_link(existing, user)
         return RegistrationOutcome(existing, created=False)
     taken = seats_taken_by_event([event.id])[event.id]
     capacity = event.capacity
@@ -714,7 +715,7 @@ def register_for_event(
         existing = _live_registration_for(event_id, email)
         if existing is None:
             raise
-        _mail_registration(existing, "event_registration_reminder")
+        _resend_private_link(existing, user)
         return RegistrationOutcome(existing, created=False)
     audit.record(user, f"registration.{state.value}", registration, event=event_id)
     if state == RegistrationState.CONFIRMED:
@@ -724,6 +725,28 @@ def register_for_event(
             registration, "event_registration_waitlisted", position=waitlist_position(registration)
         )
     return RegistrationOutcome(registration, created=True)
+
+
+def _resend_private_link(registration: Registration, user: User | None) -> None:
+    """Email the private link again, at most once per RESEND_INTERVAL per registration.
+
+    Anyone can type an address into the public form: the pause keeps it from being used to
+    flood that inbox, while the page still answers the same way.
+    """
+    recently = db.session.scalar(
+        sa.select(
+            sa.exists().where(
+                AuditEntry.action == "registration.link_resent",
+                AuditEntry.target_type == Registration.__tablename__,
+                AuditEntry.target_id == registration.id,
+                AuditEntry.created_at > utcnow() - RESEND_INTERVAL,
+            )
+        )
+    )
+    if recently:
+        return
+    _mail_registration(registration, "event_registration_reminder")
+    audit.record(user, "registration.link_resent", registration)
 
 
 def _live_registration_for(event_id: int, email: str) -> Registration | None:
