@@ -27,6 +27,7 @@ from hub.domain.accounts import normalise_email
 from hub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from hub.domain.mail import queue_email
 from hub.domain.rooms import ensure_space_free
+from hub.domain.slugs import unique_slug
 from hub.extensions import db
 from hub.models import (
     AuditEntry,
@@ -44,7 +45,6 @@ from hub.models import (
     Venue,
     utcnow,
 )
-from hub.text import slugify
 
 # A person who came still holds the seat they booked.
 SEAT_HOLDING_STATES = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
@@ -228,14 +228,6 @@ def _check_details(details: EventDetails, *, new: bool) -> Space:
     return space
 
 
-def _unique_slug(title: str, starts_at: datetime) -> str:
-    base = slugify(f"{title} {starts_at:%Y-%m-%d}", max_length=150) or "evenement"
-    slug, number = base, 2
-    while db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is not None:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 def _apply(event: Event, details: EventDetails) -> None:
     event.title = details.title.strip()
     event.description = details.description.strip()
@@ -262,7 +254,7 @@ def propose_event(actor: User, organisation: Organisation, details: EventDetails
         )
     _check_details(details, new=True)
     event = Event(
-        slug=_unique_slug(details.title, details.starts_at),
+        slug=unique_slug(Event.slug, f"{details.title} {details.starts_at:%Y-%m-%d}", 150),
         organisation_id=organisation.id,
         created_by_id=actor.id,
         state=EventState.PROPOSED,
@@ -286,7 +278,7 @@ def create_event_as_staff(
     _check_details(details, new=True)
     ensure_space_free(details.space_id, details.starts_at, details.ends_at)
     event = Event(
-        slug=_unique_slug(details.title, details.starts_at),
+        slug=unique_slug(Event.slug, f"{details.title} {details.starts_at:%Y-%m-%d}", 150),
         organisation_id=organisation.id if organisation else None,
         created_by_id=actor.id,
         state=EventState.PUBLISHED,

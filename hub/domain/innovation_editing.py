@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from hub.domain import audit
 from hub.domain.errors import DomainError, NotFound
 from hub.domain.organisations import can_manage
+from hub.domain.slugs import unique_slug
 from hub.extensions import db
 from hub.models import Innovation, InnovationStatus, Organisation, OrganisationKind, User, utcnow
-from hub.text import slugify
 
 STATUS_LABELS = {
     InnovationStatus.DRAFT: _l("draft"),
@@ -61,29 +61,14 @@ def _clean(values: dict) -> dict:
     return clean
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title, max_length=160)
-    taken = set(
-        db.session.scalars(
-            sa.select(Innovation.slug).where(
-                sa.or_(Innovation.slug == base, Innovation.slug.startswith(f"{base}-"))
-            )
-        )
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
 def create_innovation(user: User, organisation: Organisation, **values) -> Innovation:
     """A draft innovation of the startup."""
     _check(user, organisation)
     clean = _clean(values)
     innovation = Innovation(
-        organisation_id=organisation.id, slug=_unique_slug(clean["title"]), **clean
+        organisation_id=organisation.id,
+        slug=unique_slug(Innovation.slug, clean["title"], max_length=160),
+        **clean,
     )
     db.session.add(innovation)
     db.session.flush()

@@ -15,6 +15,7 @@ from hub.domain import audit
 from hub.domain.accounts import normalise_email
 from hub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from hub.domain.mail import queue_email
+from hub.domain.slugs import unique_slug
 from hub.extensions import db
 from hub.models import (
     Invitation,
@@ -26,7 +27,6 @@ from hub.models import (
     User,
     utcnow,
 )
-from hub.text import slugify
 
 KIND_LABELS = {
     OrganisationKind.STARTUP: _l("startup"),
@@ -104,23 +104,6 @@ def public_organisations(kind: OrganisationKind) -> sa.Select:
     )
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name, max_length=120)
-    taken = set(
-        db.session.scalars(
-            sa.select(Organisation.slug).where(
-                sa.or_(Organisation.slug == base, Organisation.slug.startswith(f"{base}-"))
-            )
-        )
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
 def _clean_profile(kind: OrganisationKind, values: dict) -> dict:
     clean = {key: values[key] for key in PROFILE_FIELDS if key in values}
     for key in ("name", "tagline", "website", "city"):
@@ -143,7 +126,9 @@ def create_organisation(user: User, kind: OrganisationKind, **profile) -> Organi
     if not getattr(user, "is_authenticated", False):
         raise NotAllowed(_l("Log in to create an organisation."))
     values = _clean_profile(kind, profile)
-    organisation = Organisation(kind=kind, slug=_unique_slug(values["name"]), **values)
+    organisation = Organisation(
+        kind=kind, slug=unique_slug(Organisation.slug, values["name"]), **values
+    )
     organisation.memberships.append(Membership(user_id=user.id, role=MembershipRole.OWNER))
     db.session.add(organisation)
     db.session.flush()
