@@ -87,12 +87,14 @@ def _register_blueprints(app: Flask) -> None:
     from hub.blueprints.innovations import bp as innovations_bp
     from hub.blueprints.main import bp as main_bp
     from hub.blueprints.staff import bp as staff_bp
+    from hub.discovery import register_discovery
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(innovations_bp)
+    register_discovery(app)
 
 
 def _register_request_hooks(app: Flask) -> None:
