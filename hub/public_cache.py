@@ -1,20 +1,24 @@
 """A per-worker cache of public pages, dropped as soon as public content changes.
 
-Database triggers (migration 0301) bump a one-row `content_version` counter whenever a row
-that a public page shows is inserted, updated or deleted, whoever writes it. A cached page
-is served only while the version it was rendered at is still the current one.
+Database triggers (migration 0301) bump a counter in `content_version` whenever a row that
+a public page shows is inserted, updated or deleted, whoever writes it: counter 1 for
+content, counter 2 for registrations (seat counts). A cached page is served only while the
+counters it depends on are unchanged; pages that show seats depend on both.
 
-Each worker reads the version at most once per PUBLIC_CACHE_CHECK_SECONDS, and at once
+Each worker reads the counters at most once per PUBLIC_CACHE_CHECK_SECONDS, and at once
 after any commit it made itself, so a change made in another process shows within that
 interval (one second by default) and a change made in this one shows immediately.
-Seat counts are covered too: registrations bump the version like any other change.
+Bodies are kept gzip-compressed (small workers) and sent as they are to browsers that
+accept gzip.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,20 +31,25 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 
-from hub.extensions import db
+from hub.extensions import db, limiter
 
 EXTENSION = "hub.public_cache"
+# Views wrapped by cached_page, by endpoint name ("module.view"): no rate limit applies.
+CACHED_VIEWS: set[str] = set()
 # htmx headers that choose between the whole page and one of its blocks.
 VARYING_HEADERS = ("HX-Request", "HX-Target", "HX-Boosted", "HX-History-Restore-Request")
 
 
+Version = tuple[int, ...]
+
+
 @dataclass
 class Entry:
-    version: int
+    version: Version
     expires: float
     status: int
     headers: list[tuple[str, str]]
-    body: bytes
+    body: bytes  # gzip
     etag: str
 
 
@@ -50,11 +59,11 @@ class PublicCache:
     def __init__(self, app: Flask):
         self.check_seconds = float(app.config["PUBLIC_CACHE_CHECK_SECONDS"])
         self.max_bytes = int(app.config["PUBLIC_CACHE_MAX_BYTES"])
-        self._version: int | None = None
+        self._versions: dict[int, int] = {}
         self._checked = 0.0
         self._dirty = True
         self._entries: OrderedDict[tuple, Entry] = OrderedDict()
-        self._memo: dict[str, tuple[int, Any]] = {}
+        self._memo: dict[str, tuple[Version, Any]] = {}
         self._size = 0
         self._lock = threading.Lock()
 
@@ -62,18 +71,22 @@ class PublicCache:
         """A commit in this process: read the version again on the next request."""
         self._dirty = True
 
-    def version(self) -> int | None:
+    def version(self, seats: bool = False) -> Version | None:
+        """The content counter, and the seats counter too if `seats`; None if unknown."""
         now = time.monotonic()
         if self._dirty or now - self._checked >= self.check_seconds:
             # Cleared before the read: a commit during the read marks it dirty again.
             self._dirty = False
-            self._version = db.session.execute(
-                sa.text("SELECT value FROM content_version WHERE id = 1")
-            ).scalar()
+            self._versions = dict(
+                db.session.execute(sa.text("SELECT id, value FROM content_version")).all()
+            )
             self._checked = now
-        return self._version
+        wanted = (1, 2) if seats else (1,)
+        if any(counter not in self._versions for counter in wanted):
+            return None
+        return tuple(self._versions[counter] for counter in wanted)
 
-    def get(self, key: tuple, version: int) -> Entry | None:
+    def get(self, key: tuple, version: Version) -> Entry | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -96,7 +109,7 @@ class PublicCache:
                 self._drop(next(iter(self._entries)))
 
     def memo(self, name: str, compute: Callable[[], Any]) -> Any:
-        """A value computed once per content version (facets, counts shared by pages)."""
+        """A value computed once per content version (facets shared by pages)."""
         version = self.version() if self.enabled else None
         if version is None:
             return compute()
@@ -123,14 +136,24 @@ class PublicCache:
         self._size -= len(entry.body)
 
 
+def skips_rate_limits() -> bool:
+    """Reads of cached public pages: the rate limiter has nothing to count there."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return view is not None and f"{view.__module__}.{view.__name__}" in CACHED_VIEWS
+
+
 def init_public_cache(app: Flask) -> None:
     app.config.setdefault("PUBLIC_CACHE_ENABLED", True)
     app.config.setdefault("PUBLIC_CACHE_CHECK_SECONDS", 1.0)
-    app.config.setdefault("PUBLIC_CACHE_MAX_BYTES", 8 * 1024 * 1024)
+    app.config.setdefault("PUBLIC_CACHE_MAX_BYTES", 2 * 1024 * 1024)
     cache = PublicCache(app)
     app.extensions[EXTENSION] = cache
     with app.app_context():
         event.listen(db.engine, "commit", cache.changed_here)
+    if skips_rate_limits not in limiter._request_filters:
+        limiter.request_filter(skips_rate_limits)
 
 
 def public_cache() -> PublicCache:
@@ -144,14 +167,21 @@ def _anonymous_without_messages() -> bool:
     return not current_user.is_authenticated
 
 
-def cached_page(ttl: float = 30.0):
-    """Serve a public GET view from the cache while the content version is unchanged.
+def _accepts_gzip() -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
 
-    `ttl` bounds how long a page that depends on the clock (what is "upcoming") is kept.
-    Responses that set a cookie, or that are not 200, are never stored.
+
+def cached_page(ttl: float = 30.0, seats: bool = False):
+    """Serve a public GET view from the cache while the content it shows is unchanged.
+
+    `seats`: the page shows seat counts, so registrations invalidate it too. `ttl` bounds
+    how long a page that depends on the clock (what is "upcoming") is kept. Responses that
+    set a cookie, or that are not 200, are never stored.
     """
 
     def decorate(view):
+        CACHED_VIEWS.add(f"{view.__module__}.{view.__name__}")
+
         @wraps(view)
         def wrapped(*args, **kwargs):
             cache = public_cache()
@@ -161,7 +191,7 @@ def cached_page(ttl: float = 30.0):
                 or not _anonymous_without_messages()
             ):
                 return view(*args, **kwargs)
-            version = cache.version()
+            version = cache.version(seats)
             if version is None:
                 return view(*args, **kwargs)
             key = (
@@ -188,13 +218,22 @@ def cached_page(ttl: float = 30.0):
                         for name, value in response.headers.items()
                         if name.lower() not in ("content-length", "etag")
                     ],
-                    body=body,
+                    body=gzip.compress(body, 6, mtime=0),
                     etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
                 )
                 cache.put(key, entry)
-            response = Response(entry.body, status=entry.status, headers=entry.headers)
-            response.set_etag(entry.etag)
-            return response.make_conditional(request)
+            response = Response(status=entry.status, headers=entry.headers)
+            response.vary.add("Accept-Encoding")
+            if _accepts_gzip():
+                response.set_data(entry.body)
+                response.headers["Content-Encoding"] = "gzip"
+                response.set_etag(entry.etag + "-gzip")
+            else:
+                response.set_data(zlib.decompress(entry.body, wbits=31))
+                response.set_etag(entry.etag)
+            if "If-None-Match" in request.headers:
+                response = response.make_conditional(request)
+            return response
 
         return wrapped
 

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 
 from hub.domain.discovery import confirmed_startups, public_events, upcoming_events
 from hub.domain.innovations import public_innovations
-from hub.domain.search import SORTS, InnovationFilters, find_innovations
+from hub.domain.search import SORTS, InnovationFilters, Page, search_page
 from hub.extensions import csrf, db
 from hub.models import (
     Audience,
@@ -110,6 +110,11 @@ def _paginated(query: sa.Select, serialise) -> dict:
     page_number = _int_arg("page", 1, 100_000)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     page = db.paginate(query, page=page_number, per_page=per_page, error_out=False, count=True)
+    result = Page(items=list(page.items), page=page_number, per_page=per_page, total=page.total)
+    return _envelope([serialise(item) for item in result.items], result)
+
+
+def _envelope(data: list, page: Page) -> dict:
     args = {key: value for key, value in request.args.items(multi=False) if key != "page"}
     tag_list = request.args.getlist("tag")
 
@@ -120,17 +125,17 @@ def _paginated(query: sa.Select, serialise) -> dict:
         return url_for(request.endpoint, **{**args, **extra, "page": number}, _external=True)
 
     return {
-        "data": [serialise(item) for item in page.items],
+        "data": data,
         "meta": {
-            "page": page_number,
-            "per_page": per_page,
+            "page": page.page,
+            "per_page": page.per_page,
             "total": page.total,
             "pages": page.pages,
         },
         "links": {
-            "self": link(page_number),
-            "next": link(page.next_num if page.has_next else None),
-            "prev": link(page.prev_num if page_number > 1 else None),
+            "self": link(page.page),
+            "next": link(page.next_num),
+            "prev": link(page.page - 1 if page.page > 1 else None),
         },
     }
 
@@ -256,7 +261,10 @@ def innovations():
     _text_arg("q")
     _text_arg("city", 80)
     filters = InnovationFilters.from_args(request.args)
-    return jsonify(_paginated(find_innovations(filters), innovation_json))
+    page_number = _int_arg("page", 1, 100_000)
+    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    page = search_page(filters, page_number, per_page)
+    return jsonify(_envelope([innovation_json(item) for item in page.items], page))
 
 
 @bp.get("/v1/innovations/<slug>")
@@ -358,7 +366,7 @@ def _event_query() -> sa.Select:
 
 
 @bp.get("/v1/events")
-@cached_page(ttl=10)
+@cached_page(ttl=10, seats=True)
 def events():
     page_number = _int_arg("page", 1, 100_000)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
@@ -387,7 +395,7 @@ def events():
 
 
 @bp.get("/v1/events/<slug>")
-@cached_page(ttl=10)
+@cached_page(ttl=10, seats=True)
 def event(slug: str):
     items = upcoming_events(limit=1, query=public_events().where(Event.slug == slug))
     if not items:

@@ -24,7 +24,7 @@ WIDGET_POLICY = "; ".join(
 
 
 @bp.get("/events")
-@cached_page(ttl=30)
+@cached_page(ttl=30, seats=True)
 def events():
     """Upcoming events of a partner (as host or co-host), or of the whole venue."""
     slug = request.args.get("host", "").strip()

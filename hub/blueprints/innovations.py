@@ -13,8 +13,8 @@ from hub.domain.search import (
     SORTS,
     STAGE_LABELS,
     InnovationFilters,
-    find_innovations,
     popular_tags,
+    search_page,
     startup_cities,
 )
 from hub.extensions import db, limiter
@@ -44,9 +44,7 @@ def _page_number() -> int:
 @cached_page()
 def catalogue():
     filters = InnovationFilters.from_args(request.args)
-    page = db.paginate(
-        find_innovations(filters), page=_page_number(), per_page=PAGE_SIZE, error_out=False
-    )
+    page = search_page(filters, _page_number(), PAGE_SIZE)
     cache = public_cache()
     return render(
         "innovations/catalogue.html",

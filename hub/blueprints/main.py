@@ -22,7 +22,7 @@ HOME_EVENTS = 4
 
 
 @bp.get("/")
-@cached_page()
+@cached_page(seats=True)
 def home():
     demo_days = upcoming_demo_days(limit=1)
     return render(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, make_response, render_template, url_for
+from flask import Blueprint, Response, make_response, render_template, stream_with_context, url_for
+from markupsafe import escape
 
 from hub.domain.discovery import public_events
 from hub.domain.innovations import public_innovations
@@ -38,32 +39,44 @@ def robots():
 
 
 @bp.get("/sitemap.xml")
-@cached_page(ttl=300)
 def sitemap():
-    innovations = db.session.execute(
+    """Every public address, streamed: tens of thousands of rows never sit in memory at once."""
+    root = url_for("main.home", _external=True).rstrip("/")
+    innovations = (
         public_innovations()
         .order_by(None)
-        .with_only_columns(Innovation.slug, Innovation.updated_at)
-    ).all()
-    organisations = db.session.execute(
-        sa.select(Organisation.kind, Organisation.slug, Organisation.updated_at)
+        .with_only_columns(sa.literal("innovations"), Innovation.slug, Innovation.updated_at)
+    )
+    organisations = (
+        sa.select(
+            sa.case((Organisation.kind == OrganisationKind.STARTUP, "startups"), else_="partners"),
+            Organisation.slug,
+            Organisation.updated_at,
+        )
         .where(Organisation.verified_at.is_not(None))
         .order_by(Organisation.id)
-    ).all()
-    events = db.session.execute(
-        sa.select(Event.slug, Event.updated_at)
+    )
+    events = (
+        sa.select(sa.literal("events"), Event.slug, Event.updated_at)
         .where(Event.state.in_((EventState.PUBLISHED, EventState.CANCELLED)))
         .order_by(Event.id)
-    ).all()
-    root = url_for("main.home", _external=True).rstrip("/")
-    urls = [(root + path, None) for path in LIST_PAGES]
-    urls += [(f"{root}/innovations/{slug}", updated) for slug, updated in innovations]
-    urls += [
-        (f"{root}/{'startups' if kind == OrganisationKind.STARTUP else 'partners'}/{slug}", updated)
-        for kind, slug, updated in organisations
-    ]
-    urls += [(f"{root}/events/{slug}", updated) for slug, updated in events]
-    return _xml(render_template("seo/sitemap.xml", urls=urls), "application/xml")
+    )
+
+    def lines():
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+        yield '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        for path in LIST_PAGES:
+            yield f"<url><loc>{escape(root + path)}</loc></url>\n"
+        for query in (innovations, organisations, events):
+            rows = db.session.execute(query.execution_options(yield_per=1000))
+            for section, slug, updated in rows:
+                lastmod = f"<lastmod>{updated:%Y-%m-%d}</lastmod>" if updated else ""
+                yield f"<url><loc>{escape(f'{root}/{section}/{slug}')}</loc>{lastmod}</url>\n"
+        yield "</urlset>\n"
+
+    response = Response(stream_with_context(lines()), mimetype="application/xml")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @bp.get("/feed.atom")

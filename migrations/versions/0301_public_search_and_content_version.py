@@ -3,8 +3,9 @@
 Full-text search over innovations: an FTS5 table kept in sync by triggers on SQLite, a
 generated tsvector column with a GIN index on PostgreSQL. Both fold accents and case.
 
-A one-row `content_version` counter, bumped by triggers whenever public content changes,
-lets every worker cache public pages and drop them as soon as anything they show changes.
+`content_version` holds two counters bumped by triggers: row 1 whenever public content
+changes, row 2 whenever a registration changes (seat counts). Workers cache public pages
+and drop them as soon as anything they show changes.
 
 These objects are not described by the models (migrations/env.py leaves them out of the
 autogenerate comparison).
@@ -22,11 +23,12 @@ down_revision = '0001'
 branch_labels = None
 depends_on = None
 
-# Every table whose rows appear on a public page, in the API, feed or widget.
-PUBLIC_TABLES = (
-    "innovations", "organisations", "events", "event_hosts", "registrations",
-    "showcase_slots", "applications", "venues", "spaces",
-)
+# Every table whose rows appear on a public page, in the API, feed or widget, and the
+# counter its changes bump: 1 for content, 2 for seats.
+PUBLIC_TABLES = {
+    "innovations": 1, "organisations": 1, "events": 1, "event_hosts": 1,
+    "showcase_slots": 1, "applications": 1, "venues": 1, "spaces": 1, "registrations": 2,
+}
 
 # Tags are JSON; index their decoded text so "Éco" is not hidden behind "\u00c9co".
 SQLITE_TAGS = "coalesce((SELECT group_concat(value, ' ') FROM json_each({row}.tags)), '')"
@@ -34,7 +36,7 @@ SQLITE_TAGS = "coalesce((SELECT group_concat(value, ' ') FROM json_each({row}.ta
 
 def upgrade():
     op.execute("CREATE TABLE content_version (id INTEGER PRIMARY KEY, value BIGINT NOT NULL)")
-    op.execute("INSERT INTO content_version (id, value) VALUES (1, 1)")
+    op.execute("INSERT INTO content_version (id, value) VALUES (1, 1), (2, 1)")
     if op.get_bind().dialect.name == "postgresql":
         _upgrade_postgresql()
     else:
@@ -91,11 +93,11 @@ def _upgrade_sqlite():
         f"SELECT id, title, summary, {SQLITE_TAGS.format(row='innovations')}, description "
         "FROM innovations"
     )
-    for table in PUBLIC_TABLES:
+    for table, counter in PUBLIC_TABLES.items():
         for verb in ("insert", "update", "delete"):
             op.execute(
                 f"CREATE TRIGGER {table}_bump_version_{verb} AFTER {verb.upper()} ON {table} "
-                "BEGIN UPDATE content_version SET value = value + 1 WHERE id = 1; END"
+                f"BEGIN UPDATE content_version SET value = value + 1 WHERE id = {counter}; END"
             )
 
 
@@ -142,11 +144,12 @@ def _upgrade_postgresql():
     )
     op.execute(
         "CREATE FUNCTION hub_bump_content_version() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN UPDATE content_version SET value = value + 1 WHERE id = 1; RETURN NULL; END $$"
+        "BEGIN UPDATE content_version SET value = value + 1 WHERE id = TG_ARGV[0]::int; "
+        "RETURN NULL; END $$"
     )
-    for table in PUBLIC_TABLES:
+    for table, counter in PUBLIC_TABLES.items():
         op.execute(
             f"CREATE TRIGGER {table}_bump_content_version "
             f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION hub_bump_content_version()"
+            f"FOR EACH STATEMENT EXECUTE FUNCTION hub_bump_content_version({counter})"
         )
