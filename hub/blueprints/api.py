@@ -91,7 +91,7 @@ def _int_arg(name: str, default: int, maximum: int) -> int:
 
 def _choice_arg(name: str, choices) -> str | None:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     allowed = [getattr(choice, "value", choice) for choice in choices]
     if raw not in allowed:
@@ -260,6 +260,8 @@ def innovations():
     _choice_arg("stage", StartupStage)
     _text_arg("q")
     _text_arg("city", 80)
+    if any(len(tag) > 40 for tag in request.args.getlist("tag")):
+        raise BadParameter("tag", "at most 40 characters are expected")
     filters = InnovationFilters.from_args(request.args)
     page_number = _int_arg("page", 1, 100_000)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
