@@ -39,7 +39,7 @@ bench: $(INSTALLED) $(CATALOGS)
 # Extract the strings to translate and merge them into each language's catalogue.
 translations: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o hub/translations/messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel update -i hub/translations/messages.pot -d hub/translations --no-fuzzy-matching --ignore-obsolete --omit-header --width=100
+	$(BIN)/pybabel update -i hub/translations/messages.pot -d hub/translations --no-fuzzy-matching --ignore-obsolete --width=100
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,7 @@ $(INSTALLED): pyproject.toml
 
 %.mo: %.po $(INSTALLED)
 	$(BIN)/pybabel compile -i $< -o $@
+	@test -s $@ || { echo "$< was not compiled (is its header marked fuzzy?)"; exit 1; }
 
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from hub.domain import audit
 from hub.extensions import db
 from hub.models import (
+    Innovation,
     Membership,
     MembershipRole,
     Organisation,
@@ -153,6 +154,7 @@ def seed_demo() -> list[str]:
         new_members += [email] if created else []
         _organisation(OrganisationKind.PARTNER, slug, name, tagline, city, sectors, None, owner)
     db.session.flush()
+    report += seed_featured(staff)
     if new_members:
         report.append(f"Member accounts (password {member_password}): " + ", ".join(new_members))
         audit.record(staff, "demo.seeded", staff, members=len(new_members))
@@ -163,3 +165,18 @@ def seed_demo() -> list[str]:
 def _person_name(email: str) -> str:
     first, _, last = email.split("@")[0].partition(".")
     return f"{first.capitalize()} {last.capitalize()}".strip()
+
+
+def seed_featured(staff: User, count: int = 3) -> list[str]:
+    """Feature a few public innovations on the home page, if staff have featured none yet."""
+    from hub.domain.innovations import feature_innovation, featured_innovations, public_innovations
+
+    db.session.flush()
+    if featured_innovations():
+        return []
+    candidates = db.session.scalars(
+        public_innovations().order_by(None).order_by(Innovation.id).limit(count)
+    ).all()
+    for innovation in candidates:
+        feature_innovation(staff, innovation)
+    return [f"Featured innovations: {len(candidates)}."] if candidates else []

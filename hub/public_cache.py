@@ -24,16 +24,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
+from urllib.parse import parse_qs
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.http import parse_cookie
 
+from hub.database import write_intent
 from hub.extensions import db, limiter
 
 EXTENSION = "hub.public_cache"
+VERSIONS_SQL = sa.text("SELECT id, value FROM content_version")
+# A cacheable response says so to the middleware in this header (removed before sending).
+MARKER = "X-Hub-Public-Cache"
+HANDLED = "hub.public_cache.middleware"
 # Views wrapped by cached_page, by endpoint name ("module.view"): no rate limit applies.
 CACHED_VIEWS: set[str] = set()
 # htmx headers that choose between the whole page and one of its blocks.
@@ -71,15 +78,21 @@ class PublicCache:
         """A commit in this process: read the version again on the next request."""
         self._dirty = True
 
-    def version(self, seats: bool = False) -> Version | None:
-        """The content counter, and the seats counter too if `seats`; None if unknown."""
+    def version(self, seats: bool = False, engine: sa.Engine | None = None) -> Version | None:
+        """The content counter, and the seats counter too if `seats`; None if unknown.
+
+        Read through the request's session, or through `engine` outside a request.
+        """
         now = time.monotonic()
         if self._dirty or now - self._checked >= self.check_seconds:
             # Cleared before the read: a commit during the read marks it dirty again.
             self._dirty = False
-            self._versions = dict(
-                db.session.execute(sa.text("SELECT id, value FROM content_version")).all()
-            )
+            if engine is None:
+                rows = db.session.execute(VERSIONS_SQL).all()
+            else:
+                with write_intent(False), engine.connect() as connection:
+                    rows = connection.execute(VERSIONS_SQL).all()
+            self._versions = dict(rows)
             self._checked = now
         wanted = (1, 2) if seats else (1,)
         if any(counter not in self._versions for counter in wanted):
@@ -92,6 +105,18 @@ class PublicCache:
             if entry is None:
                 return None
             if entry.version != version or entry.expires < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def peek(self, key: tuple) -> Entry | None:
+        """The entry kept for `key` if it has not expired, whatever its version."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry.expires < time.monotonic():
                 self._drop(key)
                 return None
             self._entries.move_to_end(key)
@@ -152,6 +177,8 @@ def init_public_cache(app: Flask) -> None:
     app.extensions[EXTENSION] = cache
     with app.app_context():
         event.listen(db.engine, "commit", cache.changed_here)
+        engine = db.engine
+    app.wsgi_app = PublicPageMiddleware(app, app.wsgi_app, cache, engine)  # type: ignore[method-assign]
     if skips_rate_limits not in limiter._request_filters:
         limiter.request_filter(skips_rate_limits)
 
@@ -185,6 +212,11 @@ def cached_page(ttl: float = 30.0, seats: bool = False):
         @wraps(view)
         def wrapped(*args, **kwargs):
             cache = public_cache()
+            if request.environ.get(HANDLED):
+                # The middleware caches this anonymous request: say how, and render.
+                response = current_app.make_response(view(*args, **kwargs))
+                response.headers[MARKER] = f"{ttl};{int(seats)}"
+                return response
             if (
                 request.method not in ("GET", "HEAD")
                 or not cache.enabled
@@ -238,3 +270,127 @@ def cached_page(ttl: float = 30.0, seats: bool = False):
         return wrapped
 
     return decorate
+
+
+def _gzip_entry(version: Version, ttl: float, status: int, headers, body: bytes) -> Entry:
+    return Entry(
+        version=version,
+        expires=time.monotonic() + ttl,
+        status=status,
+        headers=headers,
+        body=gzip.compress(body, 6, mtime=0),
+        etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
+    )
+
+
+class PublicPageMiddleware:
+    """Serves cached public pages to cookieless visitors before Flask is involved at all.
+
+    A visitor without a session or remember-me cookie is anonymous and has no pending
+    message, so the page is the one every such visitor gets in their language. Views mark
+    what may be cached (`cached_page`); everything else passes through untouched.
+    """
+
+    def __init__(self, app: Flask, wsgi_app, cache: PublicCache, engine: sa.Engine):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.cache = cache
+        self.engine = engine
+        self.private_cookies = {
+            app.config["SESSION_COOKIE_NAME"],
+            app.config["REMEMBER_COOKIE_NAME"],
+        }
+
+    def _locale(self, environ, cookies) -> str:
+        from hub.i18n import LANGUAGE_ARG, LANGUAGE_COOKIE
+
+        languages = self.app.config["LANGUAGES"]
+        asked = parse_qs(environ.get("QUERY_STRING", "")).get(LANGUAGE_ARG, [None])[0]
+        if asked in languages:
+            return asked
+        chosen = cookies.get(LANGUAGE_COOKIE)
+        return chosen if chosen in languages else self.app.config["BABEL_DEFAULT_LOCALE"]
+
+    def __call__(self, environ, start_response):
+        if environ["REQUEST_METHOD"] != "GET" or not self.app.config.get("PUBLIC_CACHE_ENABLED"):
+            return self.wsgi_app(environ, start_response)
+        cookies = parse_cookie(environ)
+        if self.private_cookies & cookies.keys():
+            return self.wsgi_app(environ, start_response)
+        key = (
+            "page",
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_HOST", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            self._locale(environ, cookies),
+            *(
+                environ.get("HTTP_" + name.upper().replace("-", "_"), "")
+                for name in VARYING_HEADERS
+            ),
+        )
+        entry = self.cache.peek(key)
+        if entry is not None and entry.version == self.cache.version(
+            len(entry.version) == 2, self.engine
+        ):
+            return self._send(entry, environ, start_response)
+        return self._render(key, environ, start_response)
+
+    def _render(self, key, environ, start_response):
+        versions = (self.cache.version(False, self.engine), self.cache.version(True, self.engine))
+        environ[HANDLED] = True
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            marker = next((value for name, value in headers if name == MARKER), None)
+            if marker is None or not status.startswith("200"):
+                headers = [(name, value) for name, value in headers if name != MARKER]
+                return start_response(status, headers, exc_info)
+            captured.update(status=status, headers=headers, marker=marker)
+            return lambda data: None  # views never use write()
+
+        body_iter = self.wsgi_app(environ, capture)
+        if not captured:
+            return body_iter
+        try:
+            body = b"".join(body_iter)
+        finally:
+            if hasattr(body_iter, "close"):
+                body_iter.close()
+        ttl, seats = captured["marker"].split(";")
+        headers = [
+            (name, value)
+            for name, value in captured["headers"]
+            if name not in (MARKER, "Content-Length", "ETag")
+        ]
+        cacheable = not any(name.lower() == "set-cookie" for name, _ in headers)
+        version = versions[int(seats)]
+        if cacheable and version is not None:
+            entry = _gzip_entry(version, float(ttl), 200, headers, body)
+            self.cache.put(key, entry)
+            return self._send(entry, environ, start_response)
+        headers.append(("Content-Length", str(len(body))))
+        start_response(captured["status"], headers)
+        return [body]
+
+    def _send(self, entry: Entry, environ, start_response):
+        vary = ["Accept-Encoding", "Cookie"]
+        headers = []
+        for name, value in entry.headers:
+            if name.lower() == "vary":
+                vary += [v.strip() for v in value.split(",") if v.strip() not in vary]
+            else:
+                headers.append((name, value))
+        headers.append(("Vary", ", ".join(vary)))
+        if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "").lower():
+            body, etag = entry.body, f'"{entry.etag}-gzip"'
+            headers.append(("Content-Encoding", "gzip"))
+        else:
+            body, etag = zlib.decompress(entry.body, wbits=31), f'"{entry.etag}"'
+        headers.append(("ETag", etag))
+        if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            start_response("304 Not Modified", headers)
+            return []
+        headers.append(("Content-Length", str(len(body))))
+        start_response("200 OK", headers)
+        return [body]

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from hub.models import StartupStage, utcnow
 from tests.browser.conftest import assert_accessible
-from tests.support import free_port
+from tests.support import DEFAULT_PASSWORD, free_port
 
 
 @pytest.fixture
@@ -170,3 +170,31 @@ def test_only_the_widget_can_be_framed_by_a_partner_site(browser, live_server, m
             assert "Rechercher des innovations" not in catalogue.content()
     finally:
         context.close()
+
+
+def test_staff_feature_an_innovation_and_the_home_page_shows_it(page, make):
+    make.staff(email="equipe@example.org")
+    make.innovation(slug="velo-cargo", title="Vélo cargo")
+    make.innovation(slug="capteur", title="Capteur d'air")
+    page.goto("/")
+    expect(page.get_by_text("L’équipe mettra bientôt ici en avant")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/auth/login?next=/staff/featured/")
+    page.get_by_label("E-mail").fill("equipe@example.org")
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Innovations à la une")
+    page.get_by_label("Rechercher parmi les innovations publiées").fill("velo")
+    page.get_by_role("button", name="Rechercher").click()
+    page.get_by_role("button", name="Mettre en avant « Vélo cargo »").click()
+    expect(page.locator("#flash-messages")).to_contain_text(
+        "« Vélo cargo » est maintenant mise en avant sur la page d’accueil."
+    )
+    expect(page.locator(".featured-list li")).to_have_count(1)
+    assert_accessible(page)
+
+    page.goto("/")
+    featured = page.get_by_role("region", name="Innovations à la une")
+    expect(featured.get_by_role("link", name="Vélo cargo")).to_be_visible()
+    assert_accessible(page)

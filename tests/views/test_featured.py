@@ -107,3 +107,16 @@ def test_members_get_404_and_visitors_are_sent_to_log_in(client, make, three):
     client.login("membre@example.org")
     assert client.get("/staff/featured/").status_code == 404
     assert client.submit(f"/staff/featured/{three[0].id}/feature").status_code == 404
+
+
+def test_the_demo_data_features_a_few_innovations_once(app, make, three):
+    from hub.demo import seed_featured
+
+    staff = make.staff(email="equipe@example.org")
+    with app.app_context():
+        actor = db.session.get(type(staff), staff.id)
+        assert seed_featured(actor, count=2) == ["Featured innovations: 2."]
+        db.session.commit()
+        assert seed_featured(actor, count=2) == []
+        db.session.commit()
+    assert ranks(app) == {"velo": 1, "capteur": 2, "carte": None}

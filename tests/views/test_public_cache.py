@@ -165,3 +165,23 @@ def test_logged_in_people_and_pending_messages_bypass_the_cache(client, make, ap
     assert response.headers["Cache-Control"] == "no-store"
     assert "Se déconnecter" in response.text
     assert "Se déconnecter" not in app.test_client().get("/innovations").text
+
+
+def test_each_language_has_its_own_cached_page(app, make):
+    make.innovation(title="Vélo cargo", featured_rank=1)
+    french, english = app.test_client(), app.test_client()
+    english.set_cookie("hub_lang", "en")
+    for _ in range(2):
+        assert '<html lang="fr">' in french.get("/").text
+        assert '<html lang="en">' in english.get("/").text
+        assert '<html lang="en">' in french.get("/?lang=en").text
+    assert english.head("/").status_code == 200
+
+
+def test_a_cached_page_keeps_the_security_headers(client, make):
+    make.innovation(title="Vélo cargo", featured_rank=1)
+    client.get("/innovations")
+    response = client.get("/innovations")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Vary"] == "Accept-Encoding, Cookie, HX-Request"
