@@ -183,13 +183,17 @@ class MemoryWatch:
     def __init__(self, master: int):
         self.master = master
         self.peak = 0.0
+        self.label = "start"  # what was running when the peak was seen
+        self.peak_label = ""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
         while not self._stop.is_set():
             for pid in worker_pids(self.master):
-                self.peak = max(self.peak, rss_mib(pid))
+                rss = rss_mib(pid)
+                if rss > self.peak:
+                    self.peak, self.peak_label = rss, self.label
             self._stop.wait(0.5)
 
     def __enter__(self):
@@ -304,12 +308,15 @@ def main() -> None:
             for path, status in statuses.items():
                 log(f"{path} answers {status}")
             for path in urls:  # warm each worker's cache and connections
+                memory.label = f"warm-up {path}"
                 wrk(wrk_path, app + urllib.parse.quote(path, safe="/?=&"))
             for round_number in range(1, ROUNDS + 1):
                 log(f"round {round_number}/{ROUNDS}")
                 runs["baseline"].append(wrk(wrk_path, baseline + "/"))
                 for path in urls:
+                    memory.label = path
                     runs[path].append(wrk(wrk_path, app + urllib.parse.quote(path, safe="/?=&")))
+                memory.label = "search, a different word and page each time"
                 runs["search, a different word and page each time"].append(
                     wrk(wrk_path, app + "/", script.name)
                 )
@@ -351,6 +358,7 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "urls": rows,
         "peak_worker_memory_mib": round(memory.peak, 1),
+        "peak_worker_memory_during": memory.peak_label,
         "worker_memory_after_mib": round(idle, 1),
         "memory_limit_mib": MEMORY_LIMIT_MIB,
         "home_compressed": home,
@@ -369,7 +377,10 @@ def main() -> None:
             f"{row['p99_ms']:>8.2f} {row['ratio']:>7.3f}  {target}"
         )
     print()
-    print(f"peak worker memory: {memory.peak:.1f} MiB (limit {MEMORY_LIMIT_MIB} MiB)")
+    print(
+        f"peak worker memory: {memory.peak:.1f} MiB (limit {MEMORY_LIMIT_MIB} MiB), "
+        f"during {memory.peak_label}; {idle:.1f} MiB at the end"
+    )
     total_kb = home["total_bytes"] / 1024
     print(
         f"home page + CSS + JS, gzip: {total_kb:.1f} KB (limit {COMPRESSED_LIMIT_KB} KB; "
