@@ -177,12 +177,24 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+def pss_mib(pid: int) -> float:
+    """Proportional set size: shared libraries count once across the workers that map them."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 class MemoryWatch:
     """Samples the workers' resident memory twice a second; keeps the peak."""
 
     def __init__(self, master: int):
         self.master = master
         self.peak = 0.0
+        self.peak_pss = 0.0
         self.label = "start"  # what was running when the peak was seen
         self.peak_label = ""
         self._stop = threading.Event()
@@ -192,6 +204,7 @@ class MemoryWatch:
         while not self._stop.is_set():
             for pid in worker_pids(self.master):
                 rss = rss_mib(pid)
+                self.peak_pss = max(self.peak_pss, pss_mib(pid))
                 if rss > self.peak:
                     self.peak, self.peak_label = rss, self.label
             self._stop.wait(0.5)
@@ -359,6 +372,7 @@ def main() -> None:
         "urls": rows,
         "peak_worker_memory_mib": round(memory.peak, 1),
         "peak_worker_memory_during": memory.peak_label,
+        "peak_worker_pss_mib": round(memory.peak_pss, 1),
         "worker_memory_after_mib": round(idle, 1),
         "memory_limit_mib": MEMORY_LIMIT_MIB,
         "home_compressed": home,
@@ -379,7 +393,8 @@ def main() -> None:
     print()
     print(
         f"peak worker memory: {memory.peak:.1f} MiB (limit {MEMORY_LIMIT_MIB} MiB), "
-        f"during {memory.peak_label}; {idle:.1f} MiB at the end"
+        f"during {memory.peak_label}; {idle:.1f} MiB at the end; "
+        f"peak PSS {memory.peak_pss:.1f} MiB"
     )
     total_kb = home["total_bytes"] / 1024
     print(
