@@ -213,9 +213,12 @@ def cached_page(ttl: float = 30.0, seats: bool = False):
         def wrapped(*args, **kwargs):
             cache = public_cache()
             if request.environ.get(HANDLED):
-                # The middleware caches this anonymous request: say how, and render.
+                # The middleware caches this anonymous request: tell it for how long, and the
+                # version read before rendering (a change during rendering is not missed).
+                version = cache.version(seats)
                 response = current_app.make_response(view(*args, **kwargs))
-                response.headers[MARKER] = f"{ttl};{int(seats)}"
+                if version is not None:
+                    response.headers[MARKER] = f"{ttl};" + ",".join(map(str, version))
                 return response
             if (
                 request.method not in ("GET", "HEAD")
@@ -337,7 +340,6 @@ class PublicPageMiddleware:
         return self._render(key, environ, start_response)
 
     def _render(self, key, environ, start_response):
-        versions = (self.cache.version(False, self.engine), self.cache.version(True, self.engine))
         environ[HANDLED] = True
         captured: dict = {}
 
@@ -357,15 +359,15 @@ class PublicPageMiddleware:
         finally:
             if hasattr(body_iter, "close"):
                 body_iter.close()
-        ttl, seats = captured["marker"].split(";")
+        ttl, version_text = captured["marker"].split(";")
+        version = tuple(int(value) for value in version_text.split(","))
         headers = [
             (name, value)
             for name, value in captured["headers"]
             if name not in (MARKER, "Content-Length", "ETag")
         ]
         cacheable = not any(name.lower() == "set-cookie" for name, _ in headers)
-        version = versions[int(seats)]
-        if cacheable and version is not None:
+        if cacheable:
             entry = _gzip_entry(version, float(ttl), 200, headers, body)
             self.cache.put(key, entry)
             return self._send(entry, environ, start_response)
