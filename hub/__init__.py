@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
+import click
 from flask import Flask, g
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -13,7 +15,7 @@ from whitenoise import WhiteNoise
 
 from hub.config import Config, database_url, load_secret_key
 from hub.database import configure_engine, engine_options
-from hub.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from hub.extensions import babel, csrf, db, htmx, limiter, login_manager
 from hub.security import SecurityHeadersMiddleware
 
 
@@ -61,7 +63,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    _init_migrations(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     htmx.init_app(app)
@@ -81,6 +83,20 @@ def _init_extensions(app: Flask) -> None:
         return user_for_session(session_id)
 
 
+def _init_migrations(app: Flask) -> None:
+    """Flask-Migrate, where migrations can run: the `flask` command line and the tests.
+
+    Importing it loads Alembic (about 10 MiB per process), which web workers never use.
+    A command line creates the app inside its click context; tests import Flask-Migrate
+    themselves before they create it.
+    """
+    if click.get_current_context(silent=True) is None and "flask_migrate" not in sys.modules:
+        return
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+
+
 def _register_blueprints(app: Flask) -> None:
     from hub.blueprints.account import bp as account_bp
     from hub.blueprints.auth import bp as auth_bp
@@ -95,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.blueprints.organisations import bp as organisations_bp
     from hub.blueprints.showcase import bp as showcase_bp
     from hub.blueprints.staff import bp as staff_bp
+    from hub.discovery import register_discovery
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -109,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(startups_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(showcase_bp)
+    register_discovery(app)
 
 
 def _register_request_hooks(app: Flask) -> None:

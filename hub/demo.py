@@ -166,6 +166,8 @@ def seed_demo() -> list[str]:
         report.append(f"Member accounts (password {member_password}): " + ", ".join(new_members))
         audit.record(staff, "demo.seeded", staff, members=len(new_members))
     report += seed_showcase(staff, member_password)
+    # Featured last: it picks among the innovations the showcase part published.
+    report += seed_featured(staff)
     report.append("Demo content is in place.")
     return report
 
@@ -456,3 +458,16 @@ def seed_showcase(staff: User, member_password: str) -> list[str]:
             f"(password {member_password})."
         )
     return report
+def seed_featured(staff: User, count: int = 3) -> list[str]:
+    """Feature a few public innovations on the home page, if staff have featured none yet."""
+    from hub.domain.innovations import feature_innovation, featured_innovations, public_innovations
+
+    db.session.flush()
+    if featured_innovations():
+        return []
+    candidates = db.session.scalars(
+        public_innovations().order_by(None).order_by(Innovation.id).limit(count)
+    ).all()
+    for innovation in candidates:
+        feature_innovation(staff, innovation)
+    return [f"Featured innovations: {len(candidates)}."] if candidates else []

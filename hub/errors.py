@@ -77,8 +77,9 @@ def register_error_handlers(app: Flask) -> None:
                 for name, value in error.response.headers.items()
                 if name.lower().startswith(("retry-after", "x-ratelimit"))
             )
-        if code == 405 and "Allow" in error.get_headers():
-            response.headers["Allow"] = dict(error.get_headers())["Allow"]
+        allowed = dict(error.get_headers()).get("Allow")  # a list of pairs, not a dict
+        if code == 405 and allowed:
+            response.headers["Allow"] = allowed
         return response
 
     @app.errorhandler(Exception)

@@ -6,10 +6,15 @@ from flask import current_app, request
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "hub_lang"
+LANGUAGE_ARG = "lang"
 
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    # ?lang= gives each language its own address (hreflang alternates, the embed widget).
+    asked = request.args.get(LANGUAGE_ARG) if request else None
+    if asked in languages:
+        return asked
     chosen = request.cookies.get(LANGUAGE_COOKIE) if request else None
     if chosen in languages:
         return chosen

@@ -45,6 +45,9 @@ class SecurityHeadersMiddleware:
 
         def start(status, headers, exc_info=None):
             present = {name.lower() for name, _ in headers}
+            if _allows_framing(headers):
+                # The view's own frame-ancestors decides; X-Frame-Options would contradict it.
+                present.add("x-frame-options")
             extra = [*BASE_HEADERS, HSTS] if secure else list(BASE_HEADERS)
             for name, value in extra:
                 if name.lower() not in present:
@@ -54,6 +57,16 @@ class SecurityHeadersMiddleware:
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start)
+
+
+def _allows_framing(headers) -> bool:
+    for name, value in headers:
+        if name.lower() == "content-security-policy":
+            for directive in value.split(";"):
+                words = directive.split()
+                if words and words[0] == "frame-ancestors" and words[1:] != ["'none'"]:
+                    return True
+    return False
 
 
 def _secure_cookie(name: str, value: str) -> tuple[str, str]:

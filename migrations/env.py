@@ -32,12 +32,25 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+# Search and cache objects that live in the migrations only (see revision 0301): FTS5 tables
+# on SQLite, the generated tsvector column and its index on PostgreSQL, the content version.
+UNMODELLED_TABLES = ("content_version", "innovations_fts")
+UNMODELLED_NAMES = {"search_vector", "ix_innovations_search_vector"}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    if type_ == "table" and name and name.startswith(UNMODELLED_TABLES):
+        return False
+    return not (reflected and compare_to is None and name in UNMODELLED_NAMES)
+
+
 def run_migrations_offline():
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=target_db.metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -54,6 +67,7 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     conf_args.setdefault("render_as_batch", True)
     conf_args.setdefault("compare_type", True)
 

@@ -94,8 +94,9 @@ def runner(app):
 
 
 @pytest.fixture
-def make(app) -> Factories:
-    return Factories(app)
+def make(app, request) -> Factories:
+    """Row builders; a test module may name its own set with `FACTORIES = …`."""
+    return getattr(request.module, "FACTORIES", Factories)(app)
 
 
 @pytest.fixture

@@ -7,16 +7,30 @@ from flask import Blueprint, current_app, jsonify, make_response, redirect, url_
 from flask_login import current_user
 
 from hub.blueprints import safe_next_url
+from hub.domain.discovery import upcoming_demo_days, upcoming_events
+from hub.domain.innovations import featured_innovations
 from hub.extensions import csrf, db
 from hub.i18n import LANGUAGE_COOKIE
+from hub.public_cache import cached_page
 from hub.rendering import render
 
 bp = Blueprint("main", __name__)
 
 
+HOME_FEATURED = 6
+HOME_EVENTS = 4
+
+
 @bp.get("/")
+@cached_page(seats=True)
 def home():
-    return render("main/home.html")
+    demo_days = upcoming_demo_days(limit=1)
+    return render(
+        "main/home.html",
+        featured=featured_innovations(limit=HOME_FEATURED),
+        demo_day=demo_days[0] if demo_days else None,
+        events=upcoming_events(limit=HOME_EVENTS, with_seats_only=True),
+    )
 
 
 @bp.get("/language/<language>")

@@ -1,0 +1,198 @@
+"""Full-text search over innovations: the same answers on SQLite (FTS5) and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from hub.domain.search import InnovationFilters, search_page, search_terms
+from hub.extensions import db
+from hub.models import Innovation, InnovationStatus, StartupStage, utcnow
+from tests.factories_public import PublicFactories
+
+FACTORIES = PublicFactories
+
+
+@pytest.fixture
+def catalogue(make):
+    """Eight innovations, published one hour apart (the first is the oldest)."""
+    ecotrace = make.startup("ÉcoTrace", slug="ecotrace", city="Saint-Étienne")
+    cyclopolis = make.startup(
+        "Cyclopolis", slug="cyclopolis", city="Rennes", stage=StartupStage.SCALING
+    )
+    medilien = make.startup("MédiLien", slug="medilien", city="Nancy", stage=StartupStage.IDEA)
+    start = utcnow() - timedelta(days=1)
+    rows = [
+        (ecotrace, "eco-conception", "Éco-conception de sites web",
+         "Des pages plus légères.", ["Climat", "Numérique responsable"], ""),
+        (ecotrace, "bilan-carbone", "Bilan carbone des commerces",
+         "Mesurer l'empreinte écologique des boutiques.", ["Climat", "Commerce"], ""),
+        (cyclopolis, "velo-cargo", "Vélo cargo partagé",
+         "La livraison du dernier kilomètre, sans moteur.", ["Mobilité"],
+         "Un service économe en énergie."),
+        (cyclopolis, "carte-pistes", "Carte des pistes cyclables",
+         "Itinéraires sûrs pour vélos.", ["Mobilité", "Données ouvertes"], ""),
+        (medilien, "aidants", "Réseau des aidants", "Relier aidants et soignants.",
+         ["Santé"], "Une ECOLE de formation pour les aidants."),
+        (medilien, "teleconsultation", "Téléconsultation en pharmacie",
+         "Un médecin à distance.", ["Santé"], ""),
+        (ecotrace, "ecole-numerique", "École du numérique",
+         "Former aux métiers du web.", ["Éducation"], ""),
+        (cyclopolis, "economie-circulaire", "Atelier d'économie circulaire",
+         "Réparer plutôt que jeter.", ["Climat"], ""),
+    ]  # fmt: skip
+    for hour, (startup, slug, title, summary, tags, description) in enumerate(rows):
+        make.innovation(
+            startup=startup, slug=slug, title=title, summary=summary, tags=tags,
+            description=description, published_at=start + timedelta(hours=hour),
+        )  # fmt: skip
+    return rows
+
+
+def slugs(ctx_filters: InnovationFilters, page: int = 1, per_page: int = 24) -> list[str]:
+    return [item.slug for item in search_page(ctx_filters, page, per_page).items]
+
+
+def test_search_terms_are_words_in_lower_case():
+    assert search_terms("  Éco-Conception, l'ÉTÉ 2026! ") == [
+        "éco",
+        "conception",
+        "l",
+        "été",
+        "2026",
+    ]
+    assert search_terms("***") == []
+
+
+def test_eco_finds_every_word_starting_with_eco_whatever_the_accents(ctx, catalogue):
+    # Title matches first (newest first among them), then the others (newest first).
+    assert slugs(InnovationFilters(q="eco")) == [
+        "economie-circulaire",
+        "ecole-numerique",
+        "eco-conception",
+        "aidants",
+        "velo-cargo",
+        "bilan-carbone",
+    ]
+
+
+def test_accents_and_case_in_the_query_do_not_matter(ctx, catalogue):
+    expected = slugs(InnovationFilters(q="eco"))
+    for query in ("ÉCO", "éco", "Eco", "ECO"):
+        assert slugs(InnovationFilters(q=query)) == expected
+    assert slugs(InnovationFilters(q="VELO")) == ["velo-cargo", "carte-pistes"]
+    assert slugs(InnovationFilters(q="sante")) == ["teleconsultation", "aidants"]
+
+
+def test_every_word_must_match(ctx, catalogue):
+    assert slugs(InnovationFilters(q="éco conception")) == ["eco-conception"]
+    assert slugs(InnovationFilters(q="carbone commerces")) == ["bilan-carbone"]
+    assert slugs(InnovationFilters(q="carbone vélo")) == []
+
+
+def test_tags_summary_and_description_are_searched_but_rank_after_titles(ctx, catalogue):
+    assert slugs(InnovationFilters(q="climat")) == [
+        "economie-circulaire",
+        "bilan-carbone",
+        "eco-conception",
+    ]
+    assert slugs(InnovationFilters(q="aidants")) == ["aidants"]
+    assert slugs(InnovationFilters(q="pistes")) == ["carte-pistes"]
+    assert slugs(InnovationFilters(q="energie")) == ["velo-cargo"]
+
+
+def test_title_matches_come_first_whatever_the_sort(ctx, catalogue):
+    assert slugs(InnovationFilters(q="numerique", sort="az")) == [
+        "ecole-numerique",
+        "eco-conception",
+    ]
+    assert slugs(InnovationFilters(q="numerique", sort="newest")) == [
+        "ecole-numerique",
+        "eco-conception",
+    ]
+
+
+def test_filters_combine_with_the_search(ctx, catalogue):
+    assert slugs(InnovationFilters(q="eco", tags=("Climat",))) == [
+        "economie-circulaire",
+        "eco-conception",
+        "bilan-carbone",
+    ]
+    assert slugs(InnovationFilters(q="eco", tags=("Climat",), city="Rennes")) == [
+        "economie-circulaire"
+    ]
+    assert slugs(InnovationFilters(q="eco", stage=StartupStage.SCALING)) == [
+        "economie-circulaire",
+        "velo-cargo",
+    ]
+    assert slugs(InnovationFilters(tags=("Mobilité", "Données ouvertes"))) == ["carte-pistes"]
+    assert slugs(InnovationFilters(q="eco", stage=StartupStage.IDEA, city="Rennes")) == []
+
+
+def test_sorts_without_a_search(ctx, catalogue):
+    assert slugs(InnovationFilters(sort="az")) == [
+        "aidants",
+        "bilan-carbone",
+        "carte-pistes",
+        "eco-conception",
+        "ecole-numerique",
+        "economie-circulaire",
+        "teleconsultation",
+        "velo-cargo",
+    ]
+    newest = slugs(InnovationFilters(sort="newest"))
+    assert newest[:3] == ["economie-circulaire", "ecole-numerique", "teleconsultation"]
+    db.session.execute(
+        sa.update(Innovation).where(Innovation.slug == "aidants").values(featured_rank=2)
+    )
+    db.session.execute(
+        sa.update(Innovation).where(Innovation.slug == "velo-cargo").values(featured_rank=1)
+    )
+    db.session.commit()
+    featured = slugs(InnovationFilters(sort="featured"))
+    assert featured[:3] == ["velo-cargo", "aidants", "economie-circulaire"]
+
+
+def test_pages_split_the_results_without_overlap(ctx, catalogue):
+    filters = InnovationFilters(sort="az")
+    first = search_page(filters, 1, 3)
+    assert (first.total, first.pages, first.has_prev, first.next_num) == (8, 3, False, 2)
+    assert slugs(filters, 1, 3) == ["aidants", "bilan-carbone", "carte-pistes"]
+    assert slugs(filters, 2, 3) == ["eco-conception", "ecole-numerique", "economie-circulaire"]
+    last = search_page(filters, 3, 3)
+    assert [i.slug for i in last.items] == ["teleconsultation", "velo-cargo"]
+    assert (last.has_next, last.prev_num) == (False, 2)
+    assert search_page(filters, 4, 3).items == []
+    searched = search_page(InnovationFilters(q="eco"), 2, 4)
+    assert [i.slug for i in searched.items] == ["velo-cargo", "bilan-carbone"]
+    assert searched.total == 6
+
+
+def test_the_index_follows_changes_and_only_public_innovations_are_found(ctx, catalogue, make):
+    innovation = db.session.scalar(sa.select(Innovation).where(Innovation.slug == "aidants"))
+    innovation.title = "Plateforme des proches aidants"
+    innovation.tags = ["Écoute"]
+    db.session.commit()
+    assert slugs(InnovationFilters(q="plateforme")) == ["aidants"]
+    assert slugs(InnovationFilters(q="reseau")) == []
+    assert slugs(InnovationFilters(q="ecoute")) == ["aidants"]
+
+    db.session.delete(db.session.scalar(sa.select(Innovation).where(Innovation.slug == "aidants")))
+    db.session.commit()
+    assert slugs(InnovationFilters(q="aidants")) == []
+    db.session.rollback()  # end this read before the factories write (SQLite: one writer)
+
+    hidden = make.startup("Secrète", slug="secrete", verified=False)
+    make.innovation(startup=hidden, slug="cachee", title="Éco-innovation cachée")
+    make.innovation(slug="brouillon", title="Éco-brouillon", status=InnovationStatus.DRAFT)
+    assert "cachee" not in slugs(InnovationFilters(q="eco"))
+    assert "brouillon" not in slugs(InnovationFilters(q="eco"))
+
+
+def test_odd_queries_are_harmless(ctx, catalogue):
+    for query in ('"', "*", "eco*", "NEAR(eco)", "title:eco", "eco AND", "-eco", "'; DROP"):
+        search_page(InnovationFilters(q=query), 1, 24)
+    assert slugs(InnovationFilters(q="eco*")) == slugs(InnovationFilters(q="eco"))
+    assert slugs(InnovationFilters(q="title:eco")) == []
