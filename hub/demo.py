@@ -458,6 +458,8 @@ def seed_showcase(staff: User, member_password: str) -> list[str]:
             f"(password {member_password})."
         )
     return report
+
+
 def seed_featured(staff: User, count: int = 3) -> list[str]:
     """Feature a few public innovations on the home page, if staff have featured none yet."""
     from hub.domain.innovations import feature_innovation, featured_innovations, public_innovations
