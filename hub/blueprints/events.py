@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,6 +37,7 @@ from hub.models import (
     RegistrationState,
     Venue,
 )
+from hub.public_cache import cached_page
 from hub.rendering import render
 
 bp = Blueprint("events", __name__)
@@ -134,6 +145,7 @@ def _months_ahead(count: int = 6) -> list[str]:
 
 
 @bp.get("/events")
+@cached_page(ttl=60, seats=True)
 def agenda():
     filters = _filters()
     page = db.paginate(domain.upcoming_events(filters), per_page=PAGE_SIZE)
@@ -192,12 +204,13 @@ def _registration_form() -> RegistrationForm:
     return form
 
 
-def _render_detail(event, form, outcome=None, status=200):
+def _render_detail(event, form, outcome=None, status=200, lazy_form=False):
     return render(
         "events/detail.html",
         status=status,
         event=event,
         form=form,
+        lazy_form=lazy_form,
         outcome=outcome,
         hosts=domain.public_hosts(event),
         seats_left=domain.seats_left(event),
@@ -207,16 +220,25 @@ def _render_detail(event, form, outcome=None, status=200):
 
 
 @bp.get("/events/<slug>")
+@cached_page(ttl=60, seats=True)
 def detail(slug: str):
+    """The event page. A visitor without a session gets the form from its own address
+    (htmx loads it in place; without JavaScript a link leads to it), so this page carries
+    no CSRF token, sets no cookie, and can be served from the public cache."""
     event = _public_event_or_404(slug)
+    if not current_user.is_authenticated and "csrf_token" not in session:
+        # Building the form would create its token, and with it a session.
+        return _render_detail(event, None, lazy_form=True)
     return _render_detail(event, _registration_form())
 
 
-@bp.post("/events/<slug>/register")
-@limiter.limit(_registration_limit)
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
 def register(slug: str):
     event = _public_event_or_404(slug)
     form = _registration_form()
+    if request.method == "GET":
+        return _render_detail(event, form)
     if form.validate_on_submit():
         try:
             outcome = domain.register_for_event(

@@ -84,7 +84,7 @@ def register_everyone(base_url: str, slug: str, emails: list[str]):
     browsers = []
     for email in emails:
         browser = Browser(base_url)
-        browser.open_form(f"/events/{slug}")
+        browser.open_form(f"/events/{slug}/register")
         browsers.append((browser, email))
     calls = [
         (lambda b=browser, e=email: b.post(

@@ -338,3 +338,24 @@ def test_host_events_partial_lists_a_partners_upcoming_events(app, make):
         empty = render_template("events/_host_events.html", host_events=[])
     assert "Conférence de la Chambre" in html and "Atelier" in html
     assert "Aucun événement à venir pour le moment." in empty
+
+
+def test_the_event_page_for_a_new_visitor_sets_no_cookie_and_loads_the_form_from_its_address(
+    client, make
+):
+    event = make.event()
+    page = client.get(f"/events/{event.slug}")
+    html = page.get_data(as_text=True)
+    assert page.headers.get("Set-Cookie") is None
+    assert "csrf_token" not in html and "X-CSRFToken" not in html
+    assert f'hx-get="/events/{event.slug}/register" hx-trigger="load"' in html
+    assert f'href="/events/{event.slug}/register#registration"' in html  # without JavaScript
+
+    form = client.hx("GET", f"/events/{event.slug}/register", target="registration")
+    fragment = form.get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="registration"')
+    assert 'name="csrf_token"' in fragment
+    assert "hub_session=" in form.headers["Set-Cookie"]
+
+    plain = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "<html" in plain and 'name="csrf_token"' in plain
