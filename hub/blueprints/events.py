@@ -27,7 +27,6 @@ from wtforms.validators import DataRequired, Email, Length
 from hub.blueprints import show_domain_error
 from hub.domain import events as domain
 from hub.domain.errors import DomainError, NotFound
-from hub.domain.event_calendar import event_calendar, registration_qr_svg
 from hub.extensions import db, limiter
 from hub.models import (
     Audience,
@@ -168,6 +167,13 @@ def agenda():
     )
 
 
+def _event_calendar(events, **options) -> bytes:
+    # icalendar and segno load on the first calendar asked for, not in every worker at start.
+    from hub.domain.event_calendar import event_calendar
+
+    return event_calendar(events, **options)
+
+
 def _calendar_response(body: bytes, filename: str):
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
@@ -179,14 +185,14 @@ def _calendar_response(body: bytes, filename: str):
 def agenda_calendar():
     events = db.session.scalars(domain.upcoming_events()).unique().all()
     return _calendar_response(
-        event_calendar(events, name=_("Atelier Hub agenda")), "atelier-hub-agenda.ics"
+        _event_calendar(events, name=_("Atelier Hub agenda")), "atelier-hub-agenda.ics"
     )
 
 
 @bp.get("/events/<slug>.ics")
 def event_calendar_file(slug: str):
     event = _public_event_or_404(slug)
-    return _calendar_response(event_calendar([event]), f"{event.slug}.ics")
+    return _calendar_response(_event_calendar([event]), f"{event.slug}.ics")
 
 
 def _public_event_or_404(slug: str):
@@ -315,12 +321,14 @@ def cancel_my_registration(token: str):
 def my_registration_calendar(token: str):
     registration = _registration_or_404(token)
     event = registration.event
-    return _calendar_response(event_calendar([event]), f"{event.slug}.ics")
+    return _calendar_response(_event_calendar([event]), f"{event.slug}.ics")
 
 
 @bp.get("/r/<token>/qr.svg")
 def my_registration_qr(token: str):
     registration = _registration_or_404(token)
+    from hub.domain.event_calendar import registration_qr_svg
+
     response = make_response(registration_qr_svg(registration))
     response.headers["Content-Type"] = "image/svg+xml"
     response.headers["Cache-Control"] = "private, max-age=3600"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -15,8 +17,13 @@ from hub.extensions import db
 from hub.models import Role, User, utcnow
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
-# Compared against when no account matches, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Compared against when no account matches, so a wrong email costs as long as a wrong
+    password. Made on first use: hashing at import would cost every worker at start."""
+    return generate_password_hash("not a real password")
 
 
 def normalise_email(email: str) -> str:
@@ -121,7 +128,7 @@ def authenticate(email: str, password: str) -> User:
     """The user with these credentials, or a DomainError that says nothing more."""
     user = find_user(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         raise DomainError(_l("Email or password is incorrect."))
     if not user.check_password(password) or not user.is_active:
         raise DomainError(_l("Email or password is incorrect."))

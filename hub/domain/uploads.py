@@ -13,13 +13,15 @@ import re
 import secrets
 import warnings
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hub.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 ACCEPTED_FORMATS = frozenset({"PNG", "JPEG", "WEBP"})
 MAX_PIXELS = 40_000_000  # refuse "decompression bombs" before decoding them
@@ -47,6 +49,9 @@ def store_image(stream: IO[bytes], max_side: int, field: str = "image") -> str:
             _l("The image is too large: %(size)s MB at most.", size=f"{limit / 1024 / 1024:g}"),
             field=field,
         )
+    # Pillow is loaded on the first upload only: web workers that never see one stay small.
+    from PIL import Image, ImageOps
+
     image = _decode(data, field)
     image = ImageOps.exif_transpose(image)
     image = image.convert("RGBA" if _has_alpha(image) else "RGB")
@@ -59,6 +64,8 @@ def store_image(stream: IO[bytes], max_side: int, field: str = "image") -> str:
 
 
 def _decode(data: bytes, field: str) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+
     unreadable = DomainError(
         _l("This file is not a readable image. Send a PNG, JPEG or WebP picture."), field=field
     )
