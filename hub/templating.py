@@ -14,6 +14,8 @@ from flask_login import current_user
 
 from hub.text import render_markdown
 
+DATETIME_PATTERNS = {"medium": "d MMM y, HH:mm", "long": "EEEE d MMMM y, HH:mm"}
+
 # Navigation entries appear once their blueprint is registered.
 PUBLIC_LINKS = (
     ("innovations.catalogue", _l("Innovations")),
@@ -52,7 +54,9 @@ def register_template_helpers(app: Flask) -> None:
         return url_for("static", filename=filename, v=fingerprint(filename))
 
     def when(value: datetime | None, style: str = "medium") -> str:
-        return format_datetime(value, style) if value else ""
+        # People read minutes, not seconds or UTC offsets: "6 déc. 2026, 14:00".
+        pattern = DATETIME_PATTERNS.get(style, style)
+        return format_datetime(value, pattern) if value else ""
 
     def day(value: datetime | None, style: str = "full") -> str:
         return format_date(value, style) if value else ""
