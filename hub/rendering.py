@@ -29,13 +29,3 @@ def render(template_name: str, status: int = 200, **context) -> Response:
     response.vary.add("HX-Request")
     return response
 
-
-def htmx_redirect(location: str) -> Response:
-    """A redirect that works for htmx (HX-Location) and for plain forms (303)."""
-    if getattr(request, "htmx", None):
-        response = make_response("", 204)
-        response.headers["HX-Location"] = location
-        return response
-    response = make_response("", 303)
-    response.headers["Location"] = location
-    return response
