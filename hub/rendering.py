@@ -28,4 +28,3 @@ def render(template_name: str, status: int = 200, **context) -> Response:
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
-
