@@ -10,20 +10,23 @@ WORKERS ?= 2
 INSTALLED := $(VENV)/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard hub/translations/*/LC_MESSAGES/messages.po))
 AXE := node_modules/axe-core/axe.min.js
+# gzip and Brotli copies written beside each static file; WhiteNoise sends the one a browser accepts.
+STATIC_SOURCES := $(shell find hub/static -type f ! -name '*.gz' ! -name '*.br')
+STATIC := $(VENV)/.static-compressed
 
-.PHONY: run dev test lint bench translations clean
+.PHONY: run dev test lint bench wrk static translations clean
 
-run: $(INSTALLED) $(CATALOGS)
+run: $(INSTALLED) $(CATALOGS) $(STATIC)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
-dev: $(INSTALLED) $(CATALOGS)
+dev: $(INSTALLED) $(CATALOGS) $(STATIC)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
-test: $(INSTALLED) $(CATALOGS) $(AXE)
+test: $(INSTALLED) $(CATALOGS) $(STATIC) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --db=sqlite $(PYTEST_ARGS)
@@ -33,8 +36,19 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(INSTALLED) $(CATALOGS)
-	$(BIN)/python -m benchmarks.run
+# BENCH_SCALES (2000,20000; add 100000 or pass BENCH_ARGS=--with-100k), BENCH_DATABASES
+# (sqlite,postgresql), BENCH_EVENTS, BENCH_REGISTRATIONS, BENCH_ROUNDS, BENCH_SECONDS:
+# see benchmarks/run.py.
+bench: $(INSTALLED) $(CATALOGS) $(STATIC) wrk
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# The load generator of `make bench`, from Debian's packages.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  echo "make bench needs wrk: installing Debian's package"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
+static: $(STATIC)
 
 # Extract the strings to translate and merge them into each language's catalogue.
 translations: $(INSTALLED)
@@ -50,6 +64,12 @@ $(INSTALLED): pyproject.toml
 %.mo: %.po $(INSTALLED)
 	$(BIN)/pybabel compile -i $< -o $@
 	@test -s $@ || { echo "$< was not compiled (is its header marked fuzzy?)"; exit 1; }
+
+# Stale copies of files that were removed or renamed go first.
+$(STATIC): $(STATIC_SOURCES) $(INSTALLED)
+	find hub/static -type f \( -name '*.gz' -o -name '*.br' \) -delete
+	$(BIN)/python -m whitenoise.compress --quiet hub/static
+	touch $@
 
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
