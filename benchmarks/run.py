@@ -1,409 +1,225 @@
-"""`make bench`: the public pages' speed against a minimal Flask app, on a large database.
+"""`make bench`: the app's speed against a minimal Flask app, cached and cold, at several sizes.
 
-1. Creates a throwaway database (an SQLite file, or, with DATABASE_URL, a new database on
-   that PostgreSQL server), migrates it and seeds it (benchmarks/seed.py).
-2. Serves the app and a minimal Flask app (benchmarks/baseline.py) with gunicorn, the same
-   way (`make run`'s settings: sync workers, WORKERS of them).
-3. Loads each with wrk at 32 connections, in interleaved rounds: baseline, then every URL,
-   ROUNDS times; keeps the median requests/s and latencies of each URL.
-4. Prints, per URL, median requests/s, p50, p99 and the ratio to the baseline; peak worker
-   memory; the gzip-compressed size of the home page with its CSS and JS. Writes the same
-   to benchmarks/results/<time>-<database>.json.
+For each database and each scale (number of innovations):
+1. creates a throwaway database (an SQLite file, or a new database on the PostgreSQL server
+   that DATABASE_URL names, else the local one the tests use), migrates it with the app's own
+   command and seeds it in bulk (benchmarks/seed.py); drops it at the end;
+2. serves the app and a minimal Flask app (benchmarks/baseline.py) with gunicorn, the same
+   way (`make run`'s settings: sync workers, WORKERS of them);
+3. loads each probe (benchmarks/probes.py) with wrk, in interleaved rounds (the minimal app,
+   then every probe, ROUNDS times), as a browser asks (Accept-Encoding: gzip, br): the CACHED
+   table requests one address again and again; in the COLD table every request differs and
+   carries a unique parameter, so it misses any cache;
+4. prints per probe the median req/s, p50/p95/p99 and the ratio to the minimal app; the
+   workers' RSS and PSS peaks; the bytes a browser receives for the home page with its CSS
+   and JS (benchmarks/transfer.py); and, with several scales, how the cold costs grow.
+   Everything goes to benchmarks/results/<time>-<databases>.json as well.
 
-Environment: DATABASE_URL (PostgreSQL server to use), BENCH_ROUNDS (3), BENCH_SECONDS (5),
-BENCH_CONNECTIONS (32), WORKERS (2).
+Options (a flag, or the variable in brackets: `make bench BENCH_SCALES=2000,20000,100000`):
+  --scales 2000,20000            [BENCH_SCALES]  innovations to seed, one run per scale
+  --with-100k                                    add 100,000 to the scales
+  --databases sqlite,postgresql  [BENCH_DATABASES]
+  --events 5000                  [BENCH_EVENTS]
+  --registrations 50000          [BENCH_REGISTRATIONS]
+  --first-event-days 1           [BENCH_FIRST_EVENT_DAYS]  negative: events in the past too
+  --only WORDS                   [BENCH_ONLY]  only probes whose name contains one of them
+  --rounds 3 [BENCH_ROUNDS]  --seconds 5 [BENCH_SECONDS]  --connections 32 [BENCH_CONNECTIONS]
+  WORKERS (2): gunicorn workers per server.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
+import argparse
 import os
-import re
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
-import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from contextlib import closing, contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlalchemy as sa
+from benchmarks import report
+from benchmarks.databases import postgres_reachable, prepare, throwaway_database
+from benchmarks.load import BROWSER_HEADERS, load, log_in, status_of, wrk_path
+from benchmarks.probes import Probe, all_probes
+from benchmarks.seed import SeedFacts, SeedSize
+from benchmarks.servers import MemoryWatch, gunicorn
+from benchmarks.transfer import home_page_transfer
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
-SECONDS = int(os.environ.get("BENCH_SECONDS", 5))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 32))
 WORKERS = int(os.environ.get("WORKERS", 2))
-TARGETS = {"page": 0.5, "search": 0.25}
-MEMORY_LIMIT_MIB = 80
-COMPRESSED_LIMIT_KB = 45
 
 
 def log(message: str) -> None:
     print(f"[bench] {message}", flush=True)
 
 
-def ensure_wrk() -> str:
-    path = shutil.which("wrk")
-    if path:
-        return path
-    log("wrk is missing: installing Debian's package")
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
-    return shutil.which("wrk") or sys.exit("wrk could not be installed")
+def _numbers(text: str) -> list[int]:
+    return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
 
 
-def free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-# The database -----------------------------------------------------------------------------
-
-
-@contextmanager
-def throwaway_database():
-    """Yields (kind, SQLAlchemy URL) of a new, empty database; removes it afterwards."""
-    server = os.environ.get("DATABASE_URL", "")
-    if server.startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
-        import psycopg
-
-        base = re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql://", server)
-        admin = base.rsplit("/", 1)[0] + "/postgres"
-        name = f"atelier_bench_{os.getpid()}"
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield "postgresql", base.rsplit("/", 1)[0] + f"/{name}"
-        finally:
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        return
-    directory = tempfile.mkdtemp(prefix="atelier-bench-")
-    try:
-        yield "sqlite", f"sqlite:///{directory}/bench.sqlite3"
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def prepare(url: str, env: dict) -> dict:
-    started = time.monotonic()
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "hub", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
+def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
+    env = os.environ.get
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--scales", type=_numbers, default=_numbers(env("BENCH_SCALES", "2000,20000"))
     )
-    from benchmarks.seed import seed
-
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    facts = seed(engine)
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
-            connection.exec_driver_sql("ANALYZE")
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    else:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-    engine.dispose()
-    log(f"database seeded in {time.monotonic() - started:.1f} s")
-    return facts
-
-
-# Servers ----------------------------------------------------------------------------------
-
-
-@contextmanager
-def gunicorn(app: str, env: dict, check_path: str = "/"):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--log-level", "warning", app],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + check_path, timeout=5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start for {app}") from None
-                time.sleep(0.3)
-        yield base, process.pid
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+    parser.add_argument("--with-100k", action="store_true")
+    parser.add_argument("--databases", default=env("BENCH_DATABASES", ""))
+    parser.add_argument("--events", type=int, default=int(env("BENCH_EVENTS", 5_000)))
+    parser.add_argument(
+        "--registrations", type=int, default=int(env("BENCH_REGISTRATIONS", 50_000))
+    )
+    parser.add_argument(
+        "--first-event-days", type=int, default=int(env("BENCH_FIRST_EVENT_DAYS", 1))
+    )
+    parser.add_argument("--only", default=env("BENCH_ONLY", ""))
+    parser.add_argument("--rounds", type=int, default=int(env("BENCH_ROUNDS", 3)))
+    parser.add_argument("--seconds", type=int, default=int(env("BENCH_SECONDS", 5)))
+    parser.add_argument("--connections", type=int, default=int(env("BENCH_CONNECTIONS", 32)))
+    options = parser.parse_args(argv)
+    if options.with_100k and 100_000 not in options.scales:
+        options.scales.append(100_000)
+    return options
 
 
-def worker_pids(master: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            pids.append(int(entry.name))
-    return pids
+def databases(asked: str) -> list[str]:
+    """Both by default; PostgreSQL is left out, with the reason, only if it was not asked for."""
+    wanted = [name.strip() for name in asked.split(",") if name.strip()] or ["sqlite", "postgresql"]
+    if "postgresql" in wanted and (reason := postgres_reachable()):
+        if asked:
+            sys.exit(f"PostgreSQL is not reachable: {reason}")
+        log(f"PostgreSQL left out (not reachable: {reason}); BENCH_DATABASES=sqlite to be explicit")
+        wanted.remove("postgresql")
+    return wanted
 
 
-def rss_mib(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def pss_mib(pid: int) -> float:
-    """Proportional set size: shared libraries count once across the workers that map them."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-class MemoryWatch:
-    """Samples the workers' resident memory twice a second; keeps the peak."""
-
-    def __init__(self, master: int):
-        self.master = master
-        self.peak = 0.0
-        self.peak_pss = 0.0
-        self.label = "start"  # what was running when the peak was seen
-        self.peak_label = ""
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self._stop.is_set():
-            for pid in worker_pids(self.master):
-                rss = rss_mib(pid)
-                self.peak_pss = max(self.peak_pss, pss_mib(pid))
-                if rss > self.peak:
-                    self.peak, self.peak_label = rss, self.label
-            self._stop.wait(0.5)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-
-# Load -------------------------------------------------------------------------------------
-
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)([a-z]+)", text).groups()
-    return float(number) * UNITS[unit]
-
-
-def wrk(wrk_path: str, url: str, script: str | None = None) -> dict:
-    command = [wrk_path, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
-    if script:
-        command += ["-s", script]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    socket_errors = re.search(r"Socket errors:.*", output)
+def app_environment(url: str) -> dict:
     return {
-        "rps": rps,
-        "p50_ms": p50,
-        "p99_ms": p99,
-        "non_2xx": int(errors.group(1)) if errors else 0,
-        "socket_errors": socket_errors.group(0) if socket_errors else "",
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "benchmark-secret-key",
+        "LOG_LEVEL": "WARNING",
+        "MAIL_DELIVER_AFTER_REQUEST": "false",
+        "PYTHONPATH": str(ROOT),
     }
 
 
-def status_of(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-def compressed_home(base: str) -> dict:
-    """gzip size (level 6, as a front server would send) of / with its stylesheets and scripts."""
-    with urllib.request.urlopen(base + "/", timeout=10) as response:
-        html = response.read()
-    assets = re.findall(rb'<(?:link rel="stylesheet" href|script src)="([^"]+)"', html)
-    parts = {"/": html}
-    for asset in assets:
-        with urllib.request.urlopen(base + asset.decode(), timeout=10) as response:
-            parts[asset.decode()] = response.read()
-    sizes = {path: len(gzip.compress(body, 6)) for path, body in parts.items()}
-    return {
-        "files": sizes,
-        "total_bytes": sum(sizes.values()),
-        "uncompressed_bytes": sum(len(b) for b in parts.values()),
-    }
-
-
-SEARCH_SCRIPT = """
--- Unaccented on purpose: "donnees" finds "données".
-local words = {"plateforme", "capteur", "service", "outil", "reseau", "carte", "marche",
-  "atelier", "assistant", "mobilite", "sante", "energie", "reemploi", "formation", "donnees"}
-request = function()
-  local path = "/innovations?q=" .. words[math.random(#words)] .. "&page=" .. math.random(1, 40)
-  return wrk.format("GET", path)
-end
-"""
-
-
-def main() -> None:
-    wrk_path = ensure_wrk()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with throwaway_database() as (kind, url):
-        log(f"database: {kind}")
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "SECRET_KEY": "benchmark-secret-key",
-            "LOG_LEVEL": "WARNING",
-            "MAIL_DELIVER_AFTER_REQUEST": "false",
-            "PYTHONPATH": str(ROOT),
+def _check_statuses(base: str, probes: list[Probe], cookies: dict) -> dict[str, int]:
+    """Each probe's first addresses must answer 200 before any load (else it says which)."""
+    statuses = {}
+    for probe in probes:
+        cookie = cookies.get(probe.login)
+        codes = {
+            status_of(
+                base,
+                path + (("&" if "?" in path else "?") + "bench=check" if probe.unique else ""),
+                cookie,
+            )
+            for path in probe.paths[:3]
         }
-        facts = prepare(url, env)
-        word = facts["common_word"]
-        urls = {
-            "/": "page",
-            "/innovations": "page",
-            f"/innovations?q={word}": "search",
-            "/events": "page",
-            f"/events/{facts['event_slug']}": "page",
-            "/api/v1/innovations": "page",
-        }
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(SEARCH_SCRIPT)
-        runs: dict[str, list[dict]] = {"baseline": [], **{path: [] for path in urls}}
-        runs["search, a different word and page each time"] = []
+        statuses[probe.name] = max(codes)
+        if codes != {200}:
+            log(f"{probe.name}: answers {sorted(codes)} for {probe.paths[:3]}")
+    return statuses
+
+
+def measure(database: str, size: SeedSize, options: argparse.Namespace) -> dict:
+    log(f"{database}: seeding {size.innovations:,} innovations, {size.events:,} events, "
+        f"{size.registrations:,} registrations")  # fmt: skip
+    with throwaway_database(database) as url:
+        env = app_environment(url)
+        facts: SeedFacts = prepare(url, env, size, log)
+        probes = all_probes(facts)
+        if options.only:
+            words = [word.strip() for word in options.only.split(",") if word.strip()]
+            probes = [probe for probe in probes if any(word in probe.name for word in words)]
+        settings = {"seconds": options.seconds, "connections": options.connections}
         with (
-            gunicorn("benchmarks.baseline:app", env) as (baseline, _),
-            gunicorn("wsgi:app", env, "/healthz") as (app, master),
+            gunicorn("benchmarks.baseline:app", env, WORKERS) as (baseline, _),
+            gunicorn("wsgi:app", env, WORKERS, "/healthz") as (app, master),
             MemoryWatch(master) as memory,
         ):
-            statuses = {
-                path: status_of(app + urllib.parse.quote(path, safe="/?=&")) for path in urls
-            }
-            for path, status in statuses.items():
-                log(f"{path} answers {status}")
-            for path in urls:  # warm each worker's cache and connections
-                memory.label = f"warm-up {path}"
-                wrk(wrk_path, app + urllib.parse.quote(path, safe="/?=&"))
-            for round_number in range(1, ROUNDS + 1):
-                log(f"round {round_number}/{ROUNDS}")
-                runs["baseline"].append(wrk(wrk_path, baseline + "/"))
-                for path in urls:
-                    memory.label = path
-                    runs[path].append(wrk(wrk_path, app + urllib.parse.quote(path, safe="/?=&")))
-                memory.label = "search, a different word and page each time"
-                runs["search, a different word and page each time"].append(
-                    wrk(wrk_path, app + "/", script.name)
-                )
-            home = compressed_home(app)
-            idle = max((rss_mib(pid) for pid in worker_pids(master)), default=0.0)
-        Path(script.name).unlink()
+            cookies = {}
+            if any(probe.login == "staff" for probe in probes):
+                cookies["staff"] = log_in(app, facts.staff_email, facts.staff_password)
+            statuses = _check_statuses(app, probes, cookies)
 
-    def median(path: str, key: str) -> float:
-        return statistics.median(run[key] for run in runs[path])
+            def run(probe: Probe, label: str, offset: int, seconds: int):
+                memory.label = f"{label} {probe.name}".strip()
+                return load(app, probe.paths, unique=probe.unique, run=label or "r", offset=offset,
+                            cookie=cookies.get(probe.login), seconds=seconds,
+                            connections=options.connections)  # fmt: skip
 
-    base_rps = median("baseline", "rps")
-    rows = []
-    for path, results in runs.items():
-        rps = median(path, "rps")
-        kind_of = urls.get(path, "search" if path.startswith("search") else "baseline")
-        target = TARGETS.get(kind_of)
-        rows.append(
-            {
-                "url": path,
-                "kind": kind_of,
-                "status": statuses.get(path, 200),
-                "rps": round(rps, 1),
-                "p50_ms": round(median(path, "p50_ms"), 2),
-                "p99_ms": round(median(path, "p99_ms"), 2),
-                "ratio": round(rps / base_rps, 3),
-                "target": target if path in urls else None,
-                "meets_target": (rps / base_rps >= target) if target and path in urls else None,
-                "non_2xx": sum(run["non_2xx"] for run in results),
-                "rounds": results,
-            }
-        )
-    report = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "database": kind,
-        "workers": WORKERS,
-        "connections": CONNECTIONS,
-        "seconds_per_run": SECONDS,
-        "rounds": ROUNDS,
-        "cpus": os.cpu_count(),
-        "urls": rows,
-        "peak_worker_memory_mib": round(memory.peak, 1),
-        "peak_worker_memory_during": memory.peak_label,
-        "peak_worker_pss_mib": round(memory.peak_pss, 1),
-        "worker_memory_after_mib": round(idle, 1),
-        "memory_limit_mib": MEMORY_LIMIT_MIB,
-        "home_compressed": home,
-        "home_compressed_limit_kb": COMPRESSED_LIMIT_KB,
+            log("warm-up (imports, templates, connections)")
+            for probe in probes:
+                run(probe, "warm-up", 0, max(options.seconds // 2, 2))
+            base_results = []
+            results: dict[str, list] = {probe.name: [] for probe in probes}
+            for number in range(1, options.rounds + 1):
+                log(f"round {number}/{options.rounds}")
+                base_results.append(load(baseline, ("/",), **settings))
+                for probe in probes:
+                    # Each round starts elsewhere in the list: a new set of objects each time.
+                    results[probe.name].append(
+                        run(probe, f"r{number}", number * 997, options.seconds)
+                    )
+            memory.label = "home page transfer"
+            transfer = home_page_transfer(app)
+            rss_at_end = memory.now()
+    base_rps = statistics.median(result.rps for result in base_results)
+    return {
+        "database": database,
+        "seed": {
+            "innovations": size.innovations,
+            "startups": size.startups,
+            "events": size.events,
+            "registrations": size.registrations,
+            "first_event_days": size.first_event_in_days,
+        },
+        "baseline_rps": round(base_rps, 1),
+        "probes": [
+            report.probe_row(probe, statuses[probe.name], results[probe.name], base_rps)
+            for probe in probes
+        ],
+        "memory": {
+            "peak_rss_mib": round(memory.peak_rss, 1),
+            "peak_rss_during": memory.peak_rss_during,
+            "peak_pss_mib": round(memory.peak_pss, 1),
+            "peak_pss_during": memory.peak_pss_during,
+            "rss_at_end_mib": round(rss_at_end, 1),
+        },
+        "home_transfer": transfer,
     }
-    print()
-    print(
-        f"{'URL':<48} {'status':>6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7}  target"
-    )
-    for row in rows:
-        target = ""
-        if row["target"]:
-            target = f"≥ {row['target']}  {'ok' if row['meets_target'] else 'MISSED'}"
-        print(
-            f"{row['url'][:48]:<48} {row['status']:>6} {row['rps']:>9.1f} {row['p50_ms']:>8.2f} "
-            f"{row['p99_ms']:>8.2f} {row['ratio']:>7.3f}  {target}"
-        )
-    print()
-    print(
-        f"peak worker memory: {memory.peak:.1f} MiB (limit {MEMORY_LIMIT_MIB} MiB), "
-        f"during {memory.peak_label}; {idle:.1f} MiB at the end; "
-        f"peak PSS {memory.peak_pss:.1f} MiB"
-    )
-    total_kb = home["total_bytes"] / 1024
-    print(
-        f"home page + CSS + JS, gzip: {total_kb:.1f} KB (limit {COMPRESSED_LIMIT_KB} KB; "
-        f"{home['uncompressed_bytes'] / 1024:.1f} KB uncompressed)"
-    )
-    name = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{kind}.json"
-    name.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(f"results written to {name.relative_to(ROOT)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    options = parse_options(argv)
+    wrk_path()
+    chosen = databases(options.databases)
+    records = []
+    for database in chosen:
+        for scale in options.scales:
+            size = SeedSize(
+                innovations=scale,
+                events=options.events,
+                registrations=options.registrations,
+                first_event_in_days=options.first_event_days,
+            )
+            record = measure(database, size, options)
+            records.append(record)
+            print(report.describe_run(record), flush=True)
+    growth = report.growth(records)
+    if growth:
+        print(report.describe_growth(growth))
+    settings = {
+        "workers": WORKERS,
+        "connections": options.connections,
+        "seconds_per_run": options.seconds,
+        "rounds": options.rounds,
+        "cpus": os.cpu_count(),
+        "request_headers": BROWSER_HEADERS,
+    }
+    path = report.write(RESULTS, settings, records, growth)
+    print(f"\nresults written to {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

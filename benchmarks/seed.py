@@ -1,16 +1,22 @@
 """Fill a fresh database with a large, realistic amount of public content, fast.
 
-Bulk inserts through SQLAlchemy Core, in chunks, in one transaction per table: 10,000
-startups (and 200 partners), 20,000 published innovations, 5,000 events, 50,000
-registrations, plus demo days with confirmed startups and a dozen featured innovations.
+Bulk inserts through SQLAlchemy Core, in chunks, in one transaction (never the ORM row by
+row): for N innovations, N/2 startups and 200 partners; events and registrations as asked
+(5,000 and 50,000 by default); demo days with confirmed startups, a dozen featured
+innovations, and one staff account for pages that need a login.
+
+Only hub.models is imported from the application: table and column names are the contract.
 """
 
 from __future__ import annotations
 
 import random
+import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
 
 from hub.models import (
     Application,
@@ -20,21 +26,24 @@ from hub.models import (
     Registration,
     ShowcaseSlot,
     Space,
+    User,
     Venue,
 )
 
-STARTUPS = 10_000
 PARTNERS = 200
-INNOVATIONS = 20_000
-EVENTS = 5_000
-REGISTRATIONS = 50_000
 FEATURED = 12
-CHUNK = 2_000
+SPACES = 40
+CHUNK = 5_000
 # A word every tenth innovation has in its title: the "common word" of the search benchmark.
 COMMON_WORD = "numérique"
+STAFF_EMAIL = "bench-staff@example.org"
+STAFF_PASSWORD = "bench staff password"  # a throwaway database, dropped after the run
 
 CITIES = ["Saint-Étienne", "Rennes", "Montpellier", "Nancy", "Firminy", "Roanne", "Montbrison"]
+VENUES = 4
 STAGES = ["idea", "prototype", "launched", "scaling"]
+EVENT_KINDS = ["training", "workshop", "conference", "meetup"]
+AUDIENCES = ["residents", "professionals", "everyone"]
 TAGS = [
     "Climat", "Commerce", "Santé", "Mobilité", "Agriculture", "Industrie", "Design",
     "Éducation", "Inclusion numérique", "Énergie", "Logistique", "Culture", "Tourisme",
@@ -55,148 +64,217 @@ EVENT_TITLES = [
     "Atelier : réparer son ordinateur", "Formation : tableur pour débutants",
 ]  # fmt: skip
 WORDS = [
-    "lorem",
-    "ipsum",
-    "écologie",
-    "économie",
-    "sobriété",
-    "données",
-    "réseau",
-    "territoire",
-    "usage",
-    "public",
-]
+    "lorem", "ipsum", "écologie", "économie", "sobriété", "données", "réseau", "territoire",
+    "usage", "public",
+]  # fmt: skip
 
 
-def _chunks(rows: list[dict]):
+@dataclass(frozen=True)
+class SeedSize:
+    """How much to insert. `first_event_in_days` < 0 puts the first events in the past
+    (e.g. -365 with 5,000 events and 200,000 registrations: a year of figures)."""
+
+    innovations: int = 20_000
+    events: int = 5_000
+    registrations: int = 50_000
+    first_event_in_days: int = 1
+
+    @property
+    def startups(self) -> int:
+        return max(self.innovations // 2, 1)
+
+
+@dataclass(frozen=True)
+class SeedFacts:
+    """What the probes need to build their addresses."""
+
+    size: SeedSize
+    innovation_slugs: list[str]
+    startup_slugs: list[str]
+    event_slugs: list[str]  # in start order
+    upcoming_event_slug: str
+    venue_slugs: list[str]
+    common_word: str = COMMON_WORD
+    staff_email: str = STAFF_EMAIL
+    staff_password: str = STAFF_PASSWORD
+
+
+def _insert(connection, table: sa.Table, rows: list[dict]) -> None:
     for start in range(0, len(rows), CHUNK):
-        yield rows[start : start + CHUNK]
+        connection.execute(sa.insert(table), rows[start : start + CHUNK])
 
 
-def _insert(connection, table, rows: list[dict]) -> None:
-    for chunk in _chunks(rows):
-        connection.execute(sa.insert(table), chunk)
+def _ids(connection, table: sa.Table) -> list[int]:
+    return list(connection.scalars(sa.select(table.c.id).order_by(table.c.id)))
 
 
-def seed(engine: sa.Engine, seed_value: int = 42) -> dict:
-    """Insert everything; returns facts the benchmark needs (an event slug, the word)."""
+def seed(engine: sa.Engine, size: SeedSize = SeedSize(), seed_value: int = 42) -> SeedFacts:
+    """Insert everything in one transaction; returns what the probes need."""
     rng = random.Random(seed_value)
     now = datetime.now(UTC).replace(microsecond=0)
     with engine.begin() as connection:
-        venue_ids = []
-        for index, city in enumerate(CITIES[:4]):
-            venue_ids.append(
-                connection.execute(
-                    sa.insert(Venue.__table__).returning(Venue.__table__.c.id),
-                    {"slug": f"venue-{index}", "name": f"Atelier numérique de {city}",
-                     "city": city, "address": f"{index + 1} place centrale", "timezone": "Europe/Paris"},
-                ).scalar_one()
-            )  # fmt: skip
-        spaces = [
-            {"venue_id": venue_ids[i % 4], "name": f"Salle {i}",
+        venue_slugs = [f"venue-{index}" for index in range(VENUES)]
+        _insert(connection, Venue.__table__, [
+            {"slug": slug, "name": f"Atelier numérique de {city}", "city": city,
+             "address": f"{index + 1} place centrale", "timezone": "Europe/Paris"}
+            for index, (slug, city) in enumerate(zip(venue_slugs, CITIES, strict=False))
+        ])  # fmt: skip
+        venue_ids = _ids(connection, Venue.__table__)
+        _insert(connection, Space.__table__, [
+            {"venue_id": venue_ids[i % VENUES], "name": f"Salle {i}",
              "kind": "stand" if i % 5 == 0 else "training_room", "capacity": 30}
-            for i in range(40)
-        ]  # fmt: skip
-        _insert(connection, Space.__table__, spaces)
-        space_ids = list(connection.scalars(sa.select(Space.__table__.c.id).order_by("id")))
+            for i in range(SPACES)
+        ])  # fmt: skip
+        space_ids = _ids(connection, Space.__table__)
 
-        organisations = []
-        for i in range(STARTUPS + PARTNERS):
-            startup = i < STARTUPS
-            organisations.append(
-                {"kind": "startup" if startup else "partner",
-                 "name": f"{'Startup' if startup else 'Partenaire'} {rng.choice(TOPICS).capitalize()} {i}",
-                 "slug": f"{'startup' if startup else 'partenaire'}-{i}",
-                 "tagline": f"{rng.choice(NOUNS).capitalize()} pour la {rng.choice(TOPICS)}",
-                 "description": " ".join(rng.choices(WORDS, k=40)), "website": "",
-                 "city": rng.choice(CITIES), "sectors": rng.sample(TAGS, 2),
-                 "stage": rng.choice(STAGES) if startup else None,
-                 "verified_at": now - timedelta(days=400), "created_at": now - timedelta(days=400),
-                 "updated_at": now - timedelta(days=400)}
-            )  # fmt: skip
-        _insert(connection, Organisation.__table__, organisations)
-        org_ids = list(connection.scalars(sa.select(Organisation.__table__.c.id).order_by("id")))
-        startup_ids, partner_ids = org_ids[:STARTUPS], org_ids[STARTUPS:]
-
-        innovations = []
-        for i in range(INNOVATIONS):
-            topic = rng.choice(TOPICS)
-            title = f"{rng.choice(NOUNS).capitalize()} de {topic} {i}"
-            if i % 10 == 0:
-                title = f"{title} {COMMON_WORD}"
-            published = now - timedelta(minutes=i * 7)
-            innovations.append(
-                {"organisation_id": startup_ids[i % STARTUPS], "slug": f"innovation-{i}",
-                 "title": title,
-                 "summary": f"Un {rng.choice(NOUNS)} pour la {rng.choice(TOPICS)} à {rng.choice(CITIES)}.",
-                 "description": " ".join(rng.choices(WORDS, k=60)),
-                 "tags": rng.sample(TAGS, 3), "status": "published",
-                 "featured_rank": i + 1 if i < FEATURED else None, "interest_count": rng.randint(0, 90),
-                 "published_at": published, "created_at": published, "updated_at": published}
-            )  # fmt: skip
-        _insert(connection, Innovation.__table__, innovations)
-
-        events = []
-        for i in range(EVENTS):
-            # Each space gets its events one after another: no two overlap.
-            space_index = i % len(space_ids)
-            starts = now + timedelta(days=1 + (i // len(space_ids)) * 2, hours=space_index % 8)
-            events.append(
-                {"slug": f"evenement-{i}", "title": f"{rng.choice(EVENT_TITLES)} ({i})",
-                 "description": " ".join(rng.choices(WORDS, k=50)),
-                 "kind": rng.choice(["training", "workshop", "conference", "meetup"]),
-                 "audience": rng.choice(["residents", "professionals", "everyone"]), "language": "fr",
-                 "space_id": space_ids[space_index], "starts_at": starts,
-                 "ends_at": starts + timedelta(hours=2), "capacity": rng.choice([10, 12, 20, 30]),
-                 "state": "published", "organisation_id": rng.choice(partner_ids),
-                 "decision_message": "", "published_at": now - timedelta(days=3),
-                 "created_at": now - timedelta(days=5), "updated_at": now - timedelta(days=3)}
-            )  # fmt: skip
-        _insert(connection, Event.__table__, events)
-        event_rows = connection.execute(
-            sa.select(Event.__table__.c.id, Event.__table__.c.capacity).order_by("id")
-        ).all()
-
-        registrations = []
-        per_event = REGISTRATIONS // EVENTS
-        for event_id, capacity in event_rows:
-            for n in range(per_event):
-                registrations.append(
-                    {"event_id": event_id, "name": f"Personne {n}",
-                     "email": f"personne{n}.{event_id}@example.org", "consent": True, "locale": "fr",
-                     "state": "confirmed" if n < capacity else "waitlisted",
-                     "token": f"{event_id:06d}{n:04d}" + "x" * 22, "created_at": now,
-                     "confirmed_at": now if n < capacity else None}
-                )  # fmt: skip
-        _insert(connection, Registration.__table__, registrations)
-
-        stand_ids = [space_ids[i] for i in range(0, len(space_ids), 5)]
-        slot_ids = []
-        for i in range(6):
-            starts = now + timedelta(days=10 + 30 * i, hours=1)
-            slot_ids.append(
-                connection.execute(
-                    sa.insert(ShowcaseSlot.__table__).returning(ShowcaseSlot.__table__.c.id),
-                    {"space_id": stand_ids[i % len(stand_ids)], "starts_at": starts,
-                     "ends_at": starts + timedelta(hours=3), "seats": 6,
-                     "application_deadline": starts - timedelta(days=7),
-                     "theme": f"Journée démo : {TOPICS[i]}", "description": "", "status": "open",
-                     "created_at": now},
-                ).scalar_one()
-            )  # fmt: skip
-        innovation_rows = connection.execute(
-            sa.select(Innovation.__table__.c.id, Innovation.__table__.c.organisation_id)
-            .order_by("id")
-            .limit(36)
-        ).all()
-        applications = [
-            {"slot_id": slot_ids[n // 6], "organisation_id": organisation_id,
-             "innovation_id": innovation_id, "pitch": "", "needs": "", "state": "confirmed",
-             "decision_message": "", "created_at": now, "updated_at": now}
-            for n, (innovation_id, organisation_id) in enumerate(innovation_rows)
-        ]  # fmt: skip
-        _insert(connection, Application.__table__, applications)
-        first_event = connection.scalar(
-            sa.select(Event.__table__.c.slug).order_by(Event.__table__.c.starts_at).limit(1)
+        startup_ids, partner_ids = _organisations(connection, rng, size.startups, now)
+        _innovations(connection, rng, size.innovations, startup_ids, now)
+        event_rows = _events(connection, rng, size, space_ids, partner_ids, now)
+        _registrations(connection, size.registrations, event_rows, now)
+        _demo_days(connection, space_ids, now)
+        _staff(connection, now)
+        upcoming = connection.scalar(
+            sa.select(Event.__table__.c.slug)
+            .where(Event.__table__.c.starts_at > now)
+            .order_by(Event.__table__.c.starts_at)
+            .limit(1)
         )
-    return {"event_slug": first_event, "common_word": COMMON_WORD}
+    return SeedFacts(
+        size=size,
+        innovation_slugs=[f"innovation-{i}" for i in range(size.innovations)],
+        startup_slugs=[f"startup-{i}" for i in range(size.startups)],
+        event_slugs=[slug for slug, *_ in event_rows],
+        upcoming_event_slug=upcoming or "",
+        venue_slugs=venue_slugs,
+    )
+
+
+def _organisations(connection, rng, startups: int, now) -> tuple[list[int], list[int]]:
+    created = now - timedelta(days=400)
+    rows = []
+    for i in range(startups + PARTNERS):
+        startup = i < startups
+        number = i if startup else i - startups
+        rows.append(
+            {"kind": "startup" if startup else "partner",
+             "name": f"{'Startup' if startup else 'Partenaire'} {rng.choice(TOPICS).capitalize()} {number}",
+             "slug": f"{'startup' if startup else 'partenaire'}-{number}",
+             "tagline": f"{rng.choice(NOUNS).capitalize()} pour la {rng.choice(TOPICS)}",
+             "description": " ".join(rng.choices(WORDS, k=40)), "website": "",
+             "city": rng.choice(CITIES), "sectors": rng.sample(TAGS, 2),
+             "stage": rng.choice(STAGES) if startup else None,
+             "verified_at": created, "created_at": created, "updated_at": created}
+        )  # fmt: skip
+    _insert(connection, Organisation.__table__, rows)
+    ids = _ids(connection, Organisation.__table__)
+    return ids[:startups], ids[startups:]
+
+
+def _innovations(connection, rng, count: int, startup_ids: list[int], now) -> None:
+    rows = []
+    for i in range(count):
+        topic = rng.choice(TOPICS)
+        title = f"{rng.choice(NOUNS).capitalize()} de {topic} {i}"
+        if i % 10 == 0:
+            title = f"{title} {COMMON_WORD}"
+        published = now - timedelta(minutes=i * 7)
+        rows.append(
+            {"organisation_id": startup_ids[i % len(startup_ids)], "slug": f"innovation-{i}",
+             "title": title,
+             "summary": f"Un {rng.choice(NOUNS)} pour la {rng.choice(TOPICS)} à {rng.choice(CITIES)}.",
+             "description": " ".join(rng.choices(WORDS, k=60)),
+             "tags": rng.sample(TAGS, 3), "status": "published",
+             "featured_rank": i + 1 if i < FEATURED else None, "interest_count": rng.randint(0, 90),
+             "published_at": published, "created_at": published, "updated_at": published}
+        )  # fmt: skip
+    _insert(connection, Innovation.__table__, rows)
+
+
+def _events(connection, rng, size: SeedSize, space_ids, partner_ids, now) -> list[tuple]:
+    """Each space gets its events one after another, every other day: no two overlap."""
+    rows = []
+    for i in range(size.events):
+        space_index = i % len(space_ids)
+        starts = now + timedelta(
+            days=size.first_event_in_days + (i // len(space_ids)) * 2, hours=space_index % 8
+        )
+        rows.append(
+            {"slug": f"evenement-{i}", "title": f"{rng.choice(EVENT_TITLES)} ({i})",
+             "description": " ".join(rng.choices(WORDS, k=50)),
+             "kind": rng.choice(EVENT_KINDS), "audience": rng.choice(AUDIENCES), "language": "fr",
+             "space_id": space_ids[space_index], "starts_at": starts,
+             "ends_at": starts + timedelta(hours=2), "capacity": rng.choice([10, 12, 20, 30]),
+             "state": "published", "organisation_id": rng.choice(partner_ids),
+             "decision_message": "", "published_at": starts - timedelta(days=30),
+             "created_at": starts - timedelta(days=35), "updated_at": starts - timedelta(days=30)}
+        )  # fmt: skip
+    _insert(connection, Event.__table__, rows)
+    table = Event.__table__
+    return connection.execute(
+        sa.select(table.c.slug, table.c.id, table.c.capacity, table.c.starts_at).order_by(
+            table.c.starts_at, table.c.id
+        )
+    ).all()
+
+
+def _registrations(connection, count: int, event_rows, now) -> None:
+    """Spread evenly; beyond capacity people wait. Past events' people mostly came."""
+    rows = []
+    per_event, extra = divmod(count, max(len(event_rows), 1))
+    for index, (_slug, event_id, capacity, starts_at) in enumerate(event_rows):
+        past = starts_at < now
+        for n in range(per_event + (1 if index < extra else 0)):
+            seated = n < capacity
+            state = "confirmed" if seated else "waitlisted"
+            if past and seated and n % 4 != 3:
+                state = "attended"
+            rows.append(
+                {"event_id": event_id, "name": f"Personne {n}",
+                 "email": f"personne{n}.{event_id}@example.org", "consent": True, "locale": "fr",
+                 "state": state, "token": f"bench-{event_id:07d}-{n:06d}",
+                 "created_at": min(now, starts_at) - timedelta(days=7),
+                 "confirmed_at": now if seated else None,
+                 "attended_at": starts_at if state == "attended" else None}
+            )  # fmt: skip
+            if len(rows) >= CHUNK:
+                _insert(connection, Registration.__table__, rows)
+                rows.clear()
+    _insert(connection, Registration.__table__, rows)
+
+
+def _demo_days(connection, space_ids, now) -> None:
+    stand_ids = space_ids[::5]
+    slots = []
+    for i in range(6):
+        starts = now + timedelta(days=10 + 30 * i, hours=1)
+        slots.append(
+            {"space_id": stand_ids[i % len(stand_ids)], "starts_at": starts,
+             "ends_at": starts + timedelta(hours=3), "seats": 6,
+             "application_deadline": starts - timedelta(days=7),
+             "theme": f"Journée démo : {TOPICS[i]}", "description": "", "status": "open",
+             "created_at": now}
+        )  # fmt: skip
+    _insert(connection, ShowcaseSlot.__table__, slots)
+    slot_ids = _ids(connection, ShowcaseSlot.__table__)
+    innovations = Innovation.__table__
+    confirmed = connection.execute(
+        sa.select(innovations.c.id, innovations.c.organisation_id)
+        .order_by(innovations.c.id)
+        .limit(36)
+    ).all()
+    _insert(connection, Application.__table__, [
+        {"slot_id": slot_ids[n // 6], "organisation_id": organisation_id,
+         "innovation_id": innovation_id, "pitch": "", "needs": "", "state": "confirmed",
+         "decision_message": "", "created_at": now, "updated_at": now}
+        for n, (innovation_id, organisation_id) in enumerate(confirmed)
+    ])  # fmt: skip
+
+
+def _staff(connection, now) -> None:
+    connection.execute(
+        sa.insert(User.__table__),
+        {"email": STAFF_EMAIL, "name": "Équipe du banc d'essai",
+         "password_hash": generate_password_hash(STAFF_PASSWORD), "role": "staff",
+         "locale": "fr", "is_active": True, "email_confirmed_at": now,
+         "session_token": secrets.token_hex(16), "created_at": now},
+    )  # fmt: skip
