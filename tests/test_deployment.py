@@ -77,7 +77,7 @@ def test_each_long_running_service_has_a_healthcheck(compose, name):
 def test_the_app_processes_get_the_production_settings(compose, name):
     environment = compose["services"][name]["environment"]
 
-    assert APP_SETTINGS <= set(environment)
+    assert set(environment) >= APP_SETTINGS
     assert environment["DATABASE_URL"].startswith("postgresql://atelier:")
     assert environment["DATABASE_URL"].endswith("@db:5432/atelier")
     assert environment["RATELIMIT_STORAGE_URI"] == "redis://redis:6379/0"
