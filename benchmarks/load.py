@@ -78,8 +78,13 @@ def _lua_string(text: str) -> str:
     return json.dumps(text)  # a JSON string of ASCII is a valid Lua string
 
 
+def unique_prefix(path: str) -> str:
+    """`path` ready for a unique value to be appended (`bench=<run>-<n>`)."""
+    return path + ("&" if "?" in path else "?") + "bench="
+
+
 def script(paths, unique: bool, run: str, offset: int, headers: dict[str, str]) -> str:
-    quoted = [_lua_string(p + ("&" if "?" in p else "?") if unique else p) for p in paths]
+    quoted = [_lua_string(unique_prefix(p) if unique else p) for p in paths]
     header_lines = "\n".join(
         f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}"
         for name, value in headers.items()
@@ -87,7 +92,7 @@ def script(paths, unique: bool, run: str, offset: int, headers: dict[str, str]) 
     return LUA % {
         "paths": ",\n".join(quoted),
         "unique": "true" if unique else "false",
-        "run": _lua_string(f"bench={run}-"),
+        "run": _lua_string(f"{run}-"),
         "offset": offset,
         "headers": header_lines,
         "threads": THREADS,

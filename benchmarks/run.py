@@ -37,7 +37,7 @@ from pathlib import Path
 
 from benchmarks import report
 from benchmarks.databases import postgres_reachable, prepare, throwaway_database
-from benchmarks.load import BROWSER_HEADERS, load, log_in, status_of, wrk_path
+from benchmarks.load import BROWSER_HEADERS, load, log_in, status_of, unique_prefix, wrk_path
 from benchmarks.probes import Probe, all_probes
 from benchmarks.seed import SeedFacts, SeedSize
 from benchmarks.servers import MemoryWatch, gunicorn
@@ -108,17 +108,13 @@ def _check_statuses(base: str, probes: list[Probe], cookies: dict) -> dict[str, 
     statuses = {}
     for probe in probes:
         cookie = cookies.get(probe.login)
-        codes = {
-            status_of(
-                base,
-                path + (("&" if "?" in path else "?") + "bench=check" if probe.unique else ""),
-                cookie,
-            )
-            for path in probe.paths[:3]
-        }
+        paths = [
+            unique_prefix(path) + "check" if probe.unique else path for path in probe.paths[:3]
+        ]
+        codes = {status_of(base, path, cookie) for path in paths}
         statuses[probe.name] = max(codes)
         if codes != {200}:
-            log(f"{probe.name}: answers {sorted(codes)} for {probe.paths[:3]}")
+            log(f"{probe.name}: answers {sorted(codes)} for {paths}")
     return statuses
 
 
