@@ -77,3 +77,4 @@ $(AXE): package.json package-lock.json
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+	find hub/static -type f \( -name '*.gz' -o -name '*.br' \) -delete

@@ -93,7 +93,7 @@ class SeedFacts:
     innovation_slugs: list[str]
     startup_slugs: list[str]
     event_slugs: list[str]  # in start order
-    upcoming_event_slug: str
+    upcoming_event_slug: str  # the next event (the cached table's event page)
     venue_slugs: list[str]
     common_word: str = COMMON_WORD
     staff_email: str = STAFF_EMAIL
@@ -162,7 +162,7 @@ def seed(engine: sa.Engine, size: SeedSize = SeedSize(), seed_value: int = 42) -
         innovation_slugs=[f"innovation-{i}" for i in range(size.innovations)],
         startup_slugs=[f"startup-{i}" for i in range(size.startups)],
         event_slugs=[slug for slug, *_ in event_rows],
-        upcoming_event_slug=upcoming or "",
+        upcoming_event_slug=upcoming or event_rows[-1][0],  # all past: the latest one
         venue_slugs=venue_slugs,
     )
 
