@@ -100,9 +100,12 @@ def describe_run(record: dict) -> str:
         "bytes a browser receives (Accept-Encoding: gzip, br):",
         *describe(record["home_transfer"]),
     ]
-    flagged = [row["name"] for row in record["probes"] if row["non_2xx"] or row["socket_errors"]]
-    if flagged:
-        lines.append(f"! errors or non-2xx answers under load: {', '.join(flagged)} (see the JSON)")
+    for row in record["probes"]:
+        if row["non_2xx"] or row["socket_errors"]:
+            lines.append(
+                f"! {row['name']}: {row['non_2xx']} answers not 2xx/3xx and "
+                f"{row['socket_errors']} socket errors under load"
+            )
     return "\n".join(lines)
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import sys
 from pathlib import Path
@@ -188,6 +189,8 @@ def measure(database: str, size: SeedSize, options: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Stopped from outside: unwind, so that servers stop and the database is dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     options = parse_options(argv)
     wrk_path()
     chosen = databases(options.databases)
