@@ -141,8 +141,8 @@ def measure(database: str, size: SeedSize, options: argparse.Namespace) -> dict:
             statuses = _check_statuses(app, probes, cookies)
 
             def run(probe: Probe, label: str, offset: int, seconds: int):
-                memory.label = f"{label} {probe.name}".strip()
-                return load(app, probe.paths, unique=probe.unique, run=label or "r", offset=offset,
+                memory.label = f"{label} {probe.name}"
+                return load(app, probe.paths, unique=probe.unique, run=label, offset=offset,
                             cookie=cookies.get(probe.login), seconds=seconds,
                             connections=options.connections)  # fmt: skip
 
