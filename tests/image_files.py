@@ -6,10 +6,21 @@ import io
 import struct
 import zlib
 from functools import cache
+from pathlib import Path
 
+import pytest
 from PIL import Image
 
 PNG_CHANNELS = {"L": (0, 1), "RGB": (2, 3), "RGBA": (6, 4)}
+
+
+@pytest.fixture
+def empty_upload_dir(app):
+    """Remove what the test stored in UPLOAD_DIR (use with pytest.mark.usefixtures)."""
+    yield
+    folder = Path(app.config["UPLOAD_DIR"])
+    for path in folder.glob("*") if folder.exists() else []:
+        path.unlink()
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

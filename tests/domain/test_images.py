@@ -12,7 +12,12 @@ from PIL import Image
 from hub.domain import uploads
 from hub.domain.errors import DomainError
 from hub.images import image_size, media_url, srcset
-from tests.image_files import blank_png, huge_gif, picture
+from tests.image_files import (
+    blank_png,
+    empty_upload_dir,  # noqa: F401  (a fixture)
+    huge_gif,
+    picture,
+)
 
 TOO_MANY_PIXELS = (
     "Cette image compte trop de pixels pour être traitée. Envoyez-en une version plus petite, "
@@ -20,12 +25,7 @@ TOO_MANY_PIXELS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _empty_upload_dir(app):
-    yield
-    folder = Path(app.config["UPLOAD_DIR"])
-    for path in folder.glob("*") if folder.exists() else []:
-        path.unlink()
+pytestmark = pytest.mark.usefixtures("empty_upload_dir")
 
 
 def stored_files(app) -> set[str]:

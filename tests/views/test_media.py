@@ -8,15 +8,12 @@ from pathlib import Path
 import pytest
 
 from hub.domain import uploads
-from tests.image_files import picture
+from tests.image_files import (
+    empty_upload_dir,  # noqa: F401  (a fixture)
+    picture,
+)
 
-
-@pytest.fixture(autouse=True)
-def _empty_upload_dir(app):
-    yield
-    folder = Path(app.config["UPLOAD_DIR"])
-    for path in folder.glob("*") if folder.exists() else []:
-        path.unlink()
+pytestmark = pytest.mark.usefixtures("empty_upload_dir")
 
 
 @pytest.fixture
