@@ -19,8 +19,10 @@ from hub.domain import uploads
 ACCEPTED_TYPES = "image/png,image/jpeg,image/webp"
 
 
-def media_url(name: str, width: int | None = None) -> str:
+def media_url(name: str | None, width: int | None = None) -> str:
     """URL of a stored image, or of its smallest copy at least `width` pixels wide."""
+    if not name:
+        return ""
     return url_for("media.file", name=uploads.name_for_width(name, width))
 
 

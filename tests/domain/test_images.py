@@ -206,6 +206,7 @@ def test_template_helpers_read_sizes_and_copies_from_the_name(app):
         assert media_url(NAME, 300) == COPY.format("512x256")
         assert media_url(NAME, 2000) == COPY.format("1600x800")
         assert srcset("0123456789abcdef0123456789abcdef.webp") == ""
+        assert (media_url(None), srcset(None)) == ("", "")
 
 
 def render_picture(app, arguments: str, **context) -> str:
