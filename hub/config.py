@@ -103,3 +103,13 @@ class Config:
     # may wait between the check and the write, to show the race the guards prevent.
     TESTING_DISABLE_RACE_GUARDS = _flag("TESTING_DISABLE_RACE_GUARDS")
     TESTING_RACE_DELAY = float(os.environ.get("TESTING_RACE_DELAY", 0))
+
+    # Uploaded files: the UPLOAD_DIR folder, or S3-compatible object storage so that every
+    # app node serves the same files. S3 credentials come from boto3's usual sources
+    # (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or the machine's role).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "")  # local or s3; empty: s3 if a bucket
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # empty: AWS itself
+    S3_REGION = os.environ.get("S3_REGION", "")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")  # e.g. "uploads/" to share a bucket
+    S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "auto")  # "path" for MinIO
