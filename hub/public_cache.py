@@ -73,6 +73,7 @@ class PublicCache:
         self._memo: dict[str, tuple[Version, Any]] = {}
         self._size = 0
         self._lock = threading.Lock()
+        self.clock = time.monotonic  # seconds; tests move it forward instead of waiting
 
     def changed_here(self, *_args) -> None:
         """A commit in this process: read the version again on the next request."""
@@ -83,7 +84,7 @@ class PublicCache:
 
         Read through the request's session, or through `engine` outside a request.
         """
-        now = time.monotonic()
+        now = self.clock()
         if self._dirty or now - self._checked >= self.check_seconds:
             # Cleared before the read: a commit during the read marks it dirty again.
             self._dirty = False

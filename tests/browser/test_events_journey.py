@@ -61,8 +61,8 @@ def test_partners_co_host_staff_publish_and_the_public_registers(page, app, make
             for email in ("alice@cci.example", "bruno@ecole.example")
         )
         db.session.expunge_all()
-    make.partner_org("Chambre de commerce", member=alice)
-    make.partner_org("École de design", member=bruno)
+    make.partner("Chambre de commerce", owner=alice)
+    make.partner("École de design", owner=bruno)
     make.space(capacity=30)
     day = (utcnow() + timedelta(days=12)).date().isoformat()
 
@@ -157,7 +157,7 @@ def test_a_host_searches_attendees_and_checks_them_in_at_the_door(page, app, mak
 
         alice = db.session.scalar(sa.select(User).where(User.email == "alice@cci.example"))
         db.session.expunge(alice)
-    chamber = make.partner_org("Chambre de commerce", member=alice)
+    chamber = make.partner("Chambre de commerce", owner=alice)
     event = make.event(organisation=chamber, capacity=3, title="Atelier tableur")
     make.registration(event, name="Zoé Martin", email="zoe@example.org")
     yanis = make.registration(event, name="Yanis Petit", email="yanis@example.org")

@@ -142,8 +142,8 @@ def test_check_in_is_idempotent_and_needs_a_confirmed_seat(make, rctx):
 
 def test_a_declined_partner_can_be_invited_again(make, rctx):
     alice = make.user()
-    chamber = make.partner_org(member=alice)
-    school = make.partner_org()
+    chamber = make.partner(owner=alice)
+    school = make.partner()
     event = make.event(organisation=chamber, state=EventState.PROPOSED)
     make.cohost(event, school, state=CoHostState.DECLINED)
     host = events.invite_cohost(
@@ -162,8 +162,8 @@ def test_a_declined_partner_can_be_invited_again(make, rctx):
 
 def test_an_answered_invitation_cannot_be_answered_again(make, rctx):
     bruno = make.user()
-    school = make.partner_org(member=bruno)
-    event = make.event(organisation=make.partner_org(), state=EventState.PROPOSED)
+    school = make.partner(owner=bruno)
+    event = make.event(organisation=make.partner(), state=EventState.PROPOSED)
     host = make.cohost(event, school, state=CoHostState.INVITED)
     actor = db.session.get(User, bruno.id)
     events.respond_to_invitation(actor, db.session.get(EventHost, host.id), accept=True)
@@ -173,7 +173,7 @@ def test_an_answered_invitation_cannot_be_answered_again(make, rctx):
 
 def test_only_staff_publish(make, rctx):
     alice = make.user()
-    chamber = make.partner_org(member=alice)
+    chamber = make.partner(owner=alice)
     event = make.event(organisation=chamber, state=EventState.PROPOSED)
     with pytest.raises(NotAllowed):
         events.publish_event(db.session.get(User, alice.id), db.session.get(Event, event.id))
@@ -207,8 +207,8 @@ def test_raising_the_capacity_confirms_people_waiting(make, rctx):
 
 
 def test_upcoming_events_for_host_lists_its_own_and_accepted_cohosted_events(make, rctx):
-    chamber = make.partner_org()
-    school = make.partner_org()
+    chamber = make.partner()
+    school = make.partner()
     own = make.event(organisation=chamber, title="Sa conférence")
     cohosted = make.event(organisation=school, title="Co-organisé", starts_in=timedelta(days=9))
     make.cohost(cohosted, chamber)

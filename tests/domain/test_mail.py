@@ -78,29 +78,24 @@ def test_delivery_writes_an_eml_file_with_its_attachment_and_marks_it_sent(
     assert deliver_pending(app) == (0, 0)  # never sent twice
 
 
-def test_a_failed_delivery_is_kept_and_retried_later_then_given_up(app, request_ctx):
+def test_a_failed_delivery_is_kept_and_retried_later_then_given_up(app, request_ctx, settings):
     queue_reset_email()
     db.session.commit()
-    smtp = {"MAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": free_port()}
-    saved = {key: app.config[key] for key in smtp}
-    app.config.update(smtp)
-    try:
-        assert deliver_pending(app) == (0, 1)
-        message = db.session.scalar(sa.select(OutboxMessage))
-        assert (message.status, message.attempts) == (MessageStatus.PENDING, 1)
-        assert message.next_attempt_at > utcnow() + timedelta(seconds=90)
-        assert "ConnectionRefusedError" in message.last_error
-        assert deliver_pending(app) == (0, 0)  # not due yet
+    settings(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())
+    assert deliver_pending(app) == (0, 1)
+    message = db.session.scalar(sa.select(OutboxMessage))
+    assert (message.status, message.attempts) == (MessageStatus.PENDING, 1)
+    assert message.next_attempt_at > utcnow() + timedelta(seconds=90)
+    assert "ConnectionRefusedError" in message.last_error
+    assert deliver_pending(app) == (0, 0)  # not due yet
 
-        for attempt in range(2, app.config["MAIL_MAX_ATTEMPTS"] + 1):
-            message.next_attempt_at = utcnow() - timedelta(seconds=1)
-            db.session.commit()
-            assert deliver_pending(app) == (0, 1)
-            db.session.refresh(message)
-            assert message.attempts == attempt
-        assert message.status == MessageStatus.FAILED
-    finally:
-        app.config.update(saved)
+    for attempt in range(2, app.config["MAIL_MAX_ATTEMPTS"] + 1):
+        message.next_attempt_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        assert deliver_pending(app) == (0, 1)
+        db.session.refresh(message)
+        assert message.attempts == attempt
+    assert message.status == MessageStatus.FAILED
 
 
 def test_the_outbox_send_command_delivers_what_is_due(

@@ -245,15 +245,12 @@ def test_a_password_reset_link_sets_a_new_password_once(client, app, make):
     client.login("alex@example.org", password="a brand new secret")
 
 
-def test_a_reset_link_expires(client, app, make):
+def test_a_reset_link_expires(client, app, make, settings):
     make.user(email="alex@example.org")
     client.submit("/auth/reset", {"email": "alex@example.org"})
     link = link_in(outbox(app, "alex@example.org")[0], "/auth/reset/")
-    app.config["PASSWORD_RESET_MAX_AGE"] = -1
-    try:
-        response = client.get(link, follow_redirects=True)
-    finally:
-        app.config["PASSWORD_RESET_MAX_AGE"] = 3600
+    settings(PASSWORD_RESET_MAX_AGE=-1)
+    response = client.get(link, follow_redirects=True)
     assert "Ce lien de réinitialisation est invalide ou a expiré." in response.text
 
 

@@ -79,9 +79,9 @@ def world(make):
     w.carla = make.user(email="carla@asso.example", name="Carla Asso")
     w.dora = make.user(email="dora@example.org", name="Dora Membre")
     w.staff = make.staff(email="staff@atelier.example")
-    w.chamber = make.partner_org("Chambre de commerce", member=w.alice)
-    w.school = make.partner_org("École de design", member=w.bruno)
-    w.pending = make.partner_org("Association en attente", verified=False, member=w.carla)
+    w.chamber = make.partner("Chambre de commerce", owner=w.alice)
+    w.school = make.partner("École de design", owner=w.bruno)
+    w.pending = make.partner("Association en attente", verified=False, owner=w.carla)
     w.space = make.space(capacity=40)
     return w
 
@@ -421,10 +421,10 @@ def test_permission_matrix(client, make, role, url, expected):
     other_member = make.user(email="other@example.org")
     outsider = make.user(email="outsider@example.org")
     staff = make.staff(email="staff@example.org")
-    chamber = make.partner_org(member=chamber_member)
-    invited = make.partner_org(member=invited_member)
-    accepted = make.partner_org(member=accepted_member)
-    make.partner_org(member=other_member)
+    chamber = make.partner(owner=chamber_member)
+    invited = make.partner(owner=invited_member)
+    accepted = make.partner(owner=accepted_member)
+    make.partner(owner=other_member)
     event = make.event(organisation=chamber, state=EventState.PROPOSED)
     make.cohost(event, invited, state=CoHostState.INVITED)
     make.cohost(event, accepted, state=CoHostState.ACCEPTED)
@@ -451,8 +451,8 @@ def test_permission_matrix(client, make, role, url, expected):
 )
 def test_another_partners_event_answers_404_to_changes(client, make, path):
     member = make.user(email="member@example.org")
-    make.partner_org(member=member)
-    event = make.event(organisation=make.partner_org(), state=EventState.PROPOSED)
+    make.partner(owner=member)
+    event = make.event(organisation=make.partner(), state=EventState.PROPOSED)
     registration = make.registration(event)
     client.login(member.email)
     url = path.format(id=event.id, registration=registration.id)
@@ -462,7 +462,7 @@ def test_another_partners_event_answers_404_to_changes(client, make, path):
 @pytest.mark.parametrize("action", ["publish", "reject", "cancel"])
 def test_only_staff_take_decisions(client, make, action):
     member = make.user(email="member@example.org")
-    chamber = make.partner_org(member=member)
+    chamber = make.partner(owner=member)
     event = make.event(organisation=chamber, state=EventState.PROPOSED)
     client.login(member.email)
     assert client.submit(f"/staff/events/{event.id}/{action}", {"message": "x"}).status_code == 404
@@ -470,8 +470,8 @@ def test_only_staff_take_decisions(client, make, action):
 
 def test_someone_elses_invitation_answers_404(client, make):
     member = make.user(email="member@example.org")
-    make.partner_org(member=member)
-    event = make.event(organisation=make.partner_org(), state=EventState.PROPOSED)
-    host = make.cohost(event, make.partner_org(), state=CoHostState.INVITED)
+    make.partner(owner=member)
+    event = make.event(organisation=make.partner(), state=EventState.PROPOSED)
+    host = make.cohost(event, make.partner(), state=CoHostState.INVITED)
     client.login(member.email)
     assert client.submit(f"/account/invitations/{host.id}", {"answer": "accept"}).status_code == 404

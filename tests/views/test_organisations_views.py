@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -211,9 +212,19 @@ def test_the_directory_searches_live_with_htmx(client, make):
     assert "MédiLien" in by_sector.text and "AgriVue" not in by_sector.text
 
 
-def test_the_partner_profile_keeps_a_block_for_upcoming_events(app):
-    template = app.jinja_env.get_template("partners/profile.html")
-    assert "upcoming_events" in template.blocks
+def test_the_partner_profile_lists_its_own_and_cohosted_upcoming_events_only(client, make):
+    partner = make.partner(name="Médiathèque")
+    other = make.partner(name="Chambre de commerce")
+    make.event(organisation=partner, title="Atelier tablette", starts_in=timedelta(days=3))
+    shared = make.event(
+        organisation=other, title="Conférence partagée", starts_in=timedelta(days=5)
+    )
+    make.cohost(shared, partner)
+    make.event(organisation=partner, title="Atelier passé", starts_in=timedelta(days=-3))
+    make.event(organisation=other, title="Chez un autre partenaire")
+    page = client.get(f"/partners/{partner.slug}").text
+    assert page.index("Atelier tablette") < page.index("Conférence partagée")
+    assert "Atelier passé" not in page and "Chez un autre partenaire" not in page
 
 
 def test_the_partner_profile_lists_its_upcoming_events(client, make):
@@ -328,7 +339,7 @@ def test_the_owner_cannot_be_removed(client, make, app):
 
 def test_staff_verify_an_organisation_and_its_members_are_told(client, make, app):
     staff = make.staff()
-    startup = make.startup(name="Kiosque civique", verified=False)
+    startup = make.startup(name="Kiosque civique", verified=False, owner=make.user())
     client.login(staff.email)
     listing = client.get("/staff/organisations")
     assert "Kiosque civique" in listing.text
