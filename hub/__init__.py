@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -38,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         ),
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
 
     _init_extensions(app)
     _register_blueprints(app)

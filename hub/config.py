@@ -99,6 +99,15 @@ class Config:
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 2 * 1024 * 1024))
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", 60 * 60 * 24 * 14))
 
+    RATELIMIT_INTEREST = os.environ.get("RATELIMIT_INTEREST", "20/minute")
+
+    # Public pages kept per worker; see hub/public_cache.py.
+    PUBLIC_CACHE_ENABLED = _flag("PUBLIC_CACHE_ENABLED", True)
+    PUBLIC_CACHE_CHECK_SECONDS = float(os.environ.get("PUBLIC_CACHE_CHECK_SECONDS", 1.0))
+    PUBLIC_CACHE_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_MAX_BYTES", 1024 * 1024))
+
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
     # Test-only: the concurrency tests' control switches the seat and room guards off, and
     # may wait between the check and the write, to show the race the guards prevent.
     TESTING_DISABLE_RACE_GUARDS = _flag("TESTING_DISABLE_RACE_GUARDS")

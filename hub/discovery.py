@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlencode
 
 from flask import Flask, request
@@ -35,14 +34,6 @@ def register_discovery(app: Flask) -> None:
     from hub.blueprints.featured import bp as featured_bp
     from hub.blueprints.seo import bp as seo_bp
 
-    app.config.setdefault(
-        "PUBLIC_CACHE_ENABLED",
-        os.environ.get("PUBLIC_CACHE_ENABLED", "1").lower() in {"1", "true", "yes", "on"},
-    )
-    app.config.setdefault(
-        "PUBLIC_CACHE_CHECK_SECONDS", float(os.environ.get("PUBLIC_CACHE_CHECK_SECONDS", 1.0))
-    )
-    app.config.setdefault("RATELIMIT_INTEREST", os.environ.get("RATELIMIT_INTEREST", "20/minute"))
     init_public_cache(app)
     app.register_blueprint(seo_bp)
     app.register_blueprint(api_bp, url_prefix="/api")

@@ -45,7 +45,7 @@ def error_response(code: int, title, message):
         response = jsonify(error={"status": code, "title": str(title), "message": str(message)})
         response.status_code = code
         return response
-    if getattr(request, "htmx", None):
+    if request.htmx:
         body = render_template("errors/_message.html", code=code, title=title, message=message)
         response = make_response(body, code)
         # The message goes to the live region, whatever element asked.

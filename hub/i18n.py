@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "hub_lang"
 LANGUAGE_ARG = "lang"
+# The languages the site speaks (LANGUAGES) and events may be held in, by their code.
+LANGUAGE_NAMES = {"fr": _l("French"), "en": _l("English")}
+
+
+def language_name(code: str) -> str:
+    """ "fr" → "French", in the reader's language; an unknown code as it is."""
+    return str(LANGUAGE_NAMES.get(code, code))
 
 
 def select_locale() -> str:

@@ -171,9 +171,6 @@ def skips_rate_limits() -> bool:
 
 
 def init_public_cache(app: Flask) -> None:
-    app.config.setdefault("PUBLIC_CACHE_ENABLED", True)
-    app.config.setdefault("PUBLIC_CACHE_CHECK_SECONDS", 1.0)
-    app.config.setdefault("PUBLIC_CACHE_MAX_BYTES", 1024 * 1024)
     cache = PublicCache(app)
     app.extensions[EXTENSION] = cache
     with app.app_context():

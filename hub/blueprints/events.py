@@ -16,7 +16,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,10 +30,7 @@ from hub.domain.errors import DomainError, NotFound
 from hub.extensions import db, limiter
 from hub.models import (
     Audience,
-    CoHostState,
     EventKind,
-    EventState,
-    RegistrationState,
     Venue,
 )
 from hub.public_cache import cached_page
@@ -41,62 +38,6 @@ from hub.rendering import render
 
 bp = Blueprint("events", __name__)
 PAGE_SIZE = 20
-
-KIND_LABELS = {
-    EventKind.TRAINING: _l("Training"),
-    EventKind.WORKSHOP: _l("Workshop"),
-    EventKind.CONFERENCE: _l("Conference"),
-    EventKind.MEETUP: _l("Meetup"),
-    EventKind.DEMO_DAY: _l("Demo day"),
-}
-AUDIENCE_LABELS = {
-    Audience.RESIDENTS: _l("Residents"),
-    Audience.PROFESSIONALS: _l("Professionals"),
-    Audience.EVERYONE: _l("Everyone"),
-}
-EVENT_STATE_LABELS = {
-    EventState.DRAFT: _l("Draft"),
-    EventState.PROPOSED: _l("Waiting for review"),
-    EventState.PUBLISHED: _l("Published"),
-    EventState.REJECTED: _l("Rejected"),
-    EventState.CANCELLED: _l("Cancelled"),
-}
-REGISTRATION_STATE_LABELS = {
-    RegistrationState.CONFIRMED: _l("Confirmed"),
-    RegistrationState.WAITLISTED: _l("Waiting list"),
-    RegistrationState.CANCELLED: _l("Cancelled"),
-    RegistrationState.ATTENDED: _l("Attended"),
-}
-COHOST_STATE_LABELS = {
-    CoHostState.INVITED: _l("Invited"),
-    CoHostState.ACCEPTED: _l("Accepted"),
-    CoHostState.DECLINED: _l("Declined"),
-}
-LANGUAGE_LABELS = {"fr": _l("French"), "en": _l("English")}
-
-
-def _add_label_helpers(state) -> None:
-    """Labels of the events' enums, for every template (panels and emails included)."""
-
-    @state.app.context_processor
-    def event_labels():
-        return {
-            "kind_labels": KIND_LABELS,
-            "audience_labels": AUDIENCE_LABELS,
-            "event_state_labels": EVENT_STATE_LABELS,
-            "registration_state_labels": REGISTRATION_STATE_LABELS,
-            "cohost_state_labels": COHOST_STATE_LABELS,
-            "language_labels": LANGUAGE_LABELS,
-            "month_label": month_label,
-        }
-
-
-bp.record_once(_add_label_helpers)
-
-
-def month_label(month: str) -> str:
-    """ "2026-03" as the reader says it: "mars 2026"."""
-    return format_date(date.fromisoformat(f"{month}-01"), "LLLL yyyy")
 
 
 def _registration_limit() -> str:
@@ -260,7 +201,7 @@ def register(slug: str):
             show_domain_error(form, error)
         else:
             db.session.commit()
-            if getattr(request, "htmx", None):
+            if request.htmx:
                 event = domain.public_event(slug)
                 return _render_detail(event, _registration_form(), outcome, status=200)
             if outcome.created:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
@@ -22,13 +19,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub.blueprints import register_panel, show_domain_error, staff_required
-from hub.blueprints.events import AUDIENCE_LABELS, KIND_LABELS, LANGUAGE_LABELS
 from hub.domain import events as domain
 from hub.domain.errors import DomainError, NotFound
 from hub.extensions import db
+from hub.i18n import LANGUAGE_NAMES
 from hub.models import (
+    Audience,
     Event,
     EventHost,
+    EventKind,
     EventState,
     Organisation,
     OrganisationKind,
@@ -37,6 +36,7 @@ from hub.models import (
     Venue,
 )
 from hub.rendering import render
+from hub.timezones import local_to_utc, utc_to_local
 
 bp = Blueprint("hosting", __name__)
 PAGE_SIZE = 50
@@ -47,15 +47,15 @@ class EventForm(FlaskForm):
     organisation = SelectField(_l("Hosting partner"), coerce=int, validate_choice=True)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
     kind = SelectField(
-        _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
+        _l("Kind"), choices=[SelectChoice(kind.value, kind.label) for kind in EventKind]
     )
     audience = SelectField(
         _l("Audience"),
-        choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()],
+        choices=[SelectChoice(audience.value, audience.label) for audience in Audience],
     )
     language = SelectField(
         _l("Language"),
-        choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()],
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
     )
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
     space_id = SelectField(_l("Room"), coerce=int, validate_choice=True)
@@ -85,21 +85,9 @@ def _space_choices() -> list[SelectChoice]:
     return [(space.id, f"{space.venue.city} — {space.name} ({space.capacity})") for space in spaces]
 
 
-def _to_utc(value: datetime | None, space: Space | None) -> datetime | None:
-    if value is None:
-        return None
-    zone = ZoneInfo(space.venue.timezone if space else "Europe/Paris")
-    return value.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
-
-
-def _to_local(value: datetime | None, space: Space) -> datetime | None:
-    if value is None:
-        return None
-    return value.astimezone(ZoneInfo(space.venue.timezone)).replace(tzinfo=None)
-
-
 def _details(form: EventForm) -> domain.EventDetails:
     space = db.session.get(Space, form.space_id.data)
+    venue = space.venue if space else None
     return domain.EventDetails(
         title=form.title.data,
         description=form.description.data,
@@ -107,11 +95,11 @@ def _details(form: EventForm) -> domain.EventDetails:
         audience=form.audience.data,
         language=form.language.data,
         space_id=form.space_id.data,
-        starts_at=_to_utc(form.starts_at.data, space),
-        ends_at=_to_utc(form.ends_at.data, space),
+        starts_at=local_to_utc(form.starts_at.data, venue),
+        ends_at=local_to_utc(form.ends_at.data, venue),
         capacity=form.capacity.data,
-        registration_opens_at=_to_utc(form.registration_opens_at.data, space),
-        registration_closes_at=_to_utc(form.registration_closes_at.data, space),
+        registration_opens_at=local_to_utc(form.registration_opens_at.data, venue),
+        registration_closes_at=local_to_utc(form.registration_closes_at.data, venue),
     )
 
 
@@ -120,7 +108,7 @@ def _fill_form(form: EventForm, event: Event) -> None:
         getattr(form, name).data = getattr(event, name)
     form.kind.data, form.audience.data = event.kind.value, event.audience.value
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
-        getattr(form, name).data = _to_local(getattr(event, name), event.space)
+        getattr(form, name).data = utc_to_local(getattr(event, name), event.space.venue)
 
 
 def _verified_partners(exclude: set[int] | None = None) -> list[Organisation]:
@@ -297,7 +285,7 @@ def respond(host_id: int):
         abort(404)
     except DomainError as error:
         db.session.rollback()
-        if getattr(request, "htmx", None):
+        if request.htmx:
             host = db.session.get(EventHost, host_id)
             return render("hosting/_invitation_answered.html", host=host, message=error.message)
         flash(str(error.message), "error")
@@ -308,7 +296,7 @@ def respond(host_id: int):
             if accept
             else _("You declined to co-host “%(title)s”.", title=host.event.title)
         )
-        if getattr(request, "htmx", None):
+        if request.htmx:
             return render("hosting/_invitation_answered.html", host=host, message=message)
         flash(message, "success")
     if request.form.get("back") == "event":
@@ -418,7 +406,7 @@ def check_in(event_id: int, registration_id: int):
     if registration is None or registration.event_id != event.id:
         abort(404)
     _check_in(registration)
-    if getattr(request, "htmx", None):
+    if request.htmx:
         return render("hosting/_attendee_row.html", registration=registration, event=event)
     return redirect(
         url_for("hosting.attendees", event_id=event_id, q=request.form.get("q") or None), 303

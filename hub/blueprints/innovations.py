@@ -11,7 +11,6 @@ from hub.domain import innovations as domain
 from hub.domain.errors import DomainError
 from hub.domain.search import (
     SORTS,
-    STAGE_LABELS,
     InnovationFilters,
     popular_tags,
     search_page,
@@ -53,7 +52,6 @@ def catalogue():
         tags=cache.memo("innovations.tags", popular_tags),
         cities=cache.memo("innovations.cities", startup_cities),
         sorts=SORTS,
-        stages=STAGE_LABELS,
         # A fragment for htmx also updates the result count, which lives outside it.
         partial=requested_block("innovations/catalogue.html") is not None,
     )
@@ -100,7 +98,6 @@ def detail(slug: str):
         innovation=innovation,
         demo_days=demo_days_of(innovation),
         interested=innovation.id in _interested_ids(),
-        stages=STAGE_LABELS,
     )
 
 
@@ -131,7 +128,6 @@ def interest(slug: str):
             demo_days=[],
             interested=True,
             just_added=newly,
-            stages=STAGE_LABELS,
         )
     else:
         if newly:

@@ -18,7 +18,7 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional
 from hub.blueprints import dashboard_panels, register_panel, show_domain_error, staff_required
 from hub.domain import organisations, showcase, uploads
 from hub.domain.errors import DomainError, NotFound
-from hub.domain.innovation_editing import STATUS_LABELS, innovations_of
+from hub.domain.innovation_editing import innovations_of
 from hub.extensions import db, limiter
 from hub.models import (
     Invitation,
@@ -61,7 +61,7 @@ class OrganisationForm(FlaskForm):
     def __init__(self, *args, kind: OrganisationKind, **kwargs):
         super().__init__(*args, **kwargs)
         self.stage.choices = [("", _("Not said"))] + [
-            (stage.value, str(label)) for stage, label in organisations.STAGE_LABELS.items()
+            (stage.value, str(stage.label)) for stage in StartupStage
         ]
         if kind != OrganisationKind.STARTUP:
             del self.stage
@@ -410,13 +410,3 @@ bp.record_once(
 bp.record_once(
     lambda state: register_panel(state, "staff", "organisations/_staff_panel.html", _staff_panel)
 )
-
-
-@bp.app_context_processor
-def organisation_labels() -> dict:
-    return {
-        "organisation_kind_labels": organisations.KIND_LABELS,
-        "stage_labels": organisations.STAGE_LABELS,
-        "membership_role_labels": organisations.ROLE_LABELS,
-        "innovation_status_labels": STATUS_LABELS,
-    }

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -32,24 +29,12 @@ from hub.models import (
     utcnow,
 )
 from hub.rendering import render
+from hub.timezones import local_to_utc, utc_to_local
 
 bp = Blueprint("showcase", __name__)
 PAGE_SIZE = 10
 QUEUE_PAGE_SIZE = 50
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def to_utc(value: datetime | None) -> datetime | None:
-    """A time typed in the venue's local time, as UTC."""
-    return value.replace(tzinfo=_local_zone()).astimezone(UTC) if value else None
-
-
-def to_local(value: datetime | None) -> datetime | None:
-    return value.astimezone(_local_zone()).replace(tzinfo=None) if value else None
 
 
 # Forms -----------------------------------------------------------------------------------
@@ -82,13 +67,15 @@ class SlotForm(FlaskForm):
         ]
 
     def values(self) -> dict:
+        space = db.session.get(Space, self.space_id.data)
+        venue = space.venue if space else None
         return {
             "theme": self.theme.data,
             "description": self.description.data or "",
             "space_id": self.space_id.data,
-            "starts_at": to_utc(self.starts_at.data),
-            "ends_at": to_utc(self.ends_at.data),
-            "application_deadline": to_utc(self.application_deadline.data),
+            "starts_at": local_to_utc(self.starts_at.data, venue),
+            "ends_at": local_to_utc(self.ends_at.data, venue),
+            "application_deadline": local_to_utc(self.application_deadline.data, venue),
             "seats": self.seats.data,
         }
 
@@ -368,9 +355,9 @@ def edit_slot(slot_id: int):
     slot = db.get_or_404(ShowcaseSlot, slot_id)
     form = SlotForm(obj=slot)
     if request.method == "GET":
-        form.starts_at.data = to_local(slot.starts_at)
-        form.ends_at.data = to_local(slot.ends_at)
-        form.application_deadline.data = to_local(slot.application_deadline)
+        form.starts_at.data = utc_to_local(slot.starts_at, slot.space.venue)
+        form.ends_at.data = utc_to_local(slot.ends_at, slot.space.venue)
+        form.application_deadline.data = utc_to_local(slot.application_deadline, slot.space.venue)
     if form.validate_on_submit():
         try:
             showcase.update_slot(current_user, slot, **form.values())
@@ -448,7 +435,7 @@ def review_queue():
 def _after_decision(application: Application, message: str, category: str, status: int = 200):
     """The row and the counts for htmx; otherwise back to the queue with its filters."""
     slot_id, state = _queue_filters()
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         db.session.refresh(application)
         return render(
             "showcase/_decision.html",
@@ -527,15 +514,9 @@ DECISION_LABELS = {
 }
 
 
-def _staff_actions(application: Application) -> list[str]:
-    return showcase.allowed_actions(application, showcase.STAFF)
-
-
 @bp.app_context_processor
 def showcase_helpers() -> dict:
     return {
-        "application_state_labels": showcase.STATE_LABELS,
-        "slot_status_labels": showcase.SLOT_STATUS_LABELS,
         "application_decision_labels": DECISION_LABELS,
         "application_staff_actions": lambda application: showcase.allowed_actions(
             application, showcase.STAFF

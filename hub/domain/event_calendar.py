@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import icalendar
 import segno
 from flask import url_for
 
 from hub.models import Event, EventState, Registration, utcnow
+from hub.timezones import in_zone
 
 PRODUCT_ID = "-//Atelier Hub//Events//FR"
 
@@ -32,12 +32,11 @@ def event_calendar(events: Iterable[Event], name: str | None = None) -> bytes:
     years = set()
     for event in events:
         venue = event.space.venue
-        zone = ZoneInfo(venue.timezone or "Europe/Paris")
         item = icalendar.Event()
         item.add("uid", f"event-{event.id}@atelier-hub")
         item.add("dtstamp", now)
-        item.add("dtstart", event.starts_at.astimezone(zone))
-        item.add("dtend", event.ends_at.astimezone(zone))
+        item.add("dtstart", in_zone(event.starts_at, venue))
+        item.add("dtend", in_zone(event.ends_at, venue))
         item.add("summary", event.title)
         item.add("description", event.description)
         item.add("location", f"{venue.name}, {event.space.name}, {venue.address}".strip(", "))

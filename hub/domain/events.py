@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, url_for
@@ -45,14 +44,10 @@ from hub.models import (
     Venue,
     utcnow,
 )
+from hub.timezones import display_zone
 
 # A person who came still holds the seat they booked.
 SEAT_HOLDING_STATES = (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
-LIVE_STATES = (
-    RegistrationState.CONFIRMED,
-    RegistrationState.WAITLISTED,
-    RegistrationState.ATTENDED,
-)
 EDITABLE_STATES = (EventState.DRAFT, EventState.PROPOSED)
 RESEND_INTERVAL = timedelta(minutes=10)
 
@@ -576,9 +571,8 @@ def upcoming_events(filters: AgendaFilters | None = None) -> sa.Select:
         query = query.where(Venue.slug == filters.venue)
     if filters.month:
         # Months as the reader counts them, in the display time zone, not in UTC.
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         try:
-            start = datetime.strptime(filters.month, "%Y-%m").replace(tzinfo=zone)
+            start = datetime.strptime(filters.month, "%Y-%m").replace(tzinfo=display_zone())
         except ValueError:
             return query
         end = (

@@ -12,11 +12,6 @@ from hub.domain.slugs import unique_slug
 from hub.extensions import db
 from hub.models import Innovation, InnovationStatus, Organisation, OrganisationKind, User, utcnow
 
-STATUS_LABELS = {
-    InnovationStatus.DRAFT: _l("draft"),
-    InnovationStatus.PUBLISHED: _l("published"),
-    InnovationStatus.ARCHIVED: _l("archived"),
-}
 FIELDS = ("title", "summary", "description", "tags")
 # Which status each action leads to, and from where it may be taken.
 STATUS_ACTIONS = {
@@ -106,7 +101,7 @@ def change_status(user: User, innovation: Innovation, action: str) -> None:
         raise DomainError(
             _l(
                 "This innovation is %(status)s: it cannot be changed this way.",
-                status=STATUS_LABELS[innovation.status],
+                status=innovation.status.label,
             )
         )
     previous = innovation.status

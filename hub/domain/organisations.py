@@ -23,22 +23,10 @@ from hub.models import (
     MembershipRole,
     Organisation,
     OrganisationKind,
-    StartupStage,
     User,
     utcnow,
 )
 
-KIND_LABELS = {
-    OrganisationKind.STARTUP: _l("startup"),
-    OrganisationKind.PARTNER: _l("partner"),
-}
-STAGE_LABELS = {
-    StartupStage.IDEA: _l("Idea"),
-    StartupStage.PROTOTYPE: _l("Prototype"),
-    StartupStage.LAUNCHED: _l("Launched"),
-    StartupStage.SCALING: _l("Scaling"),
-}
-ROLE_LABELS = {MembershipRole.OWNER: _l("owner"), MembershipRole.MEMBER: _l("member")}
 PROFILE_FIELDS = ("name", "tagline", "description", "website", "city", "sectors", "stage")
 
 
@@ -55,11 +43,6 @@ def membership_of(user: User | None, organisation: Organisation) -> Membership |
 def can_manage(user: User | None, organisation: Organisation) -> bool:
     """Members (owners included) keep the profile, innovations and applications."""
     return membership_of(user, organisation) is not None
-
-
-def is_owner(user: User | None, organisation: Organisation) -> bool:
-    membership = membership_of(user, organisation)
-    return membership is not None and membership.role == MembershipRole.OWNER
 
 
 def organisation_for_member(user: User, slug: str) -> Organisation:

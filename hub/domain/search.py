@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from hub.domain.innovations import public_innovations
 from hub.extensions import db
 from hub.models import Innovation, Organisation, StartupStage
+from hub.text import sort_key
 
 MAX_TERMS = 8
 SORTS = {
@@ -26,12 +27,6 @@ SORTS = {
     "az": _l("A–Z"),
 }
 DEFAULT_SORT = "featured"
-STAGE_LABELS = {
-    StartupStage.IDEA: _l("Idea"),
-    StartupStage.PROTOTYPE: _l("Prototype"),
-    StartupStage.LAUNCHED: _l("Launched"),
-    StartupStage.SCALING: _l("Scaling up"),
-}
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -247,9 +242,3 @@ def startup_cities() -> list[str]:
         .distinct()
     )
     return sorted(rows, key=sort_key)
-
-
-def sort_key(text: str) -> str:
-    """Alphabetical order as a French reader expects it: accents and case ignored."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return f"{plain.casefold()}\x00{text}"

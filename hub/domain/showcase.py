@@ -59,21 +59,6 @@ def seats_left(slot: ShowcaseSlot) -> int:
 
 # Slots and applications ----------------------------------------------------------------
 
-STATE_LABELS = {
-    ApplicationState.DRAFT: _l("draft"),
-    ApplicationState.SUBMITTED: _l("submitted"),
-    ApplicationState.ACCEPTED: _l("accepted"),
-    ApplicationState.WAITLISTED: _l("waitlisted"),
-    ApplicationState.REJECTED: _l("rejected"),
-    ApplicationState.CONFIRMED: _l("confirmed"),
-    ApplicationState.WITHDRAWN: _l("withdrawn"),
-    ApplicationState.CANCELLED: _l("cancelled"),
-}
-SLOT_STATUS_LABELS = {
-    SlotStatus.OPEN: _l("open for applications"),
-    SlotStatus.CLOSED: _l("applications closed"),
-    SlotStatus.CANCELLED: _l("cancelled by the venue"),
-}
 STAFF, STARTUP = "staff", "startup"
 # action: (states it may start from, state it leads to, who may take it)
 TRANSITIONS: dict[str, tuple[frozenset[ApplicationState], ApplicationState, str]] = {
@@ -184,7 +169,7 @@ def _refuse(application: Application, action: str) -> DomainError:
     return DomainError(
         _l(
             "This application is %(state)s: it cannot be %(action)s.",
-            state=STATE_LABELS[application.state],
+            state=application.state.label,
             action=ACTION_LABELS[action],
         )
     )
@@ -326,7 +311,7 @@ def save_application(
             raise DomainError(
                 _l(
                     "This application is %(state)s: it can no longer be edited.",
-                    state=STATE_LABELS[application.state],
+                    state=application.state.label,
                 )
             )
     application.innovation_id = innovation.id
