@@ -108,7 +108,10 @@ class Config:
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
-    # Test-only: the concurrency tests' control switches the seat and room guards off, and
-    # may wait between the check and the write, to show the race the guards prevent.
-    TESTING_DISABLE_RACE_GUARDS = _flag("TESTING_DISABLE_RACE_GUARDS")
-    TESTING_RACE_DELAY = float(os.environ.get("TESTING_RACE_DELAY", 0))
+    # The site's public address: every absolute link (emails, feeds, calendar files, QR
+    # codes, the API) is built from it, never from the request's Host header.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Host names the site answers to (comma-separated); others get 400. Empty: any.
+    TRUSTED_HOSTS = [
+        host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
+    ] or None

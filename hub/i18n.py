@@ -29,3 +29,16 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def keep_account_language() -> None:
+    """Store the language a signed-in person reads in (for their emails).
+
+    The language link is a GET, which changes nothing stored; the unit of work calls this
+    before committing a change the person makes, so their account follows their choice.
+    """
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in current_app.config["LANGUAGES"] and current_user and current_user.is_authenticated:
+        from hub.domain.accounts.sessions import remember_locale
+
+        remember_locale(current_user, chosen)

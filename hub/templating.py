@@ -7,13 +7,13 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from hub import models
-from hub.i18n import language_name
+from hub import links, models
+from hub.i18n import LANGUAGE_ARG, language_name
 from hub.text import render_markdown
 from hub.timezones import in_zone
 
@@ -56,6 +56,23 @@ def account_links() -> list[tuple[str, str]]:
     return [link for link in links if link[0] in current_app.view_functions]
 
 
+def _query_without(*names: str) -> list[tuple[str, str]]:
+    return [(key, value) for key, value in request.args.items(multi=True) if key not in names]
+
+
+def language_url(language: str | None) -> str:
+    """This page's absolute address in a language (None: the address without a choice)."""
+    args = _query_without(LANGUAGE_ARG)
+    if language:
+        args.append((LANGUAGE_ARG, language))
+    return links.absolute(request.path, args)
+
+
+def canonical_url() -> str:
+    """This page's absolute address, keeping the language only when the address chose it."""
+    return language_url(request.args.get(LANGUAGE_ARG))
+
+
 def register_template_helpers(app: Flask) -> None:
     static_root = Path(app.static_folder or "static")
 
@@ -89,6 +106,8 @@ def register_template_helpers(app: Flask) -> None:
         nav_links=nav_links,
         account_links=account_links,
         language_name=language_name,
+        canonical_url=canonical_url,
+        language_url=language_url,
         month_label=month_label,
         # Enums whose members templates list (filters, choices), each with its `.label`.
         **{enum.__name__: enum for enum in TEMPLATE_ENUMS},

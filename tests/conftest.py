@@ -60,6 +60,7 @@ def app(database_url, tmp_path_factory):
             "MAIL_DIR": str(instance / "mail"),
             "UPLOAD_DIR": str(instance / "uploads"),
             "RATELIMIT_STORAGE_URI": "memory://",
+            "PUBLIC_URL": "http://localhost",
         }
     )
     application.test_client_class = HubClient

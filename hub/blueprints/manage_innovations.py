@@ -11,14 +11,14 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from hub.blueprints import show_domain_error
-from hub.blueprints.organisations import member_organisation
-from hub.domain import innovation_editing, uploads
-from hub.domain.errors import DomainError, NotFound
-from hub.extensions import db
+from hub.blueprints.organisations import member_organisation, stored_upload
+from hub.domain import uploads
+from hub.domain.innovations import editing
+from hub.domain.innovations.queries import innovation_of
 from hub.models import Organisation, OrganisationKind
 from hub.rendering import render
 from hub.text import parse_tags
+from hub.unit_of_work import after_commit, attempt, attempt_form, flash_outcome, form_status
 
 
 def tags_text(value) -> str:
@@ -55,42 +55,34 @@ def _startup(slug: str) -> Organisation:
     return organisation
 
 
-def _new_image(form: InnovationForm) -> str | None:
-    storage = form.image.data
-    if not storage or not getattr(storage, "filename", ""):
-        return None
-    return uploads.store_image(storage.stream, uploads.PICTURE_SIDE, field="image")
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create(slug: str):
     organisation = _startup(slug)
     form = InnovationForm()
     if form.validate_on_submit():
-        image = None
-        try:
-            image = _new_image(form)
-            innovation = innovation_editing.create_innovation(
-                current_user, organisation, **form.values()
-            )
+        stored = []
+
+        def create_with_image():
+            image = stored_upload(form.image, uploads.PICTURE_SIDE)
+            stored.append(image)
+            innovation = editing.create_innovation(current_user, organisation, **form.values())
             if image:
-                innovation_editing.set_image(current_user, innovation, image)
-        except DomainError as error:
-            db.session.rollback()
-            uploads.discard(image)
-            show_domain_error(form, error)
+                editing.set_image(current_user, innovation, image)
+            return innovation
+
+        outcome = attempt_form(form, create_with_image)
+        if not outcome.ok:
+            uploads.discard(stored[0] if stored else None)
         else:
-            db.session.commit()
             flash(_("The innovation is saved as a draft. Publish it when it is ready."), "success")
-            return redirect(url_for(".edit", slug=slug, innovation_id=innovation.id), 303)
-    status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
+            return redirect(url_for(".edit", slug=slug, innovation_id=outcome.value.id), 303)
     return render(
         "organisations/innovation_form.html",
         form=form,
         organisation=organisation,
         innovation=None,
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -98,38 +90,37 @@ def create(slug: str):
 @login_required
 def edit(slug: str, innovation_id: int):
     organisation = _startup(slug)
-    try:
-        innovation = innovation_editing.innovation_of(organisation, innovation_id)
-    except NotFound:
-        abort(404)
+    innovation = innovation_of(organisation, innovation_id)
     form = InnovationForm(obj=innovation)
     if request.method == "GET":
         form.tags.data = ", ".join(innovation.tags or [])
     if form.validate_on_submit():
-        old_image = image = None
-        try:
-            innovation_editing.update_innovation(current_user, innovation, **form.values())
-            image = _new_image(form)
+        stored = []
+
+        def save_innovation():
+            editing.update_innovation(current_user, innovation, **form.values())
+            image = stored_upload(form.image, uploads.PICTURE_SIDE)
+            stored.append(image)
             if image:
-                old_image = innovation_editing.set_image(current_user, innovation, image)
-            elif form.remove_image.data and innovation.image:
-                old_image = innovation_editing.set_image(current_user, innovation, None)
-        except DomainError as error:
-            db.session.rollback()
-            uploads.discard(image)
-            show_domain_error(form, error)
+                return editing.set_image(current_user, innovation, image)
+            if form.remove_image.data and innovation.image:
+                return editing.set_image(current_user, innovation, None)
+            return None
+
+        outcome = attempt_form(form, save_innovation)
+        if not outcome.ok:
+            uploads.discard(stored[0] if stored else None)
         else:
-            db.session.commit()
-            uploads.discard(old_image)
+            replaced = outcome.value
+            after_commit(lambda: uploads.discard(replaced))
             flash(_("The innovation is saved."), "success")
             return redirect(url_for(".edit", slug=slug, innovation_id=innovation.id), 303)
-    status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render(
         "organisations/innovation_form.html",
         form=form,
         organisation=organisation,
         innovation=innovation,
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -137,31 +128,18 @@ def edit(slug: str, innovation_id: int):
 @login_required
 def change_status(slug: str, innovation_id: int):
     organisation = _startup(slug)
-    try:
-        innovation = innovation_editing.innovation_of(organisation, innovation_id)
-    except NotFound:
-        abort(404)
+    innovation = innovation_of(organisation, innovation_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     action = request.form.get("action", "")
-    try:
-        innovation_editing.change_status(current_user, innovation, action)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        messages = {
-            "publish": _("“%(title)s” is published.", title=innovation.title),
-            "archive": _("“%(title)s” is archived.", title=innovation.title),
-            "unpublish": _("“%(title)s” is back to draft.", title=innovation.title),
-        }
-        flash(messages[action], "success")
-    return redirect(
-        (
-            request.form.get("back") == "manage"
-            and url_for("organisations.manage", slug=slug, _anchor="innovations")
-        )
-        or url_for(".edit", slug=slug, innovation_id=innovation.id),
-        303,
-    )
+    title = innovation.title
+    messages = {
+        "publish": _("“%(title)s” is published.", title=title),
+        "archive": _("“%(title)s” is archived.", title=title),
+        "unpublish": _("“%(title)s” is back to draft.", title=title),
+    }
+    outcome = attempt(lambda: editing.change_status(current_user, innovation, action))
+    flash_outcome(outcome, messages.get(action))
+    if request.form.get("back") == "manage":
+        return redirect(url_for("organisations.manage", slug=slug, _anchor="innovations"), 303)
+    return redirect(url_for(".edit", slug=slug, innovation_id=innovation_id), 303)

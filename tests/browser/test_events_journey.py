@@ -8,9 +8,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from hub.extensions import db
-from hub.models import OutboxMessage, utcnow
+from hub.models import utcnow
 from tests.browser.conftest import assert_accessible
-from tests.support import DEFAULT_PASSWORD
+from tests.support import DEFAULT_PASSWORD, emails
 
 
 def log_in(page, email):
@@ -27,14 +27,9 @@ def log_out(page):
 
 
 def latest_mail(app, recipient, kind):
-    with app.app_context():
-        body = db.session.scalar(
-            sa.select(OutboxMessage.body_text)
-            .where(OutboxMessage.recipient == recipient, OutboxMessage.kind == kind)
-            .order_by(OutboxMessage.id.desc())
-        )
-    assert body, f"no {kind} email for {recipient}"
-    return body
+    found = emails(app, recipient, kind)
+    assert found, f"no {kind} email for {recipient}"
+    return found[-1].body_text
 
 
 def private_link(body):

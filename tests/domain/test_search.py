@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from hub.domain.search import InnovationFilters, search_page, search_terms
+from hub.domain.innovations.search import InnovationFilters, search_page, search_terms
 from hub.extensions import db
 from hub.models import Innovation, InnovationStatus, StartupStage, utcnow
 

@@ -16,10 +16,10 @@ from hub.models import (
     AuditEntry,
     EventKind,
     EventState,
-    OutboxMessage,
     Registration,
     RegistrationState,
 )
+from tests.support import emails
 
 
 def register(client, slug, email, name="Sam Durand", consent="y", htmx=False):
@@ -44,13 +44,7 @@ def registrations(app, event):
 
 
 def outbox(app, recipient=None):
-    with app.app_context():
-        query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
-        if recipient:
-            query = query.where(OutboxMessage.recipient == recipient)
-        messages = db.session.scalars(query).all()
-        db.session.expunge_all()
-        return messages
+    return emails(app, recipient)
 
 
 def token_of(app, email):
@@ -322,7 +316,7 @@ def test_agenda_calendar_lists_every_upcoming_published_event(client, make):
 def test_host_events_partial_lists_a_partners_upcoming_events(app, make):
     from flask import render_template
 
-    from hub.domain.events import upcoming_events_for_host
+    from hub.domain.events.queries import upcoming_events_for_host
     from hub.models import Organisation
 
     chamber = make.partner("Chambre de commerce")

@@ -19,8 +19,8 @@ from hub.models import (
     MembershipRole,
     Organisation,
     OrganisationKind,
-    OutboxMessage,
 )
+from tests.support import emails
 
 
 def image_bytes(fmt: str = "PNG", size=(800, 600), mode="RGB") -> bytes:
@@ -242,8 +242,7 @@ def test_an_owner_invites_and_the_invitee_joins_after_logging_in(client, make, a
     client.login(owner.email)
     response = client.submit(f"/manage/{startup.slug}/members/invite", {"email": "Lea@Example.org"})
     assert response.status_code == 303
-    with app.app_context():
-        message = db.session.scalar(sa.select(OutboxMessage))
+    [message] = emails(app)
     assert message.recipient == "lea@example.org"
     assert message.subject == "Join TextiLab on Atelier Hub"
     link = re.search(r"https?://\S+/invitations/\S+", message.body_text).group(0)
@@ -274,8 +273,7 @@ def test_an_invitation_sent_to_someone_else_cannot_be_used(client, make, app):
     other = make.user()
     client.login(owner.email)
     client.submit(f"/manage/{startup.slug}/members/invite", {"email": "new@example.org"})
-    with app.app_context():
-        body = db.session.scalar(sa.select(OutboxMessage.body_text))
+    body = emails(app)[0].body_text
     path = re.search(r"/invitations/\S+", body).group(0)
     client.logout()
     client.login(other.email)
@@ -316,7 +314,7 @@ def test_the_owner_hands_over_and_removes_members(client, make, app):
     assert handed.status_code == 303
     with app.app_context():
         roles = dict(db.session.execute(sa.select(Membership.user_id, Membership.role)).all())
-        kinds = db.session.scalars(sa.select(OutboxMessage.kind)).all()
+    kinds = [message.kind for message in emails(app)]
     assert roles == {owner.id: MembershipRole.MEMBER, colleague.id: MembershipRole.OWNER}
     assert kinds == ["organisation_ownership"]
     # Now a plain member, the former owner may no longer remove anyone.
@@ -347,8 +345,8 @@ def test_staff_verify_an_organisation_and_its_members_are_told(client, make, app
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Organisation, startup.id).verified_at is not None
-        message = db.session.scalar(sa.select(OutboxMessage))
-        assert message.kind == "organisation_verified"
+    [message] = emails(app)
+    assert message.kind == "organisation_verified"
     assert client.get(f"/startups/{startup.slug}").status_code == 200
     assert (
         "Aucune organisation n’attend de vérification." in client.get("/staff/organisations").text
@@ -362,7 +360,7 @@ def test_the_owner_withdraws_an_invitation_and_its_link_stops_working(client, ma
     client.submit(f"/manage/{startup.slug}/members/invite", {"email": "paul@example.org"})
     with app.app_context():
         invitation_id = db.session.scalar(sa.select(Invitation.id))
-        body = db.session.scalar(sa.select(OutboxMessage.body_text))
+    body = emails(app)[0].body_text
     response = client.submit(f"/manage/{startup.slug}/invitations/{invitation_id}/revoke")
     assert (
         "L’invitation envoyée à paul@example.org est retirée."

@@ -1,4 +1,7 @@
-"""Calendar files (iCalendar) for events, and the check-in QR code of a registration."""
+"""Calendar files (iCalendar) for events, and the check-in QR code of a registration.
+
+icalendar and segno load on the first file asked for: import this module where it is used.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,8 @@ from datetime import date
 
 import icalendar
 import segno
-from flask import url_for
 
+from hub import links
 from hub.models import Event, EventState, Registration, utcnow
 from hub.timezones import in_zone
 
@@ -40,7 +43,7 @@ def event_calendar(events: Iterable[Event], name: str | None = None) -> bytes:
         item.add("summary", event.title)
         item.add("description", event.description)
         item.add("location", f"{venue.name}, {event.space.name}, {venue.address}".strip(", "))
-        item.add("url", url_for("events.detail", slug=event.slug, _external=True))
+        item.add("url", links.url("events.detail", slug=event.slug))
         item.add("status", "CANCELLED" if event.state == EventState.CANCELLED else "CONFIRMED")
         item.add("last-modified", event.updated_at)
         calendar.add_component(item)
@@ -53,7 +56,7 @@ def event_calendar(events: Iterable[Event], name: str | None = None) -> bytes:
 
 
 def check_in_url(registration: Registration) -> str:
-    return url_for("hosting.check_in_code", code=registration.token, _external=True)
+    return links.url("hosting.check_in_code", code=registration.token)
 
 
 def registration_qr_svg(registration: Registration) -> str:

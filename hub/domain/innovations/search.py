@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from hub.domain.innovations import public_innovations
+from hub.domain.innovations.queries import public_innovations
+from hub.domain.pages import Page
 from hub.extensions import db
 from hub.models import Innovation, Organisation, StartupStage
 from hub.text import sort_key
@@ -41,16 +42,14 @@ class InnovationFilters:
     sort: str = DEFAULT_SORT
 
     @classmethod
-    def from_args(cls, args) -> InnovationFilters:
-        stage = args.get("stage", "")
-        sort = args.get("sort", "")
-        tags = tuple(dict.fromkeys(tag.strip() for tag in args.getlist("tag") if tag.strip()))
+    def from_args(cls, args: dict) -> InnovationFilters:
+        """The filters from a read query string (q, tag, stage, city, sort)."""
         return cls(
-            q=" ".join(args.get("q", "").split())[:200],
-            tags=tags[:5],
-            stage=StartupStage(stage) if stage in StartupStage._value2member_map_ else None,
-            city=args.get("city", "").strip()[:80],
-            sort=sort if sort in SORTS else DEFAULT_SORT,
+            q=" ".join(args["q"].split()),
+            tags=tuple(dict.fromkeys(tag for tag in args["tag"] if tag)),
+            stage=args["stage"],
+            city=args["city"],
+            sort=args["sort"] or DEFAULT_SORT,
         )
 
     @property
@@ -129,6 +128,14 @@ def find_innovations(filters: InnovationFilters) -> sa.Select:
     return query.order_by(*_order(filters)).options(sa.orm.contains_eager(Innovation.organisation))
 
 
+def feature_candidates(search: str, limit: int = 20) -> list[Innovation]:
+    """Public innovations matching `search`, A–Z, that are not featured yet."""
+    query = find_innovations(InnovationFilters(q=search, sort="az")).where(
+        Innovation.featured_rank.is_(None)
+    )
+    return list(db.session.scalars(query.limit(limit)))
+
+
 def _matching(filters: InnovationFilters) -> sa.Select:
     query = public_innovations().order_by(None)
     terms = filters.terms
@@ -150,36 +157,6 @@ def _order(filters: InnovationFilters) -> list[sa.ColumnElement]:
         title_first = sa.case((text_match(terms, title_only=True), 0), else_=1)
         order = [title_first, *order]
     return order
-
-
-@dataclass
-class Page:
-    """One page of results, shaped like Flask-SQLAlchemy's pagination for the templates."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1 if self.total else 0)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
 
 
 def search_page(filters: InnovationFilters, page: int, per_page: int) -> Page:
