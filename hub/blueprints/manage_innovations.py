@@ -11,14 +11,15 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from hub.blueprints.organisations import member_organisation, stored_upload
+from hub.blueprints.images import attempt_form_with_image
+from hub.blueprints.organisations import member_organisation
 from hub.domain import uploads
 from hub.domain.innovations import editing
 from hub.domain.innovations.queries import innovation_of
 from hub.models import Organisation, OrganisationKind
 from hub.rendering import render
 from hub.text import parse_tags
-from hub.unit_of_work import after_commit, attempt, attempt_form, flash_outcome, form_status
+from hub.unit_of_work import attempt, flash_outcome, form_status
 
 
 def tags_text(value) -> str:
@@ -61,20 +62,15 @@ def create(slug: str):
     organisation = _startup(slug)
     form = InnovationForm()
     if form.validate_on_submit():
-        stored = []
 
-        def create_with_image():
-            image = stored_upload(form.image, uploads.PICTURE_SIDE)
-            stored.append(image)
+        def create_with_image(image):
             innovation = editing.create_innovation(current_user, organisation, **form.values())
             if image:
                 editing.set_image(current_user, innovation, image)
-            return innovation
+            return innovation, None
 
-        outcome = attempt_form(form, create_with_image)
-        if not outcome.ok:
-            uploads.discard(stored[0] if stored else None)
-        else:
+        outcome = attempt_form_with_image(form, form.image, uploads.PICTURE_SIDE, create_with_image)
+        if outcome.ok:
             flash(_("The innovation is saved as a draft. Publish it when it is ready."), "success")
             return redirect(url_for(".edit", slug=slug, innovation_id=outcome.value.id), 303)
     return render(
@@ -95,24 +91,15 @@ def edit(slug: str, innovation_id: int):
     if request.method == "GET":
         form.tags.data = ", ".join(innovation.tags or [])
     if form.validate_on_submit():
-        stored = []
 
-        def save_innovation():
+        def save_innovation(image):
             editing.update_innovation(current_user, innovation, **form.values())
-            image = stored_upload(form.image, uploads.PICTURE_SIDE)
-            stored.append(image)
-            if image:
-                return editing.set_image(current_user, innovation, image)
-            if form.remove_image.data and innovation.image:
-                return editing.set_image(current_user, innovation, None)
-            return None
+            if image or (form.remove_image.data and innovation.image):
+                return None, editing.set_image(current_user, innovation, image)
+            return None, None
 
-        outcome = attempt_form(form, save_innovation)
-        if not outcome.ok:
-            uploads.discard(stored[0] if stored else None)
-        else:
-            replaced = outcome.value
-            after_commit(lambda: uploads.discard(replaced))
+        outcome = attempt_form_with_image(form, form.image, uploads.PICTURE_SIDE, save_innovation)
+        if outcome.ok:
             flash(_("The innovation is saved."), "success")
             return redirect(url_for(".edit", slug=slug, innovation_id=innovation.id), 303)
     return render(

@@ -16,6 +16,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TextArea
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 from hub.blueprints import register_panel, staff_required
+from hub.blueprints.images import attempt_form_with_image
 from hub.domain import uploads
 from hub.domain.innovations.queries import innovations_of
 from hub.domain.organisations import members, profiles, queries, verification
@@ -26,7 +27,7 @@ from hub.models import Organisation, OrganisationKind, StartupStage
 from hub.query_args import Choice, PageArgs, read_args
 from hub.rendering import render
 from hub.text import parse_tags
-from hub.unit_of_work import after_commit, attempt, attempt_form, flash_outcome, form_status
+from hub.unit_of_work import attempt, flash_outcome, form_status
 
 bp = Blueprint("organisations", __name__)
 KINDS = {"startup": OrganisationKind.STARTUP, "partner": OrganisationKind.PARTNER}
@@ -101,14 +102,6 @@ def member_organisation(slug: str) -> Organisation:
     return members.organisation_for_member(current_user, slug)
 
 
-def stored_upload(form_field, max_side: int) -> str | None:
-    """The file sent in an image field, checked and stored; None when none was sent."""
-    storage = form_field.data
-    if not storage or not getattr(storage, "filename", ""):
-        return None
-    return uploads.store_image(storage.stream, max_side, field=form_field.name)
-
-
 @bp.route("/manage/new/<kind>", methods=["GET", "POST"])
 @login_required
 def create(kind: str):
@@ -116,20 +109,15 @@ def create(kind: str):
         abort(404)
     form = OrganisationForm(kind=KINDS[kind])
     if form.validate_on_submit():
-        stored = []
 
-        def create_with_logo():
-            logo = stored_upload(form.logo, uploads.LOGO_SIDE)
-            stored.append(logo)
+        def create_with_logo(logo):
             organisation = profiles.create_organisation(current_user, KINDS[kind], **form.profile())
             if logo:
                 profiles.set_logo(current_user, organisation, logo)
-            return organisation
+            return organisation, None
 
-        outcome = attempt_form(form, create_with_logo)
-        if not outcome.ok:
-            uploads.discard(stored[0] if stored else None)
-        else:
+        outcome = attempt_form_with_image(form, form.logo, uploads.LOGO_SIDE, create_with_logo)
+        if outcome.ok:
             organisation = outcome.value
             flash(
                 _(
@@ -169,24 +157,15 @@ def edit_profile(slug: str):
     if request.method == "GET":
         form.fill(organisation)
     if form.validate_on_submit():
-        stored = []
 
-        def save_profile():
+        def save_profile(logo):
             profiles.update_profile(current_user, organisation, **form.profile())
-            logo = stored_upload(form.logo, uploads.LOGO_SIDE)
-            stored.append(logo)
-            if logo:
-                return profiles.set_logo(current_user, organisation, logo)
-            if form.remove_logo.data and organisation.logo:
-                return profiles.set_logo(current_user, organisation, None)
-            return None
+            if logo or (form.remove_logo.data and organisation.logo):
+                return None, profiles.set_logo(current_user, organisation, logo)
+            return None, None
 
-        outcome = attempt_form(form, save_profile)
-        if not outcome.ok:
-            uploads.discard(stored[0] if stored else None)
-        else:
-            replaced = outcome.value
-            after_commit(lambda: uploads.discard(replaced))
+        outcome = attempt_form_with_image(form, form.logo, uploads.LOGO_SIDE, save_profile)
+        if outcome.ok:
             flash(_("The profile is saved."), "success")
             return redirect(url_for("organisations.manage", slug=organisation.slug), 303)
     return render(

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature
 
-from hub.domain import audit, outbox
+from hub.domain import audit, outbox, signed
 from hub.domain.accounts.queries import find_user
 from hub.domain.errors import DomainError
-from hub.domain.signed import signer
 from hub.extensions import db
 from hub.models import User, utcnow
 
@@ -43,17 +41,16 @@ def request_password_reset(email: str) -> None:
         "password_reset",
         user.locale,
         user=user,
-        token=signer("reset").dumps({"u": user.id, "h": _password_fingerprint(user)}),
+        token=signed.signer("reset").dumps({"u": user.id, "h": _password_fingerprint(user)}),
         minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
     )
 
 
 def user_for_reset(token: str) -> User:
     """The account a reset link names, while the link is valid and unused."""
-    try:
-        data = signer("reset").loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except BadSignature as error:
-        raise DomainError(_l("This reset link is invalid or has expired.")) from error
+    data = signed.read(
+        "reset", token, "PASSWORD_RESET_MAX_AGE", _l("This reset link is invalid or has expired.")
+    )
     user = db.session.get(User, data.get("u"))
     if user is None or not user.is_active or data.get("h") != _password_fingerprint(user):
         raise DomainError(_l("This reset link has already been used or has expired."))

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature
 
-from hub.domain import audit, outbox
+from hub.domain import audit, outbox, signed
 from hub.domain.accounts.passwords import check_password_rules
 from hub.domain.accounts.queries import find_user, normalise_email
 from hub.domain.errors import DomainError
-from hub.domain.signed import signer
 from hub.extensions import db
 from hub.models import Role, User, utcnow
 
@@ -46,16 +43,18 @@ def send_confirmation(user: User) -> None:
         "confirm_signup",
         user.locale,
         user=user,
-        token=signer("signup").dumps({"u": user.id}),
+        token=signed.signer("signup").dumps({"u": user.id}),
     )
 
 
 def confirm_signup(token: str) -> User:
     """Open the account a sign-up link names. The link works once."""
-    try:
-        data = signer("signup").loads(token, max_age=current_app.config["SIGNUP_CONFIRM_MAX_AGE"])
-    except BadSignature as error:
-        raise DomainError(_l("This link is invalid or has expired. Sign up again.")) from error
+    data = signed.read(
+        "signup",
+        token,
+        "SIGNUP_CONFIRM_MAX_AGE",
+        _l("This link is invalid or has expired. Sign up again."),
+    )
     user = db.session.get(User, data.get("u"))
     if user is None or user.email_confirmed_at is not None or not user.is_active:
         raise DomainError(_l("This link has already been used. You can log in."))

@@ -55,13 +55,7 @@ def create_innovation(user: User, organisation: Organisation, **values) -> Innov
 def update_innovation(user: User, innovation: Innovation, **values) -> list[str]:
     """Change the innovation's text; returns the names of the fields that changed."""
     _check(user, innovation.organisation)
-    clean = _clean(values)
-    changed = [key for key, value in clean.items() if getattr(innovation, key) != value]
-    for key in changed:
-        setattr(innovation, key, clean[key])
-    if changed:
-        audit.record(user, "innovation.updated", innovation, fields=changed)
-    return changed
+    return audit.apply_changes(user, "innovation.updated", innovation, _clean(values))
 
 
 def set_image(user: User, innovation: Innovation, name: str | None) -> str | None:

@@ -9,12 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature
 
-from hub.domain import audit, outbox
+from hub.domain import audit, outbox, signed
 from hub.domain.accounts.queries import normalise_email
 from hub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
-from hub.domain.signed import signer
 from hub.extensions import db
 from hub.models import Invitation, Membership, MembershipRole, Organisation, User, utcnow
 
@@ -94,7 +92,7 @@ def notify_members(organisation: Organisation, template: str, **context) -> int:
 
 
 def invitation_token(invitation: Invitation) -> str:
-    return signer("invitation").dumps({"i": invitation.id, "e": invitation.email})
+    return signed.signer("invitation").dumps({"i": invitation.id, "e": invitation.email})
 
 
 def pending_invitations(organisation: Organisation) -> list[Invitation]:
@@ -187,12 +185,12 @@ def invite_member(user: User, organisation: Organisation, email: str) -> Invitat
 
 def invitation_from_token(token: str) -> Invitation:
     """The pending invitation an emailed link names."""
-    try:
-        data = signer("invitation").loads(token, max_age=current_app.config["INVITATION_MAX_AGE"])
-    except BadSignature as error:
-        raise DomainError(
-            _l("This invitation link is invalid or has expired. Ask for a new one.")
-        ) from error
+    data = signed.read(
+        "invitation",
+        token,
+        "INVITATION_MAX_AGE",
+        _l("This invitation link is invalid or has expired. Ask for a new one."),
+    )
     invitation = db.session.get(Invitation, data.get("i"))
     if invitation is None or invitation.email != data.get("e") or not invitation.is_pending:
         raise DomainError(_l("This invitation has already been used or withdrawn."))

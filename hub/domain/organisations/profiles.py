@@ -51,12 +51,7 @@ def update_profile(user: User, organisation: Organisation, **profile) -> list[st
     if not can_manage(user, organisation):
         raise NotFound(NOT_A_MEMBER)
     values = _clean_profile(organisation.kind, profile)
-    changed = [key for key, value in values.items() if getattr(organisation, key) != value]
-    for key in changed:
-        setattr(organisation, key, values[key])
-    if changed:
-        audit.record(user, "organisation.updated", organisation, fields=changed)
-    return changed
+    return audit.apply_changes(user, "organisation.updated", organisation, values)
 
 
 def set_logo(user: User, organisation: Organisation, name: str | None) -> str | None:

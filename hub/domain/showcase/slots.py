@@ -96,11 +96,7 @@ def update_slot(staff: User, slot: ShowcaseSlot, **values) -> list[str]:
         ensure_space_free(
             values["space_id"], values["starts_at"], values["ends_at"], ignore_slot_id=slot.id
         )
-    changed = [key for key, value in values.items() if getattr(slot, key) != value]
-    for key in changed:
-        setattr(slot, key, values[key])
-    if changed:
-        audit.record(staff, "slot.updated", slot, fields=changed)
+    changed = audit.apply_changes(staff, "slot.updated", slot, values)
     if moved:
         db.session.flush()
         for application in live_applications(slot, include_drafts=False):
