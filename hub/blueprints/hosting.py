@@ -34,7 +34,7 @@ from hub.models import (
     RegistrationState,
     Space,
 )
-from hub.query_args import Choice, PageArgs, Text, read_args
+from hub.query_args import Args, Choice, PageArgs, Text, read_args
 from hub.rendering import render
 from hub.timezones import local_to_utc, utc_to_local
 from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
@@ -119,6 +119,10 @@ class DecisionForm(FlaskForm):
 
 class StaffEventArgs(PageArgs):
     state = Choice(EventState)
+
+
+class CheckInArgs(Args):
+    code = Text(300)
 
 
 class AttendeeArgs(PageArgs):
@@ -358,7 +362,7 @@ def _check_in(registration) -> None:
 @bp.get("/account/check-in")
 @login_required
 def check_in_code():
-    code = request.args.get("code", "")
+    code = read_args(CheckInArgs())["code"]
     registration = attendance.registration_for_code(current_user, code) if code else None
     return render(
         "hosting/check_in.html",

@@ -301,7 +301,8 @@ def verify(organisation_id: int):
     done = _("%(name)s is verified and listed publicly.", name=organisation.name)
     outcome = attempt(lambda: verification.verify_organisation(current_user, organisation))
     flash_outcome(outcome, done)
-    return redirect(url_for("organisations.staff_list", show=request.args.get("show")), 303)
+    show = read_args(StaffListArgs())["show"]
+    return redirect(url_for("organisations.staff_list", show=show), 303)
 
 
 # Dashboard panels ------------------------------------------------------------------------

@@ -67,4 +67,4 @@ def set_active(user_id: int):
     else:
         done = _("%(email)s is deactivated and logged out everywhere.", email=email)
     flash_outcome(attempt(lambda: set_user_active(current_user, user, active)), done)
-    return redirect(url_for("staff.users", q=request.args.get("q") or None), 303)
+    return redirect(url_for("staff.users", q=read_args(UserArgs())["q"] or None), 303)
