@@ -38,7 +38,9 @@ class Text(fields.String):
         super().__init__(validate=[*checks, *([validate_also] if validate_also else [])], **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
+        NO_CONTROL_CHARACTERS(text)  # before trimming, which would drop some of them
+        return text.strip()
 
 
 def Number(default: int | None = None, minimum: int = 1, maximum: int = MAX_PAGE, **kwargs):
