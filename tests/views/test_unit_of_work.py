@@ -12,7 +12,7 @@ from hub.models import User
 from tests.support import HubClient
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def refusing_app(app):
     """A separate app on the same database whose views write, then are refused."""
     refusing = create_app({**app.config, "WTF_CSRF_ENABLED": False})
@@ -29,7 +29,10 @@ def refusing_app(app):
         db.session.add(User(email="whole@example.org", name="Whole", password_hash="x"))
         return "", 204
 
-    return refusing
+    yield refusing
+    with refusing.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def stored_emails(app) -> list[str]:
