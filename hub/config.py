@@ -115,3 +115,13 @@ class Config:
     TRUSTED_HOSTS = [
         host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
     ] or None
+
+    # Uploaded files: the UPLOAD_DIR folder, or S3-compatible object storage so that every
+    # app node serves the same files. S3 credentials come from boto3's usual sources
+    # (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or the machine's role).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "")  # local or s3; empty: s3 if a bucket
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # empty: AWS itself
+    S3_REGION = os.environ.get("S3_REGION", "")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")  # e.g. "uploads/" to share a bucket
+    S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "auto")  # "path" for MinIO

@@ -107,14 +107,18 @@ def attempt_form(form: FlaskForm, action: Callable[[], Any]) -> Outcome:
     """Run the domain action of a valid form; a refusal goes beside its field (or above the
     form when it names none), and the page then answers form_status(form)."""
     outcome = attempt(action)
-    error = outcome.refusal
-    if error is not None:
-        field = getattr(form, error.field, None) if error.field else None
-        if field is not None:
-            field.errors = [*field.errors, str(error.message)]
-        else:
-            form.form_errors.append(str(error.message))
+    if outcome.refusal is not None:
+        show_domain_error(form, outcome.refusal)
     return outcome
+
+
+def show_domain_error(form: FlaskForm, error: DomainError) -> None:
+    """Put a domain error beside its field, or above the form when it names none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
 
 
 def form_status(form: FlaskForm) -> int:

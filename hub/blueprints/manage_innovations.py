@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from hub.blueprints.images import attempt_form_with_image
+from hub.blueprints.image_forms import attempt_form_with_image
 from hub.blueprints.organisations import member_organisation
 from hub.domain import uploads
 from hub.domain.innovations import editing
 from hub.domain.innovations.queries import innovation_of
+from hub.images import ImageUpload
 from hub.models import Organisation, OrganisationKind
 from hub.rendering import render
 from hub.text import parse_tags
@@ -37,7 +37,7 @@ class InnovationForm(FlaskForm):
         _l("Description"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 10}
     )
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
-    image = FileField(_l("Image"))
+    image = ImageUpload(_l("Image"), side=uploads.PICTURE_SIDE)
     remove_image = BooleanField(_l("Remove the current image"))
 
     def values(self) -> dict:
@@ -69,7 +69,7 @@ def create(slug: str):
                 editing.set_image(current_user, innovation, image)
             return innovation, None
 
-        outcome = attempt_form_with_image(form, form.image, uploads.PICTURE_SIDE, create_with_image)
+        outcome = attempt_form_with_image(form, form.image, create_with_image)
         if outcome.ok:
             flash(_("The innovation is saved as a draft. Publish it when it is ready."), "success")
             return redirect(url_for(".edit", slug=slug, innovation_id=outcome.value.id), 303)
@@ -98,7 +98,7 @@ def edit(slug: str, innovation_id: int):
                 return None, editing.set_image(current_user, innovation, image)
             return None, None
 
-        outcome = attempt_form_with_image(form, form.image, uploads.PICTURE_SIDE, save_innovation)
+        outcome = attempt_form_with_image(form, form.image, save_innovation)
         if outcome.ok:
             flash(_("The innovation is saved."), "success")
             return redirect(url_for(".edit", slug=slug, innovation_id=innovation.id), 303)

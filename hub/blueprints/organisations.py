@@ -10,19 +10,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from marshmallow import fields
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 from hub.blueprints import register_panel, staff_required
-from hub.blueprints.images import attempt_form_with_image
+from hub.blueprints.image_forms import attempt_form_with_image
 from hub.domain import uploads
 from hub.domain.innovations.queries import innovations_of
 from hub.domain.organisations import members, profiles, queries, verification
 from hub.domain.pages import paginate
 from hub.domain.showcase.queries import applications_of, open_slots
 from hub.extensions import limiter
+from hub.images import ImageUpload
 from hub.models import Organisation, OrganisationKind, StartupStage
 from hub.query_args import Choice, PageArgs, read_args
 from hub.rendering import render
@@ -51,7 +51,7 @@ class OrganisationForm(FlaskForm):
     city = StringField(_l("City"), validators=[Optional(), Length(max=80)])
     sectors = StringField(_l("Sectors"), validators=[Optional(), Length(max=500)])
     stage = SelectField(_l("Stage"), validators=[Optional()])
-    logo = FileField(_l("Logo"))
+    logo = ImageUpload(_l("Logo"), side=uploads.LOGO_SIDE)
     remove_logo = BooleanField(_l("Remove the current logo"))
 
     def __init__(self, *args, kind: OrganisationKind, **kwargs):
@@ -116,7 +116,7 @@ def create(kind: str):
                 profiles.set_logo(current_user, organisation, logo)
             return organisation, None
 
-        outcome = attempt_form_with_image(form, form.logo, uploads.LOGO_SIDE, create_with_logo)
+        outcome = attempt_form_with_image(form, form.logo, create_with_logo)
         if outcome.ok:
             organisation = outcome.value
             flash(
@@ -164,7 +164,7 @@ def edit_profile(slug: str):
                 return None, profiles.set_logo(current_user, organisation, logo)
             return None, None
 
-        outcome = attempt_form_with_image(form, form.logo, uploads.LOGO_SIDE, save_profile)
+        outcome = attempt_form_with_image(form, form.logo, save_profile)
         if outcome.ok:
             flash(_("The profile is saved."), "success")
             return redirect(url_for("organisations.manage", slug=organisation.slug), 303)

@@ -112,7 +112,7 @@ def test_a_logo_is_checked_re_encoded_resized_and_served_safely(client, make, ap
     )
     assert response.status_code == 303
     logo = organisation_named(app, startup.name).logo
-    assert re.fullmatch(r"[0-9a-f]{32}\.webp", logo)
+    assert re.fullmatch(r"[0-9a-f]{32}-512x256\.webp", logo)
     served = client.get(f"/media/{logo}")
     assert served.status_code == 200
     assert served.headers["Content-Type"] == "image/webp"
@@ -120,7 +120,8 @@ def test_a_logo_is_checked_re_encoded_resized_and_served_safely(client, make, ap
     with Image.open(io.BytesIO(served.data)) as stored:
         assert (stored.format, stored.size) == ("WEBP", (512, 256))
     served.close()
-    assert uploaded_files(app) == {logo}
+    token = logo.partition("-")[0]
+    assert uploaded_files(app) == {logo, f"{token}-128x64.webp", f"{token}-256x128.webp"}
 
 
 @pytest.mark.parametrize(

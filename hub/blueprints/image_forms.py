@@ -1,8 +1,8 @@
 """Forms that carry an image (a logo, an innovation's picture): one way to save them.
 
-The image is checked and stored as part of the domain action; if the action is refused,
-the stored file is deleted at once; the file it replaces is deleted once the change is
-committed. Storage itself is hub/domain/uploads.py.
+The form's ImageUpload field (hub/images.py) checks and stores the image as part of the
+domain action; if the action is refused, the stored file is deleted at once; the file it
+replaces is deleted once the change is committed. Storage itself is hub/domain/uploads.py.
 """
 
 from __future__ import annotations
@@ -13,21 +13,13 @@ from typing import Any
 from flask_wtf import FlaskForm
 
 from hub.domain import uploads
+from hub.images import ImageUpload
 from hub.unit_of_work import Outcome, after_commit, attempt_form
-
-
-def stored_upload(form_field, max_side: int) -> str | None:
-    """The file sent in an image field, checked and stored; None when none was sent."""
-    storage = form_field.data
-    if not storage or not getattr(storage, "filename", ""):
-        return None
-    return uploads.store_image(storage.stream, max_side, field=form_field.name)
 
 
 def attempt_form_with_image(
     form: FlaskForm,
-    image_field,
-    max_side: int,
+    image_field: ImageUpload,
     action: Callable[[str | None], tuple[Any, str | None]],
 ) -> Outcome:
     """Run `action(image)` for a valid form, `image` being the newly stored file (or None).
@@ -37,7 +29,7 @@ def attempt_form_with_image(
     stored: list[str | None] = []
 
     def with_image():
-        image = stored_upload(image_field, max_side)
+        image = image_field.store()
         stored.append(image)
         return action(image)
 
