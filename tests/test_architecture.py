@@ -25,6 +25,7 @@ EDGES = (
     "hub.public_cache",
     "hub.query_args",
     "hub.calendars",
+    "hub.images",
 )
 FLASK_REQUEST_NAMES = {"request", "session", "g", "render_template", "url_for", "flash"}
 

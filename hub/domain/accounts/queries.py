@@ -34,5 +34,5 @@ def audit_trail(target_type: str = "", action: str = "") -> sa.Select:
     if target_type:
         query = query.where(AuditEntry.target_type == target_type)
     if action:
-        query = query.where(AuditEntry.action.startswith(action, autoescape=True))
+        query = query.where(like.starts_with(AuditEntry.action, action))
     return query.options(sa.orm.joinedload(AuditEntry.actor))

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from hub.domain import tags
 from hub.domain.innovations.queries import public_innovations
 from hub.domain.pages import Page
+from hub.domain.slugs import in_byte_order
 from hub.extensions import db
 from hub.models import Innovation, Organisation, StartupStage
 from hub.text import sort_key
@@ -103,14 +105,7 @@ def text_match(terms: list[str], title_only: bool = False) -> sa.ColumnElement[b
 
 
 def has_tag(tag: str) -> sa.ColumnElement[bool]:
-    function = sa.func.json_array_elements_text if _dialect() == "postgresql" else sa.func.json_each
-    elements = function(Innovation.tags).table_valued("value")
-    return sa.exists(sa.select(sa.literal(1)).select_from(elements).where(elements.c.value == tag))
-
-
-def _slug_order() -> sa.ColumnElement:
-    # Slugs are ASCII; byte order keeps A–Z identical on both databases.
-    return Innovation.slug.collate("C") if _dialect() == "postgresql" else Innovation.slug
+    return tags.has_word(Innovation.tags, tag)
 
 
 def order_for(sort: str) -> list[sa.ColumnElement]:
@@ -118,7 +113,7 @@ def order_for(sort: str) -> list[sa.ColumnElement]:
     if sort == "newest":
         return newest
     if sort == "az":
-        return [_slug_order(), Innovation.id]
+        return [in_byte_order(Innovation.slug), Innovation.id]
     return [sa.nulls_last(Innovation.featured_rank.asc()), *newest]
 
 
@@ -194,8 +189,7 @@ def search_page(filters: InnovationFilters, page: int, per_page: int) -> Page:
 
 def popular_tags(limit: int = 30) -> list[str]:
     """The tags most used by public innovations, alphabetically."""
-    function = sa.func.json_array_elements_text if _dialect() == "postgresql" else sa.func.json_each
-    elements = function(Innovation.tags).table_valued("value")
+    elements = tags.elements(Innovation.tags)
     uses = sa.func.count().label("uses")
     rows = db.session.execute(
         public_innovations()

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from hub.domain import like
+from hub.domain import like, tags
 from hub.domain.errors import NotFound
+from hub.domain.slugs import in_byte_order
 from hub.extensions import db
 from hub.models import Membership, Organisation, OrganisationKind, StartupStage, User
 from hub.text import sort_key
@@ -42,22 +43,8 @@ def verified_organisation(kind: OrganisationKind, slug: str) -> Organisation:
 
 
 def has_sector(sector: str) -> sa.ColumnElement[bool]:
-    """Organisations with this sector among their tags (exact, or ignoring case if asked)."""
-    return _json_list_contains(Organisation.sectors, sector)
-
-
-def _json_list_contains(column, value: str) -> sa.ColumnElement[bool]:
-    function = (
-        sa.func.json_array_elements_text
-        if db.engine.dialect.name == "postgresql"
-        else sa.func.json_each
-    )
-    elements = function(column).table_valued("value")
-    return sa.exists(
-        sa.select(sa.literal(1))
-        .select_from(elements)
-        .where(sa.func.lower(elements.c.value) == value.lower())
-    )
+    """Organisations with this sector among theirs, ignoring case."""
+    return tags.has_word(Organisation.sectors, sector, ignore_case=True)
 
 
 def directory(kind: OrganisationKind, filters: DirectoryFilters) -> sa.Select:
@@ -85,10 +72,7 @@ def directory(kind: OrganisationKind, filters: DirectoryFilters) -> sa.Select:
 
 def in_slug_order(query: sa.Select) -> sa.Select:
     """The organisations by slug, in byte order (the same A–Z on both databases)."""
-    slug = Organisation.slug.collate("C") if db.engine.dialect.name == "postgresql" else None
-    return query.order_by(None).order_by(
-        slug if slug is not None else Organisation.slug, Organisation.id
-    )
+    return query.order_by(None).order_by(in_byte_order(Organisation.slug), Organisation.id)
 
 
 def sectors_of(kind: OrganisationKind) -> list[str]:
