@@ -6,6 +6,8 @@ FLASK := $(BIN)/flask --app hub
 PORT ?= 5000
 HOST ?= 127.0.0.1
 WORKERS ?= 2
+# Links in emails and pages point at the address `make run` serves, unless told otherwise.
+export PUBLIC_URL ?= http://$(HOST):$(PORT)
 
 INSTALLED := $(VENV)/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard hub/translations/*/LC_MESSAGES/messages.po))

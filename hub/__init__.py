@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask, g
+from flask import Flask
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from whitenoise import WhiteNoise
@@ -38,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         ),
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -46,8 +45,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from hub.cli import register_commands
     from hub.errors import register_error_handlers
+    from hub.links import init_links
+    from hub.public_cache import init_public_cache
     from hub.templating import register_template_helpers
+    from hub.unit_of_work import init_unit_of_work
 
+    init_unit_of_work(app)
+    init_links(app)
+    init_public_cache(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -78,7 +83,7 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        from hub.domain.accounts import user_for_session
+        from hub.domain.accounts.sessions import user_for_session
 
         return user_for_session(session_id)
 
@@ -99,19 +104,22 @@ def _init_migrations(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from hub.blueprints.account import bp as account_bp
+    from hub.blueprints.api import bp as api_bp
     from hub.blueprints.auth import bp as auth_bp
     from hub.blueprints.directories import partners as partners_bp
     from hub.blueprints.directories import startups as startups_bp
+    from hub.blueprints.embed import bp as embed_bp
     from hub.blueprints.events import bp as events_bp
+    from hub.blueprints.featured import bp as featured_bp
     from hub.blueprints.hosting import bp as hosting_bp
     from hub.blueprints.innovations import bp as innovations_bp
     from hub.blueprints.main import bp as main_bp
     from hub.blueprints.manage_innovations import bp as manage_innovations_bp
     from hub.blueprints.media import bp as media_bp
     from hub.blueprints.organisations import bp as organisations_bp
+    from hub.blueprints.seo import bp as seo_bp
     from hub.blueprints.showcase import bp as showcase_bp
     from hub.blueprints.staff import bp as staff_bp
-    from hub.discovery import register_discovery
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -126,19 +134,18 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(startups_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(showcase_bp)
-    register_discovery(app)
+    app.register_blueprint(seo_bp)
+    app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(embed_bp, url_prefix="/embed")
+    app.register_blueprint(featured_bp, url_prefix="/staff/featured")
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from hub.domain.mail import deliver_after_response
-
     @app.after_request
     def page_headers(response):
         if current_user and current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
             response.vary.add("Cookie")
-        if g.get("outbox_dirty") and app.config["MAIL_DELIVER_AFTER_REQUEST"]:
-            deliver_after_response(app, response)
         return response
 
 

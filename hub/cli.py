@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.engine import make_url
 
-from hub.domain import accounts
+from hub.domain.accounts.staff import create_user
 from hub.domain.errors import DomainError
 from hub.extensions import db
 from hub.models import Role
@@ -40,10 +40,10 @@ def register_commands(app: Flask) -> None:
 def create_user_command(email: str, role: str, name: str, password: str) -> None:
     """Create a confirmed account; the password is prompted for."""
     try:
-        user = accounts.create_user(email, name or email.split("@")[0], password, Role(role))
+        user = create_user(email, name or email.split("@")[0], password, Role(role))
     except DomainError as error:
         raise click.ClickException(str(error.message)) from error
-    db.session.commit()
+    db.session.commit()  # a command is its own unit of work
     click.echo(f"Created {user.role.value} account {user.email}.")
 
 
@@ -72,7 +72,7 @@ def outbox() -> None:
 @click.option("--limit", default=500, show_default=True)
 def outbox_send(limit: int) -> None:
     """Deliver the pending emails that are due."""
-    from hub.domain.mail import deliver_pending
+    from hub.mail.delivery import deliver_pending
 
     sent, failed = deliver_pending(current_app._get_current_object(), limit=limit)
     click.echo(f"{sent} sent, {failed} failed (kept for a retry).")

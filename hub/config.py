@@ -99,10 +99,22 @@ class Config:
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 2 * 1024 * 1024))
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", 60 * 60 * 24 * 14))
 
-    # Test-only: the concurrency tests' control switches the seat and room guards off, and
-    # may wait between the check and the write, to show the race the guards prevent.
-    TESTING_DISABLE_RACE_GUARDS = _flag("TESTING_DISABLE_RACE_GUARDS")
-    TESTING_RACE_DELAY = float(os.environ.get("TESTING_RACE_DELAY", 0))
+    RATELIMIT_INTEREST = os.environ.get("RATELIMIT_INTEREST", "20/minute")
+
+    # Public pages kept per worker; see hub/public_cache.py.
+    PUBLIC_CACHE_ENABLED = _flag("PUBLIC_CACHE_ENABLED", True)
+    PUBLIC_CACHE_CHECK_SECONDS = float(os.environ.get("PUBLIC_CACHE_CHECK_SECONDS", 1.0))
+    PUBLIC_CACHE_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_MAX_BYTES", 1024 * 1024))
+
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+    # The site's public address: every absolute link (emails, feeds, calendar files, QR
+    # codes, the API) is built from it, never from the request's Host header.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Host names the site answers to (comma-separated); others get 400. Empty: any.
+    TRUSTED_HOSTS = [
+        host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
+    ] or None
 
     # Uploaded files: the UPLOAD_DIR folder, or S3-compatible object storage so that every
     # app node serves the same files. S3 credentials come from boto3's usual sources

@@ -462,7 +462,8 @@ def seed_showcase(staff: User, member_password: str) -> list[str]:
 
 def seed_featured(staff: User, count: int = 3) -> list[str]:
     """Feature a few public innovations on the home page, if staff have featured none yet."""
-    from hub.domain.innovations import feature_innovation, featured_innovations, public_innovations
+    from hub.domain.innovations.featuring import feature_innovation
+    from hub.domain.innovations.queries import featured_innovations, public_innovations
 
     db.session.flush()
     if featured_innovations():

@@ -2,22 +2,50 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "hub_lang"
 LANGUAGE_ARG = "lang"
+# The languages the site speaks (LANGUAGES) and events may be held in, by their code.
+LANGUAGE_NAMES = {"fr": _l("French"), "en": _l("English")}
+
+
+def language_name(code: str) -> str:
+    """ "fr" → "French", in the reader's language; an unknown code as it is."""
+    return str(LANGUAGE_NAMES.get(code, code))
+
+
+def visitor_locale(config, asked: str | None, chosen: str | None, account: str | None = None):
+    """The reader's language: ?lang= (each language has its own address: hreflang, the
+    embed widget), else the language cookie, else the account's, else the default."""
+    for language in (asked, chosen, account):
+        if language in config["LANGUAGES"]:
+            return language
+    return config["BABEL_DEFAULT_LOCALE"]
 
 
 def select_locale() -> str:
-    languages = current_app.config["LANGUAGES"]
-    # ?lang= gives each language its own address (hreflang alternates, the embed widget).
-    asked = request.args.get(LANGUAGE_ARG) if request else None
-    if asked in languages:
-        return asked
-    chosen = request.cookies.get(LANGUAGE_COOKIE) if request else None
-    if chosen in languages:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    account = current_user.locale if current_user and current_user.is_authenticated else None
+    return visitor_locale(
+        current_app.config,
+        request.args.get(LANGUAGE_ARG),
+        request.cookies.get(LANGUAGE_COOKIE),
+        account,
+    )
+
+
+def keep_account_language() -> None:
+    """Store the language a signed-in person reads in (for their emails).
+
+    The language link is a GET, which changes nothing stored; the unit of work calls this
+    before committing a change the person makes, so their account follows their choice.
+    """
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in current_app.config["LANGUAGES"] and current_user and current_user.is_authenticated:
+        from hub.domain.accounts.sessions import remember_locale
+
+        remember_locale(current_user, chosen)

@@ -78,7 +78,7 @@ class ImageUpload(FileField):
     def store(self) -> str | None:
         """Check and store the chosen image; its stored name, or None if none was chosen.
 
-        Raises DomainError on this field (shown by show_domain_error) for a bad image.
+        Raises DomainError on this field (hub.unit_of_work.show_domain_error) for a bad image.
         """
         if not self.has_file:
             return None

@@ -35,6 +35,7 @@ from werkzeug.http import parse_cookie
 
 from hub.database import write_intent
 from hub.extensions import db, limiter
+from hub.i18n import LANGUAGE_ARG, LANGUAGE_COOKIE, visitor_locale
 
 EXTENSION = "hub.public_cache"
 VERSIONS_SQL = sa.text("SELECT id, value FROM content_version")
@@ -59,6 +60,34 @@ class Entry:
     body: bytes  # gzip
     etag: str
 
+    @classmethod
+    def of(cls, version: Version, expires: float, status: int, headers, body: bytes) -> Entry:
+        """A page to keep: compressed once, with an ETag made from its content."""
+        return cls(
+            version=version,
+            expires=expires,
+            status=status,
+            headers=[
+                (name, value)
+                for name, value in headers
+                if name.lower() not in ("content-length", "etag", MARKER.lower())
+            ],
+            body=gzip.compress(body, 6, mtime=0),
+            etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
+        )
+
+
+def page_key(environ, locale: str) -> tuple:
+    """What a cached page depends on: its address, the reader's language, and the htmx
+    headers that choose the whole page or a block of it. Pages build absolute links from
+    PUBLIC_URL, so the Host header plays no part (and cannot poison the cache)."""
+    return (
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        locale,
+        *(environ.get("HTTP_" + name.upper().replace("-", "_"), "") for name in VARYING_HEADERS),
+    )
+
 
 class PublicCache:
     """The content version as this worker knows it, and the pages rendered at it."""
@@ -73,6 +102,7 @@ class PublicCache:
         self._memo: dict[str, tuple[Version, Any]] = {}
         self._size = 0
         self._lock = threading.Lock()
+        self.clock = time.monotonic  # seconds; tests move it forward instead of waiting
 
     def changed_here(self, *_args) -> None:
         """A commit in this process: read the version again on the next request."""
@@ -83,7 +113,7 @@ class PublicCache:
 
         Read through the request's session, or through `engine` outside a request.
         """
-        now = time.monotonic()
+        now = self.clock()
         if self._dirty or now - self._checked >= self.check_seconds:
             # Cleared before the read: a commit during the read marks it dirty again.
             self._dirty = False
@@ -104,7 +134,7 @@ class PublicCache:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if entry.version != version or entry.expires < time.monotonic():
+            if entry.version != version or entry.expires < self.clock():
                 self._drop(key)
                 return None
             self._entries.move_to_end(key)
@@ -116,7 +146,7 @@ class PublicCache:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if entry.expires < time.monotonic():
+            if entry.expires < self.clock():
                 self._drop(key)
                 return None
             self._entries.move_to_end(key)
@@ -161,6 +191,7 @@ class PublicCache:
         self._size -= len(entry.body)
 
 
+@limiter.request_filter
 def skips_rate_limits() -> bool:
     """Reads of cached public pages: the rate limiter has nothing to count there."""
     if request.method not in ("GET", "HEAD"):
@@ -170,17 +201,12 @@ def skips_rate_limits() -> bool:
 
 
 def init_public_cache(app: Flask) -> None:
-    app.config.setdefault("PUBLIC_CACHE_ENABLED", True)
-    app.config.setdefault("PUBLIC_CACHE_CHECK_SECONDS", 1.0)
-    app.config.setdefault("PUBLIC_CACHE_MAX_BYTES", 1024 * 1024)
     cache = PublicCache(app)
     app.extensions[EXTENSION] = cache
     with app.app_context():
         event.listen(db.engine, "commit", cache.changed_here)
         engine = db.engine
     app.wsgi_app = PublicPageMiddleware(app, app.wsgi_app, cache, engine)  # type: ignore[method-assign]
-    if skips_rate_limits not in limiter._request_filters:
-        limiter.request_filter(skips_rate_limits)
 
 
 def public_cache() -> PublicCache:
@@ -229,13 +255,7 @@ def cached_page(ttl: float = 30.0, seats: bool = False):
             version = cache.version(seats)
             if version is None:
                 return view(*args, **kwargs)
-            key = (
-                request.scheme,
-                request.host,
-                request.full_path,
-                str(get_locale()),
-                *(request.headers.get(name, "") for name in VARYING_HEADERS),
-            )
+            key = page_key(request.environ, str(get_locale()))
             entry = cache.get(key, version)
             if entry is None:
                 response = current_app.make_response(view(*args, **kwargs))
@@ -243,18 +263,12 @@ def cached_page(ttl: float = 30.0, seats: bool = False):
                     return response
                 if "Set-Cookie" in response.headers or session.modified:
                     return response
-                body = response.get_data()
-                entry = Entry(
-                    version=version,
-                    expires=time.monotonic() + ttl,
-                    status=response.status_code,
-                    headers=[
-                        (name, value)
-                        for name, value in response.headers.items()
-                        if name.lower() not in ("content-length", "etag")
-                    ],
-                    body=gzip.compress(body, 6, mtime=0),
-                    etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
+                entry = Entry.of(
+                    version,
+                    cache.clock() + ttl,
+                    response.status_code,
+                    response.headers.items(),
+                    response.get_data(),
                 )
                 cache.put(key, entry)
             response = Response(status=entry.status, headers=entry.headers)
@@ -273,17 +287,6 @@ def cached_page(ttl: float = 30.0, seats: bool = False):
         return wrapped
 
     return decorate
-
-
-def _gzip_entry(version: Version, ttl: float, status: int, headers, body: bytes) -> Entry:
-    return Entry(
-        version=version,
-        expires=time.monotonic() + ttl,
-        status=status,
-        headers=headers,
-        body=gzip.compress(body, 6, mtime=0),
-        etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
-    )
 
 
 class PublicPageMiddleware:
@@ -305,14 +308,9 @@ class PublicPageMiddleware:
         }
 
     def _locale(self, environ, cookies) -> str:
-        from hub.i18n import LANGUAGE_ARG, LANGUAGE_COOKIE
-
-        languages = self.app.config["LANGUAGES"]
+        # The language a visitor without an account reads in, as hub/i18n.py chooses it.
         asked = parse_qs(environ.get("QUERY_STRING", "")).get(LANGUAGE_ARG, [None])[0]
-        if asked in languages:
-            return asked
-        chosen = cookies.get(LANGUAGE_COOKIE)
-        return chosen if chosen in languages else self.app.config["BABEL_DEFAULT_LOCALE"]
+        return visitor_locale(self.app.config, asked, cookies.get(LANGUAGE_COOKIE))
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] != "GET" or not self.app.config.get("PUBLIC_CACHE_ENABLED"):
@@ -320,18 +318,7 @@ class PublicPageMiddleware:
         cookies = parse_cookie(environ)
         if self.private_cookies & cookies.keys():
             return self.wsgi_app(environ, start_response)
-        key = (
-            "page",
-            environ.get("wsgi.url_scheme"),
-            environ.get("HTTP_HOST", ""),
-            environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""),
-            self._locale(environ, cookies),
-            *(
-                environ.get("HTTP_" + name.upper().replace("-", "_"), "")
-                for name in VARYING_HEADERS
-            ),
-        )
+        key = page_key(environ, self._locale(environ, cookies))
         entry = self.cache.peek(key)
         if entry is not None and entry.version == self.cache.version(
             len(entry.version) == 2, self.engine
@@ -361,16 +348,13 @@ class PublicPageMiddleware:
                 body_iter.close()
         ttl, version_text = captured["marker"].split(";")
         version = tuple(int(value) for value in version_text.split(","))
-        headers = [
-            (name, value)
-            for name, value in captured["headers"]
-            if name not in (MARKER, "Content-Length", "ETag")
-        ]
+        headers = [(name, value) for name, value in captured["headers"] if name != MARKER]
         cacheable = not any(name.lower() == "set-cookie" for name, _ in headers)
         if cacheable:
-            entry = _gzip_entry(version, float(ttl), 200, headers, body)
+            entry = Entry.of(version, self.cache.clock() + float(ttl), 200, headers, body)
             self.cache.put(key, entry)
             return self._send(entry, environ, start_response)
+        headers = [(name, value) for name, value in headers if name != "Content-Length"]
         headers.append(("Content-Length", str(len(body))))
         start_response(captured["status"], headers)
         return [body]

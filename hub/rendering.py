@@ -11,7 +11,7 @@ def requested_block(template_name: str) -> str | None:
 
     Boosted navigation and history restores want the whole page.
     """
-    htmx = getattr(request, "htmx", None)
+    htmx = request.htmx
     if not htmx or htmx.boosted or htmx.history_restore_request or not htmx.target:
         return None
     block = htmx.target.replace("-", "_")

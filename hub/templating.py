@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from hub import links, models
+from hub.i18n import LANGUAGE_ARG, language_name
 from hub.text import render_markdown
+from hub.timezones import in_zone
 
 DATETIME_PATTERNS = {"medium": "d MMM y, HH:mm", "long": "EEEE d MMMM y, HH:mm"}
 
@@ -28,6 +31,20 @@ MEMBER_LINKS = (("account.dashboard", _l("My space")),)
 STAFF_LINKS = (("staff.dashboard", _l("Back office")),)
 
 
+TEMPLATE_ENUMS = (
+    models.Audience,
+    models.EventKind,
+    models.EventState,
+    models.RegistrationState,
+    models.StartupStage,
+)
+
+
+def month_label(month: str) -> str:
+    """ "2026-03" as the reader says it: "mars 2026"."""
+    return format_date(date.fromisoformat(f"{month}-01"), "LLLL yyyy")
+
+
 def nav_links() -> list[tuple[str, str]]:
     return [link for link in PUBLIC_LINKS if link[0] in current_app.view_functions]
 
@@ -37,6 +54,23 @@ def account_links() -> list[tuple[str, str]]:
     if current_user.is_authenticated and current_user.is_staff:
         links += STAFF_LINKS
     return [link for link in links if link[0] in current_app.view_functions]
+
+
+def _query_without(*names: str) -> list[tuple[str, str]]:
+    return [(key, value) for key, value in request.args.items(multi=True) if key not in names]
+
+
+def language_url(language: str | None) -> str:
+    """This page's absolute address in a language (None: the address without a choice)."""
+    args = _query_without(LANGUAGE_ARG)
+    if language:
+        args.append((LANGUAGE_ARG, language))
+    return links.absolute(request.path, args)
+
+
+def canonical_url() -> str:
+    """This page's absolute address, keeping the language only when the address chose it."""
+    return language_url(request.args.get(LANGUAGE_ARG))
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -53,16 +87,17 @@ def register_template_helpers(app: Flask) -> None:
             return url_for("static", filename=filename)
         return url_for("static", filename=filename, v=fingerprint(filename))
 
-    def when(value: datetime | None, style: str = "medium") -> str:
-        # People read minutes, not seconds or UTC offsets: "6 déc. 2026, 14:00".
+    # Times are shown in the zone of the venue where they happen (`venue=`), else in the
+    # display zone; people read minutes, not seconds or UTC offsets: "6 déc. 2026, 14:00".
+    def when(value: datetime | None, style: str = "medium", venue=None) -> str:
         pattern = DATETIME_PATTERNS.get(style, style)
-        return format_datetime(value, pattern) if value else ""
+        return format_datetime(in_zone(value, venue), pattern, rebase=False) if value else ""
 
-    def day(value: datetime | None, style: str = "full") -> str:
-        return format_date(value, style) if value else ""
+    def day(value: datetime | None, style: str = "full", venue=None) -> str:
+        return format_date(in_zone(value, venue), style, rebase=False) if value else ""
 
-    def hour(value: datetime | None) -> str:
-        return format_time(value, "short") if value else ""
+    def hour(value: datetime | None, venue=None) -> str:
+        return format_time(in_zone(value, venue), "short", rebase=False) if value else ""
 
     app.jinja_env.filters.update(datetime=when, date=day, time=hour, markdown=render_markdown)
     app.jinja_env.globals.update(
@@ -70,5 +105,11 @@ def register_template_helpers(app: Flask) -> None:
         current_locale=lambda: str(get_locale()),
         nav_links=nav_links,
         account_links=account_links,
+        language_name=language_name,
+        canonical_url=canonical_url,
+        language_url=language_url,
+        month_label=month_label,
+        # Enums whose members templates list (filters, choices), each with its `.label`.
+        **{enum.__name__: enum for enum in TEMPLATE_ENUMS},
     )
     app.jinja_env.add_extension("jinja2.ext.do")

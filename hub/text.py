@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from slugify import slugify as transliterated_slug
 
 # Raw HTML is off in the parser, and nh3 cleans whatever the Markdown produces.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -32,10 +30,17 @@ def render_markdown(source: str | None) -> Markup:
 
 
 def slugify(text: str, max_length: int = 80) -> str:
-    """A URL-safe ASCII slug: "Éco-conception à Lyon" → "eco-conception-a-lyon"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "item"
+    """A URL-safe ASCII slug: "Œuvres numériques à Lyon" → "oeuvres-numeriques-a-lyon".
+
+    Ligatures are spelt out and every dash separates words ("Café—Tech" → "cafe-tech").
+    """
+    return transliterated_slug(text, max_length=max_length) or "item"
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order as a French reader expects it: accents, ligatures and case folded
+    the way slugs fold them ("Œuvres" sorts as "oeuvres"), ties kept apart by the text."""
+    return f"{transliterated_slug(text, separator=' ')}\x00{text}"
 
 
 def parse_tags(text: str | None, limit: int = 12) -> list[str]:

@@ -60,6 +60,7 @@ def app(database_url, tmp_path_factory):
             "MAIL_DIR": str(instance / "mail"),
             "UPLOAD_DIR": str(instance / "uploads"),
             "RATELIMIT_STORAGE_URI": "memory://",
+            "PUBLIC_URL": "http://localhost",
         }
     )
     application.test_client_class = HubClient
@@ -94,9 +95,23 @@ def runner(app):
 
 
 @pytest.fixture
-def make(app, request) -> Factories:
-    """Row builders; a test module may name its own set with `FACTORIES = …`."""
-    return getattr(request.module, "FACTORIES", Factories)(app)
+def make(app) -> Factories:
+    """Row builders: `make.user()`, `make.event(...)`… (tests/factories/)."""
+    return Factories(app)
+
+
+@pytest.fixture
+def settings(app, monkeypatch):
+    """Change settings of the shared app for one test: `settings(NAME=value)`.
+
+    Every change is undone after the test, so no test sees another's settings.
+    """
+
+    def change(**values) -> None:
+        for name, value in values.items():
+            monkeypatch.setitem(app.config, name, value)
+
+    return change
 
 
 @pytest.fixture

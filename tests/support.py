@@ -11,7 +11,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -97,9 +98,15 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+PRODUCTION_APP = "wsgi:app"
+UNGUARDED_APP = "tests.concurrency.unguarded_wsgi:app"  # the controls: no locks, a pause
+
+
 @contextmanager
-def gunicorn_server(database_url: str, workers: int = 2, **env: str) -> Iterator[str]:
-    """Serve the app with gunicorn in separate processes, as in production; yields its URL.
+def gunicorn_server(
+    database_url: str, workers: int = 2, app: str = PRODUCTION_APP, **env: str
+) -> Iterator[str]:
+    """Serve `app` with gunicorn in separate processes, as in production; yields its URL.
 
     Used by the concurrency tests: simultaneous requests really run in parallel, each worker
     with its own connections, as they would on the venue's server.
@@ -119,7 +126,7 @@ def gunicorn_server(database_url: str, workers: int = 2, **env: str) -> Iterator
         [
             sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
-            "--log-level", "warning", "wsgi:app",
+            "--log-level", "warning", app,
         ],
         cwd=ROOT,
         env=environment,
@@ -139,3 +146,49 @@ def gunicorn_server(database_url: str, workers: int = 2, **env: str) -> Iterator
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@dataclass
+class Email:
+    """A queued email as it will be sent: rendered now, like delivery renders it."""
+
+    kind: str
+    recipient: str
+    locale: str
+    subject: str
+    body_text: str
+    attachments: list[dict]  # filename, content_type, content
+
+
+def emails(app: Flask, recipient: str | None = None, kind: str | None = None) -> list[Email]:
+    """The emails queued so far, oldest first, rendered (the one way tests read them).
+
+    Inside an application context it reads that context's session (uncommitted rows too).
+    """
+    import sqlalchemy as sa
+    from flask import has_app_context
+
+    from hub.extensions import db
+    from hub.mail.compose import compose
+    from hub.models import OutboxMessage
+
+    with nullcontext() if has_app_context() else app.app_context():
+        query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+        if recipient is not None:
+            query = query.where(OutboxMessage.recipient == recipient)
+        if kind is not None:
+            query = query.where(OutboxMessage.kind == kind)
+        found = []
+        for message in db.session.scalars(query):
+            composed = compose(message)
+            found.append(
+                Email(
+                    message.kind,
+                    message.recipient,
+                    message.locale,
+                    composed.subject,
+                    composed.text,
+                    [vars(attachment) for attachment in composed.attachments],
+                )
+            )
+        return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from hub.domain.events import seats_left
+from hub.domain.events.queries import seats_left
 from hub.extensions import db
 from hub.models import CoHostState, Event, EventHost, EventState, Registration, RegistrationState
 

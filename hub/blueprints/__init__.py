@@ -1,4 +1,5 @@
-"""Thin views: parse the request, call the domain, commit once, render."""
+"""Thin views: read the request, call the domain, render. The transaction and the answer
+to a refusal belong to hub/unit_of_work.py and hub/errors.py, not to the views."""
 
 from __future__ import annotations
 
@@ -8,9 +9,6 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
 from flask_login import current_user
-from flask_wtf import FlaskForm
-
-from hub.domain.errors import DomainError
 
 
 def safe_next_url(default: str) -> str:
@@ -20,15 +18,6 @@ def safe_next_url(default: str) -> str:
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target
     return default
-
-
-def show_domain_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a domain error beside its field, or above the form when it names none."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 def staff_required(view):

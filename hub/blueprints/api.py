@@ -1,63 +1,49 @@
-"""The public, read-only JSON API (`/api/v1/...`) and its OpenAPI document.
+"""The public, read-only JSON API (`/api/v1/...`), described once by its schemas.
+
+Each endpoint declares its query parameters and its response as marshmallow schemas, with
+`@endpoint(...)`: the view reads its parameters and writes its answer with them, and the
+OpenAPI document (hub/openapi.py, at /api/openapi.json) is generated from them, so the
+document cannot drift from what the API does.
 
 Every list is paginated (`page`, `per_page`) and takes the filters of the matching page.
-Responses carry an ETag (304 on If-None-Match) and Cache-Control; any origin may read
-them (CORS, GET only). Invalid parameters answer 400 with the usual JSON error.
+Responses carry an ETag (304 on If-None-Match) and Cache-Control; any origin may read them
+(CORS, GET only). Invalid parameters answer 400 with the usual JSON error.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
+from marshmallow import Schema, fields, validate
 
-from hub.domain.discovery import confirmed_startups, public_events, upcoming_events
-from hub.domain.innovations import public_innovations
-from hub.domain.search import SORTS, InnovationFilters, Page, search_page
-from hub.extensions import csrf, db
+from hub import links
+from hub.blueprints.innovations import SearchArgs
+from hub.domain.events import queries as event_queries
+from hub.domain.events.queries import AgendaFilters, UpcomingEvent
+from hub.domain.innovations.queries import public_innovation
+from hub.domain.innovations.search import InnovationFilters, search_page
+from hub.domain.organisations import queries as organisations
+from hub.domain.organisations.queries import DirectoryFilters
+from hub.domain.pages import Page, paginate
+from hub.domain.showcase import queries as showcase
+from hub.extensions import csrf
 from hub.models import (
     Audience,
-    Event,
     EventKind,
-    Innovation,
-    Organisation,
+    InnovationStatus,
     OrganisationKind,
-    ShowcaseSlot,
-    SlotStatus,
-    Space,
     StartupStage,
-    Venue,
-    utcnow,
 )
-from hub.openapi import openapi_document
 from hub.public_cache import cached_page
+from hub.query_args import Choice, Number, PageArgs, Text, read_args
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 CACHE_CONTROL = "public, max-age=60"
-
-
-class BadParameter(Exception):
-    def __init__(self, name: str, message: str):
-        super().__init__(message)
-        self.name = name
-        self.message = message
-
-
-@bp.errorhandler(BadParameter)
-def bad_parameter(error: BadParameter):
-    response = jsonify(
-        error={
-            "status": 400,
-            "title": "Bad request",
-            "message": f"{error.name}: {error.message}",
-        }
-    )
-    response.status_code = 400
-    return response
 
 
 @bp.after_request
@@ -80,343 +66,341 @@ def api_headers(response):
 # Parameters ------------------------------------------------------------------------------
 
 
-def _int_arg(name: str, default: int, maximum: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise BadParameter(name, f"an integer from 1 to {maximum} is expected")
-    return int(raw)
+class ListArgs(PageArgs):
+    per_page = Number(
+        default=DEFAULT_PER_PAGE,
+        maximum=MAX_PER_PAGE,
+        metadata={"description": f"Items per page ({DEFAULT_PER_PAGE} by default)."},
+    )
 
 
-def _choice_arg(name: str, choices) -> str | None:
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    allowed = [getattr(choice, "value", choice) for choice in choices]
-    if raw not in allowed:
-        raise BadParameter(name, "one of " + ", ".join(allowed) + " is expected")
-    return raw
+class InnovationListArgs(ListArgs, SearchArgs):
+    pass
 
 
-def _text_arg(name: str, maximum: int = 200) -> str:
-    raw = request.args.get(name, "")
-    if len(raw) > maximum:
-        raise BadParameter(name, f"at most {maximum} characters are expected")
-    return raw.strip()
+class OrganisationListArgs(ListArgs):
+    q = Text(200, metadata={"description": "Words in the name or tagline."})
+    city = Text(80, metadata={"description": "Exact city."})
+    sector = Text(40, metadata={"description": "Sector tag (case ignored)."})
 
 
-def _paginated(query: sa.Select, serialise) -> dict:
-    page_number = _int_arg("page", 1, 100_000)
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    page = db.paginate(query, page=page_number, per_page=per_page, error_out=False, count=True)
-    result = Page(items=list(page.items), page=page_number, per_page=per_page, total=page.total)
-    return _envelope([serialise(item) for item in result.items], result)
+class StartupListArgs(OrganisationListArgs):
+    stage = Choice(StartupStage, metadata={"description": "Stage."})
 
 
-def _envelope(data: list, page: Page) -> dict:
-    args = {key: value for key, value in request.args.items(multi=False) if key != "page"}
-    tag_list = request.args.getlist("tag")
+class EventListArgs(ListArgs):
+    kind = Choice(EventKind, metadata={"description": "Kind of event."})
+    audience = Choice(Audience, metadata={"description": "Audience."})
+    venue = Text(80, metadata={"description": "Venue slug."})
 
+
+# Responses -------------------------------------------------------------------------------
+
+
+class UTCTime(fields.DateTime):
+    """A UTC time as ISO 8601 with a Z."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+class Link(fields.Function):
+    """An absolute address on PUBLIC_URL, built from the object."""
+
+
+def _organisation_url(organisation) -> str:
+    section = "startups" if organisation.kind == OrganisationKind.STARTUP else "partners"
+    return links.url(f"{section}.profile", slug=organisation.slug)
+
+
+class OrganisationRef(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    url = Link(_organisation_url, required=True)
+
+
+class Partner(OrganisationRef):
+    tagline = fields.String(required=True)
+    description = fields.String(required=True, metadata={"description": "Markdown."})
+    website = fields.String(required=True)
+    city = fields.String(required=True)
+    sectors = fields.List(fields.String(), required=True)
+
+
+class Startup(Partner):
+    stage = fields.Enum(StartupStage, by_value=True, required=True, allow_none=True)
+
+
+class Innovation(Schema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    description = fields.String(required=True, metadata={"description": "Markdown."})
+    tags = fields.List(fields.String(), required=True)
+    startup = fields.Nested(OrganisationRef, attribute="organisation", required=True)
+    featured_rank = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Position on the home page; null if not featured."},
+    )
+    interest_count = fields.Integer(required=True, validate=validate.Range(min=0))
+    published_at = UTCTime(required=True, allow_none=True)
+    url = Link(
+        lambda innovation: links.url("innovations.detail", slug=innovation.slug), required=True
+    )
+
+
+class Venue(Schema):
+    """Where an event or a demo day happens (dumped from its space)."""
+
+    slug = fields.String(attribute="venue.slug", required=True)
+    name = fields.String(attribute="venue.name", required=True)
+    city = fields.String(attribute="venue.city", required=True)
+    address = fields.String(attribute="venue.address", required=True)
+    space = fields.String(attribute="name", required=True)
+
+
+class Event(Schema):
+    """An upcoming event (dumped from UpcomingEvent: the event and its seats left)."""
+
+    slug = fields.String(attribute="event.slug", required=True)
+    title = fields.String(attribute="event.title", required=True)
+    description = fields.String(
+        attribute="event.description", required=True, metadata={"description": "Markdown."}
+    )
+    kind = fields.Enum(EventKind, by_value=True, attribute="event.kind", required=True)
+    audience = fields.Enum(Audience, by_value=True, attribute="event.audience", required=True)
+    language = fields.String(attribute="event.language", required=True)
+    starts_at = UTCTime(attribute="event.starts_at", required=True)
+    ends_at = UTCTime(attribute="event.ends_at", required=True)
+    venue = fields.Nested(Venue, attribute="event.space", required=True)
+    capacity = fields.Integer(attribute="event.capacity", required=True)
+    seats_left = fields.Integer(required=True, validate=validate.Range(min=0))
+    host = fields.Nested(
+        OrganisationRef, attribute="event.organisation", required=True, allow_none=True
+    )
+    url = Link(lambda item: links.url("events.detail", slug=item.event.slug), required=True)
+
+
+class DemoInnovation(Schema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+
+
+class PublishedInnovation(fields.Nested):
+    """The innovation, or null while it is not published."""
+
+    def _serialize(self, nested_obj, attr, obj, **kwargs):
+        if nested_obj is None or nested_obj.status != InnovationStatus.PUBLISHED:
+            return None
+        return super()._serialize(nested_obj, attr, obj, **kwargs)
+
+
+class DemoStartup(Schema):
+    """A startup confirmed for a demo day (dumped from its application)."""
+
+    slug = fields.String(attribute="organisation.slug", required=True)
+    name = fields.String(attribute="organisation.name", required=True)
+    url = Link(lambda application: _organisation_url(application.organisation), required=True)
+    innovation = PublishedInnovation(DemoInnovation, required=True, allow_none=True)
+
+
+class DemoDay(Schema):
+    """An upcoming demo day (dumped from showcase.queries.DemoDay)."""
+
+    id = fields.Integer(attribute="slot.id", required=True)
+    theme = fields.String(attribute="slot.theme", required=True)
+    description = fields.String(attribute="slot.description", required=True)
+    starts_at = UTCTime(attribute="slot.starts_at", required=True)
+    ends_at = UTCTime(attribute="slot.ends_at", required=True)
+    venue = fields.Nested(Venue, attribute="slot.space", required=True)
+    seats = fields.Integer(attribute="slot.seats", required=True)
+    startups = fields.List(fields.Nested(DemoStartup), required=True)
+
+
+class PageMeta(Schema):
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+
+
+class PageLinks(Schema):
+    self = fields.String(required=True)
+    next = fields.String(required=True, allow_none=True)
+    prev = fields.String(required=True, allow_none=True)
+
+
+class ErrorDetail(Schema):
+    status = fields.Integer(required=True)
+    title = fields.String(required=True)
+    message = fields.String(required=True)
+
+
+class Error(Schema):
+    error = fields.Nested(ErrorDetail, required=True)
+
+
+def _list_of(item: type[Schema]) -> type[Schema]:
+    return Schema.from_dict(
+        {
+            "data": fields.List(fields.Nested(item), required=True),
+            "meta": fields.Nested(PageMeta, required=True),
+            "links": fields.Nested(PageLinks, required=True),
+        },
+        name=f"{item.__name__}List",
+    )
+
+
+def _one(item: type[Schema]) -> type[Schema]:
+    return Schema.from_dict(
+        {"data": fields.Nested(item, required=True)}, name=f"{item.__name__}Item"
+    )
+
+
+# Endpoints -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One documented operation: what it reads and what it answers."""
+
+    path: str
+    operation_id: str
+    summary: str
+    response: type[Schema]
+    args: type[Schema] | None = None
+    listing: bool = False
+
+
+ENDPOINTS: list[Endpoint] = []
+
+
+def endpoint(path: str, operation_id: str, summary: str, response, args=None, listing=False):
+    """Register a GET view at `path` and describe it for the OpenAPI document."""
+
+    def decorate(view: Callable):
+        ENDPOINTS.append(Endpoint(path, operation_id, summary, response, args, listing))
+        return bp.get(path)(view)
+
+    return decorate
+
+
+def _page_body(page: Page, item: type[Schema]) -> dict:
     def link(number: int | None) -> str | None:
         if number is None:
             return None
-        extra = {"tag": tag_list} if tag_list else {}
-        return url_for(request.endpoint, **{**args, **extra, "page": number}, _external=True)
+        args = request.args.to_dict(flat=False)
+        return links.url(request.endpoint, **{**args, "page": number}, **request.view_args)
 
     return {
-        "data": data,
-        "meta": {
-            "page": page.page,
-            "per_page": page.per_page,
-            "total": page.total,
-            "pages": page.pages,
-        },
+        "data": item(many=True).dump(page.items),
+        "meta": PageMeta().dump(page),
         "links": {
             "self": link(page.page),
             "next": link(page.next_num),
-            "prev": link(page.page - 1 if page.page > 1 else None),
+            "prev": link(page.prev_num),
         },
     }
 
 
-# Serialisers ------------------------------------------------------------------------------
+@endpoint(
+    "/v1/innovations", "listInnovations", "Published innovations",
+    _list_of(Innovation), InnovationListArgs, listing=True,
+)  # fmt: skip
+@cached_page()
+def innovations():
+    args = read_args(InnovationListArgs(), strict=True)
+    page = search_page(InnovationFilters.from_args(args), args["page"], args["per_page"])
+    return jsonify(_page_body(page, Innovation))
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+@endpoint("/v1/innovations/<slug>", "getInnovation", "One published innovation", _one(Innovation))
+@cached_page()
+def innovation(slug: str):
+    return jsonify(data=Innovation().dump(public_innovation(slug)))
 
 
-def _root() -> str:
-    return url_for("main.home", _external=True).rstrip("/")
+def _organisations(kind: OrganisationKind, args: dict) -> Page:
+    filters = DirectoryFilters(
+        q=args["q"], sector=args["sector"], city=args["city"], stage=args.get("stage")
+    )
+    query = organisations.in_slug_order(organisations.directory(kind, filters))
+    return paginate(query, args["page"], args["per_page"])
 
 
-def _organisation_ref(organisation: Organisation) -> dict:
-    section = "startups" if organisation.kind == OrganisationKind.STARTUP else "partners"
-    return {
-        "slug": organisation.slug,
-        "name": organisation.name,
-        "url": f"{_root()}/{section}/{organisation.slug}",
-    }
+@endpoint(
+    "/v1/startups", "listStartups", "Verified startups", _list_of(Startup), StartupListArgs,
+    listing=True,
+)  # fmt: skip
+@cached_page()
+def startups():
+    args = read_args(StartupListArgs(), strict=True)
+    return jsonify(_page_body(_organisations(OrganisationKind.STARTUP, args), Startup))
 
 
-def innovation_json(innovation: Innovation) -> dict:
-    return {
-        "slug": innovation.slug,
-        "title": innovation.title,
-        "summary": innovation.summary,
-        "description": innovation.description,
-        "tags": list(innovation.tags or []),
-        "startup": _organisation_ref(innovation.organisation),
-        "featured_rank": innovation.featured_rank,
-        "interest_count": innovation.interest_count,
-        "published_at": _iso(innovation.published_at),
-        "url": url_for("innovations.detail", slug=innovation.slug, _external=True),
-    }
+@endpoint("/v1/startups/<slug>", "getStartup", "One startup", _one(Startup))
+@cached_page()
+def startup(slug: str):
+    found = organisations.verified_organisation(OrganisationKind.STARTUP, slug)
+    return jsonify(data=Startup().dump(found))
 
 
-def organisation_json(organisation: Organisation) -> dict:
-    data = {
-        **_organisation_ref(organisation),
-        "tagline": organisation.tagline,
-        "description": organisation.description,
-        "website": organisation.website,
-        "city": organisation.city,
-        "sectors": list(organisation.sectors or []),
-    }
-    if organisation.kind == OrganisationKind.STARTUP:
-        data["stage"] = organisation.stage.value if organisation.stage else None
-    return data
+@endpoint(
+    "/v1/partners", "listPartners", "Verified partners", _list_of(Partner), OrganisationListArgs,
+    listing=True,
+)  # fmt: skip
+@cached_page()
+def partners():
+    args = read_args(OrganisationListArgs(), strict=True)
+    return jsonify(_page_body(_organisations(OrganisationKind.PARTNER, args), Partner))
 
 
-def _venue_json(space: Space) -> dict:
-    return {
-        "slug": space.venue.slug,
-        "name": space.venue.name,
-        "city": space.venue.city,
-        "address": space.venue.address,
-        "space": space.name,
-    }
+@endpoint("/v1/partners/<slug>", "getPartner", "One partner", _one(Partner))
+@cached_page()
+def partner(slug: str):
+    found = organisations.verified_organisation(OrganisationKind.PARTNER, slug)
+    return jsonify(data=Partner().dump(found))
 
 
-def event_json(item) -> dict:
-    event = item.event
-    return {
-        "slug": event.slug,
-        "title": event.title,
-        "description": event.description,
-        "kind": event.kind.value,
-        "audience": event.audience.value,
-        "language": event.language,
-        "starts_at": _iso(event.starts_at),
-        "ends_at": _iso(event.ends_at),
-        "venue": _venue_json(event.space),
-        "capacity": event.capacity,
-        "seats_left": item.seats_left,
-        "host": _organisation_ref(event.organisation) if event.organisation else None,
-        "url": f"{_root()}/events/{event.slug}",
-    }
+@endpoint(
+    "/v1/events", "listEvents", "Upcoming published events, soonest first", _list_of(Event),
+    EventListArgs, listing=True,
+)  # fmt: skip
+@cached_page(ttl=10, seats=True)
+def events():
+    args = read_args(EventListArgs(), strict=True)
+    filters = AgendaFilters(
+        kind=args["kind"].value if args["kind"] else "",
+        audience=args["audience"].value if args["audience"] else "",
+        venue=args["venue"],
+    )
+    query = event_queries.with_seats_left(event_queries.upcoming_events(filters))
+    page = paginate(query, args["page"], args["per_page"], row=UpcomingEvent.from_row)
+    return jsonify(_page_body(page, Event))
 
 
-def demo_day_json(slot: ShowcaseSlot, startups) -> dict:
-    return {
-        "id": slot.id,
-        "theme": slot.theme,
-        "description": slot.description,
-        "starts_at": _iso(slot.starts_at),
-        "ends_at": _iso(slot.ends_at),
-        "venue": _venue_json(slot.space),
-        "seats": slot.seats,
-        "startups": [
-            {
-                **_organisation_ref(application.organisation),
-                "innovation": (
-                    {
-                        "slug": application.innovation.slug,
-                        "title": application.innovation.title,
-                    }
-                    if application.innovation.status == "published"
-                    else None
-                ),
-            }
-            for application in startups
-        ],
-    }
+@endpoint("/v1/events/<slug>", "getEvent", "One upcoming published event", _one(Event))
+@cached_page(ttl=10, seats=True)
+def event(slug: str):
+    return jsonify(data=Event().dump(event_queries.upcoming_event(slug)))
 
 
-# Endpoints --------------------------------------------------------------------------------
+@endpoint(
+    "/v1/demo-days", "listDemoDays", "Upcoming demo days with their confirmed startups",
+    _list_of(DemoDay), ListArgs, listing=True,
+)  # fmt: skip
+@cached_page()
+def demo_days():
+    args = read_args(ListArgs(), strict=True)
+    page = paginate(showcase.upcoming_slots(), args["page"], args["per_page"])
+    page.items = showcase.demo_days(page.items)
+    return jsonify(_page_body(page, DemoDay))
 
 
 @bp.get("/openapi.json")
 @cached_page(ttl=3600)
 def openapi():
-    return jsonify(openapi_document(_root()))
+    from hub.openapi import openapi_document
 
-
-@bp.get("/v1/innovations")
-@cached_page()
-def innovations():
-    _choice_arg("sort", SORTS)
-    _choice_arg("stage", StartupStage)
-    _text_arg("q")
-    _text_arg("city", 80)
-    if any(len(tag) > 40 for tag in request.args.getlist("tag")):
-        raise BadParameter("tag", "at most 40 characters are expected")
-    filters = InnovationFilters.from_args(request.args)
-    page_number = _int_arg("page", 1, 100_000)
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    page = search_page(filters, page_number, per_page)
-    return jsonify(_envelope([innovation_json(item) for item in page.items], page))
-
-
-@bp.get("/v1/innovations/<slug>")
-@cached_page()
-def innovation(slug: str):
-    item = db.session.scalar(
-        public_innovations()
-        .where(Innovation.slug == slug)
-        .options(sa.orm.contains_eager(Innovation.organisation))
-    )
-    if item is None:
-        abort(404)
-    return jsonify(data=innovation_json(item))
-
-
-def _organisations(kind: OrganisationKind) -> sa.Select:
-    query = sa.select(Organisation).where(
-        Organisation.kind == kind, Organisation.verified_at.is_not(None)
-    )
-    city = _text_arg("city", 80)
-    sector = _text_arg("sector", 40)
-    q = _text_arg("q")
-    if city:
-        query = query.where(Organisation.city == city)
-    if sector:
-        function = (
-            sa.func.json_array_elements_text
-            if db.engine.dialect.name == "postgresql"
-            else sa.func.json_each
-        )
-        elements = function(Organisation.sectors).table_valued("value")
-        query = query.where(
-            sa.exists(
-                sa.select(sa.literal(1)).select_from(elements).where(elements.c.value == sector)
-            )
-        )
-    if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(Organisation.name.ilike(pattern, escape="\\"))
-    slug = Organisation.slug.collate("C") if db.engine.dialect.name == "postgresql" else None
-    return query.order_by(slug if slug is not None else Organisation.slug, Organisation.id)
-
-
-def _organisation_or_404(kind: OrganisationKind, slug: str) -> Organisation:
-    organisation = db.session.scalar(
-        sa.select(Organisation).where(
-            Organisation.kind == kind,
-            Organisation.slug == slug,
-            Organisation.verified_at.is_not(None),
-        )
-    )
-    if organisation is None:
-        abort(404)
-    return organisation
-
-
-@bp.get("/v1/startups")
-@cached_page()
-def startups():
-    query = _organisations(OrganisationKind.STARTUP)
-    stage = _choice_arg("stage", StartupStage)
-    if stage:
-        query = query.where(Organisation.stage == stage)
-    return jsonify(_paginated(query, organisation_json))
-
-
-@bp.get("/v1/startups/<slug>")
-@cached_page()
-def startup(slug: str):
-    return jsonify(data=organisation_json(_organisation_or_404(OrganisationKind.STARTUP, slug)))
-
-
-@bp.get("/v1/partners")
-@cached_page()
-def partners():
-    return jsonify(_paginated(_organisations(OrganisationKind.PARTNER), organisation_json))
-
-
-@bp.get("/v1/partners/<slug>")
-@cached_page()
-def partner(slug: str):
-    return jsonify(data=organisation_json(_organisation_or_404(OrganisationKind.PARTNER, slug)))
-
-
-def _event_query() -> sa.Select:
-    query = public_events()
-    kind = _choice_arg("kind", EventKind)
-    audience = _choice_arg("audience", Audience)
-    venue = _text_arg("venue", 80)
-    if kind:
-        query = query.where(Event.kind == kind)
-    if audience:
-        query = query.where(Event.audience == audience)
-    if venue:
-        query = query.where(
-            Event.space_id.in_(sa.select(Space.id).join(Space.venue).where(Venue.slug == venue))
-        )
-    return query
-
-
-@bp.get("/v1/events")
-@cached_page(ttl=10, seats=True)
-def events():
-    page_number = _int_arg("page", 1, 100_000)
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    query = _event_query()
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    )
-    items = upcoming_events(
-        limit=None, query=query.limit(per_page).offset((page_number - 1) * per_page)
-    )
-    pages = (total + per_page - 1) // per_page
-    args = {key: value for key, value in request.args.items() if key != "page"}
-
-    def link(number: int | None) -> str | None:
-        return url_for("api.events", **args, page=number, _external=True) if number else None
-
-    return jsonify(
-        data=[event_json(item) for item in items],
-        meta={"page": page_number, "per_page": per_page, "total": total, "pages": pages},
-        links={
-            "self": link(page_number),
-            "next": link(page_number + 1 if page_number < pages else None),
-            "prev": link(page_number - 1 if page_number > 1 else None),
-        },
-    )
-
-
-@bp.get("/v1/events/<slug>")
-@cached_page(ttl=10, seats=True)
-def event(slug: str):
-    items = upcoming_events(limit=1, query=public_events().where(Event.slug == slug))
-    if not items:
-        abort(404)
-    return jsonify(data=event_json(items[0]))
-
-
-@bp.get("/v1/demo-days")
-@cached_page()
-def demo_days():
-    query = (
-        sa.select(ShowcaseSlot)
-        .where(ShowcaseSlot.status != SlotStatus.CANCELLED, ShowcaseSlot.ends_at > utcnow())
-        .order_by(ShowcaseSlot.starts_at, ShowcaseSlot.id)
-        .options(sa.orm.joinedload(ShowcaseSlot.space).joinedload(Space.venue))
-    )
-    result = _paginated(query, lambda slot: slot)
-    startups_by_slot = confirmed_startups([slot.id for slot in result["data"]])
-    result["data"] = [
-        demo_day_json(slot, startups_by_slot.get(slot.id, [])) for slot in result["data"]
-    ]
-    return jsonify(result)
+    return jsonify(openapi_document(links.root()))

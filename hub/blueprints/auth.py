@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,11 +11,19 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from hub.blueprints import safe_next_url, show_domain_error
-from hub.domain import accounts
-from hub.domain.errors import DomainError
-from hub.extensions import db, limiter
+from hub.blueprints import safe_next_url
+from hub.domain.accounts import passwords, sessions, signup
+from hub.domain.accounts.passwords import PASSWORD_MAX, PASSWORD_MIN
+from hub.domain.accounts.sessions import UnconfirmedEmail
+from hub.extensions import limiter
 from hub.rendering import render
+from hub.unit_of_work import (
+    attempt,
+    attempt_form,
+    flash_outcome,
+    form_status,
+    keep_writes_despite_refusal,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -29,8 +37,8 @@ def _public_form_limit() -> str:
 
 
 PASSWORD_LENGTH = Length(
-    min=accounts.PASSWORD_MIN,
-    max=accounts.PASSWORD_MAX,
+    min=PASSWORD_MIN,
+    max=PASSWORD_MAX,
     message=_l("Choose a password of %(min)d to %(max)d characters."),
 )
 
@@ -77,16 +85,15 @@ def register():
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            accounts.register_account(
+        outcome = attempt_form(
+            form,
+            lambda: signup.register_account(
                 form.name.data, form.email.data, form.password.data, str(get_locale())
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if outcome.ok:
             return redirect(url_for("auth.check_inbox"), 303)
-    return render("auth/register.html", form=form, status=422 if form.errors else 200)
+    return render("auth/register.html", form=form, status=form_status(form))
 
 
 @bp.get("/check-inbox")
@@ -94,17 +101,20 @@ def check_inbox():
     return render("auth/check_inbox.html")
 
 
-@bp.get("/confirm/<token>")
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm_signup(token: str):
-    try:
-        user = accounts.confirm_signup(token)
-    except DomainError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("auth.login"))
-    db.session.commit()
+    """The emailed link shows a button: confirming writes, so it is a POST (a mail scanner
+    that opens the link confirms nothing and logs nobody in)."""
+    if request.method == "GET":
+        return render("auth/confirm.html")
+    outcome = attempt(lambda: signup.confirm_signup(token))
+    if not outcome.ok:
+        flash_outcome(outcome)
+        return redirect(url_for("auth.login"), 303)
+    user = outcome.value
     _start_session(user, remember=False)
     flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
-    return redirect(url_for("main.home"))
+    return redirect(url_for("main.home"), 303)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -116,24 +126,24 @@ def login():
         return redirect(safe_next_url(url_for("main.home")))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(form.email.data, form.password.data)
-        except DomainError as error:
-            db.session.commit()  # a resent confirmation email is kept
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            _start_session(user, remember=form.remember.data)
-            flash(_("Hello %(name)s, you are logged in.", name=user.name), "success")
+        outcome = attempt_form(
+            form, lambda: sessions.authenticate(form.email.data, form.password.data)
+        )
+        if isinstance(outcome.refusal, UnconfirmedEmail):
+            # The one refusal that writes: the confirmation link goes again.
+            signup.send_confirmation(outcome.refusal.user)
+            keep_writes_despite_refusal()
+        if outcome.ok:
+            _start_session(outcome.value, remember=form.remember.data)
+            flash(_("Hello %(name)s, you are logged in.", name=outcome.value.name), "success")
             return redirect(safe_next_url(url_for("main.home")), 303)
-    return render("auth/login.html", form=form, status=422 if form.is_submitted() else 200)
+    return render("auth/login.html", form=form, status=form_status(form))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    accounts.log_out_everywhere(current_user)
-    db.session.commit()
+    sessions.log_out_everywhere(current_user)
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
@@ -145,30 +155,24 @@ def logout():
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data)
-        db.session.commit()
+        passwords.request_password_reset(form.email.data)
         return redirect(url_for("auth.check_inbox", reason="reset"), 303)
-    return render("auth/reset_request.html", form=form, status=422 if form.errors else 200)
+    return render("auth/reset_request.html", form=form, status=form_status(form))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(_public_form_limit, methods=["POST"])
 def reset_password(token: str):
-    try:
-        accounts.user_for_reset(token)
-    except DomainError as error:
-        flash(str(error.message), "error")
+    link = attempt(lambda: passwords.user_for_reset(token))
+    if not link.ok:
+        flash_outcome(link)
         return redirect(url_for("auth.request_reset"))
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.reset_password(token, form.password.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt_form(form, lambda: passwords.reset_password(token, form.password.data))
+        if outcome.ok:
             logout_user()
-            _start_session(user, remember=False)
+            _start_session(outcome.value, remember=False)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"), 303)
-    return render("auth/reset_password.html", form=form, status=422 if form.errors else 200)
+    return render("auth/reset_password.html", form=form, status=form_status(form))

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, request
+from flask import Blueprint
 
-from hub.domain.events import upcoming_events_for_host
-from hub.domain.organisations import public_organisations
-from hub.extensions import db
-from hub.models import (
-    Innovation,
-    InnovationStatus,
-    Organisation,
-    OrganisationKind,
-)
+from hub.domain.events.queries import upcoming_events_for_host
+from hub.domain.innovations.queries import published_innovations_of
+from hub.domain.organisations import queries
+from hub.domain.organisations.queries import DirectoryFilters
+from hub.domain.pages import paginate
+from hub.domain.showcase.queries import upcoming_demos_of
+from hub.models import OrganisationKind
+from hub.query_args import PageArgs, Text, read_args
 from hub.rendering import render
 
 startups = Blueprint("startups", __name__)
@@ -21,46 +19,23 @@ partners = Blueprint("partners", __name__)
 PAGE_SIZE = 24
 
 
+class DirectoryArgs(PageArgs):
+    q = Text(80)
+    sector = Text(40)
+
+
 def _directory(kind: OrganisationKind, endpoint: str):
-    search = request.args.get("q", "").strip()[:80]
-    sector = request.args.get("sector", "").strip()[:40]
-    query = public_organisations(kind)
-    if search:
-        pattern = f"%{search}%"
-        query = query.where(
-            sa.or_(Organisation.name.ilike(pattern), Organisation.tagline.ilike(pattern))
-        )
-    organisations_found = None
-    if sector:
-        # Sectors live in a JSON list: filter them here, on a directory of a few hundred.
-        organisations_found = [
-            organisation
-            for organisation in db.session.scalars(query)
-            if sector.casefold() in {tag.casefold() for tag in organisation.sectors or []}
-        ]
-    page = db.paginate(query, per_page=PAGE_SIZE) if organisations_found is None else None
-    sectors = sorted(
-        {tag for tags in db.session.scalars(public_organisations(kind).with_only_columns(
-            Organisation.sectors)) for tag in (tags or [])},
-        key=str.casefold,
-    )  # fmt: skip
+    args = read_args(DirectoryArgs())
+    filters = DirectoryFilters(q=args["q"], sector=args["sector"])
     return render(
         "organisations/directory.html",
         kind=kind,
         endpoint=endpoint,
-        page=page,
-        found=organisations_found,
-        search=search,
-        sector=sector,
-        sectors=sectors,
+        page=paginate(queries.directory(kind, filters), args["page"], PAGE_SIZE),
+        search=filters.q,
+        sector=filters.sector,
+        sectors=queries.sectors_of(kind),
     )
-
-
-def _verified(kind: OrganisationKind, slug: str) -> Organisation:
-    organisation = db.session.scalar(public_organisations(kind).where(Organisation.slug == slug))
-    if organisation is None:
-        abort(404)
-    return organisation
 
 
 @startups.get("/startups")
@@ -70,26 +45,12 @@ def directory():
 
 @startups.get("/startups/<slug>")
 def profile(slug: str):
-    from hub.domain import showcase
-
-    organisation = _verified(OrganisationKind.STARTUP, slug)
-    innovations = db.session.scalars(
-        sa.select(Innovation)
-        .where(
-            Innovation.organisation_id == organisation.id,
-            Innovation.status == InnovationStatus.PUBLISHED,
-        )
-        .order_by(Innovation.published_at.desc(), Innovation.id.desc())
-    ).all()
-    demos = [
-        application
-        for application in showcase.applications_of([organisation.id])
-        if application.state == showcase.ApplicationState.CONFIRMED
-        and application.slot.status != showcase.SlotStatus.CANCELLED
-        and application.slot.ends_at > showcase.utcnow()
-    ]
+    organisation = queries.verified_organisation(OrganisationKind.STARTUP, slug)
     return render(
-        "startups/profile.html", organisation=organisation, innovations=innovations, demos=demos
+        "startups/profile.html",
+        organisation=organisation,
+        innovations=published_innovations_of(organisation),
+        demos=upcoming_demos_of(organisation),
     )
 
 
@@ -100,7 +61,7 @@ def partner_directory():
 
 @partners.get("/partners/<slug>", endpoint="profile")
 def partner_profile(slug: str):
-    organisation = _verified(OrganisationKind.PARTNER, slug)
+    organisation = queries.verified_organisation(OrganisationKind.PARTNER, slug)
     return render(
         "partners/profile.html",
         organisation=organisation,

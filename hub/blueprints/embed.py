@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, make_response, render_template
 
-from hub.domain.discovery import partner_by_slug, upcoming_events
+from hub.domain.events.queries import upcoming_events, upcoming_with_seats
+from hub.domain.organisations.queries import verified_organisation
+from hub.models import OrganisationKind
 from hub.public_cache import cached_page
+from hub.query_args import Args, Text, read_args
 
 bp = Blueprint("embed", __name__)
 WIDGET_EVENTS = 8
@@ -23,17 +26,18 @@ WIDGET_POLICY = "; ".join(
 )
 
 
+class WidgetArgs(Args):
+    host = Text(140)
+
+
 @bp.get("/events")
 @cached_page(ttl=30, seats=True)
 def events():
     """Upcoming events of a partner (as host or co-host), or of the whole venue."""
-    slug = request.args.get("host", "").strip()
-    host = partner_by_slug(slug) if slug else None
-    if slug and host is None:
-        abort(404)
-    body = render_template(
-        "embed/events.html", host=host, items=upcoming_events(limit=WIDGET_EVENTS, host=host)
-    )
+    slug = read_args(WidgetArgs())["host"]
+    host = verified_organisation(OrganisationKind.PARTNER, slug) if slug else None
+    query = upcoming_events(host=host).limit(WIDGET_EVENTS)
+    body = render_template("embed/events.html", host=host, items=upcoming_with_seats(query))
     response = make_response(body)
     response.headers["Content-Security-Policy"] = WIDGET_POLICY
     response.headers["Cache-Control"] = "public, max-age=60"

@@ -4,103 +4,52 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    make_response,
-    redirect,
-    request,
-    session,
-    url_for,
-)
-from flask_babel import format_date, get_locale
+from flask import Blueprint, current_app, flash, make_response, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from marshmallow import ValidationError
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from hub.blueprints import show_domain_error
-from hub.domain import events as domain
-from hub.domain.errors import DomainError, NotFound
-from hub.extensions import db, limiter
-from hub.models import (
-    Audience,
-    CoHostState,
-    EventKind,
-    EventState,
-    RegistrationState,
-    Venue,
+from hub.domain.events import queries
+from hub.domain.events.queries import AgendaFilters
+from hub.domain.events.registrations import (
+    cancel_registration,
+    register_for_event,
+    registration_closed_reason,
 )
+from hub.domain.pages import paginate
+from hub.domain.rooms import venues
+from hub.extensions import limiter
+from hub.models import Audience, EventKind
 from hub.public_cache import cached_page
+from hub.query_args import Choice, PageArgs, Text, read_args
 from hub.rendering import render
+from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
 
 bp = Blueprint("events", __name__)
 PAGE_SIZE = 20
 
-KIND_LABELS = {
-    EventKind.TRAINING: _l("Training"),
-    EventKind.WORKSHOP: _l("Workshop"),
-    EventKind.CONFERENCE: _l("Conference"),
-    EventKind.MEETUP: _l("Meetup"),
-    EventKind.DEMO_DAY: _l("Demo day"),
-}
-AUDIENCE_LABELS = {
-    Audience.RESIDENTS: _l("Residents"),
-    Audience.PROFESSIONALS: _l("Professionals"),
-    Audience.EVERYONE: _l("Everyone"),
-}
-EVENT_STATE_LABELS = {
-    EventState.DRAFT: _l("Draft"),
-    EventState.PROPOSED: _l("Waiting for review"),
-    EventState.PUBLISHED: _l("Published"),
-    EventState.REJECTED: _l("Rejected"),
-    EventState.CANCELLED: _l("Cancelled"),
-}
-REGISTRATION_STATE_LABELS = {
-    RegistrationState.CONFIRMED: _l("Confirmed"),
-    RegistrationState.WAITLISTED: _l("Waiting list"),
-    RegistrationState.CANCELLED: _l("Cancelled"),
-    RegistrationState.ATTENDED: _l("Attended"),
-}
-COHOST_STATE_LABELS = {
-    CoHostState.INVITED: _l("Invited"),
-    CoHostState.ACCEPTED: _l("Accepted"),
-    CoHostState.DECLINED: _l("Declined"),
-}
-LANGUAGE_LABELS = {"fr": _l("French"), "en": _l("English")}
-
-
-def _add_label_helpers(state) -> None:
-    """Labels of the events' enums, for every template (panels and emails included)."""
-
-    @state.app.context_processor
-    def event_labels():
-        return {
-            "kind_labels": KIND_LABELS,
-            "audience_labels": AUDIENCE_LABELS,
-            "event_state_labels": EVENT_STATE_LABELS,
-            "registration_state_labels": REGISTRATION_STATE_LABELS,
-            "cohost_state_labels": COHOST_STATE_LABELS,
-            "language_labels": LANGUAGE_LABELS,
-            "month_label": month_label,
-        }
-
-
-bp.record_once(_add_label_helpers)
-
-
-def month_label(month: str) -> str:
-    """ "2026-03" as the reader says it: "mars 2026"."""
-    return format_date(date.fromisoformat(f"{month}-01"), "LLLL yyyy")
-
 
 def _registration_limit() -> str:
     return current_app.config["RATELIMIT_REGISTRATION"]
+
+
+def _a_month(value: str) -> None:
+    try:
+        date.fromisoformat(f"{value}-01")
+    except ValueError as error:
+        raise ValidationError("a month as YYYY-MM is expected") from error
+
+
+class AgendaArgs(PageArgs):
+    kind = Choice(EventKind)
+    audience = Choice(Audience)
+    venue = Text(80)
+    month = Text(7, validate_also=_a_month)
 
 
 class RegistrationForm(FlaskForm):
@@ -113,23 +62,6 @@ class RegistrationForm(FlaskForm):
     consent = BooleanField(
         _l("I agree to be contacted by email about this event (changes, cancellation)."),
         validators=[DataRequired(_l("Please agree to be contacted about this event."))],
-    )
-
-
-def _filters() -> domain.AgendaFilters:
-    args = request.args
-    kinds = {kind.value for kind in EventKind}
-    audiences = {audience.value for audience in Audience}
-    month = args.get("month", "")
-    try:
-        date.fromisoformat(f"{month}-01")
-    except ValueError:
-        month = ""
-    return domain.AgendaFilters(
-        kind=args.get("kind", "") if args.get("kind") in kinds else "",
-        audience=args.get("audience", "") if args.get("audience") in audiences else "",
-        venue=args.get("venue", "")[:80],
-        month=month,
     )
 
 
@@ -146,36 +78,37 @@ def _months_ahead(count: int = 6) -> list[str]:
 @bp.get("/events")
 @cached_page(ttl=60, seats=True)
 def agenda():
-    filters = _filters()
-    page = db.paginate(domain.upcoming_events(filters), per_page=PAGE_SIZE)
-    venues = db.session.scalars(sa.select(Venue).order_by(Venue.city)).all()
-    args = {key: value for key, value in vars(filters).items() if value}
+    args = read_args(AgendaArgs())
+    filters = AgendaFilters(
+        kind=args["kind"].value if args["kind"] else "",
+        audience=args["audience"].value if args["audience"] else "",
+        venue=args["venue"],
+        month=args["month"],
+    )
+    query = queries.with_seats_left(queries.upcoming_events(filters))
+    page = paginate(query, args["page"], PAGE_SIZE, row=queries.UpcomingEvent.from_row)
+    filter_args = filters.as_args()
 
     def filter_url(name: str, value: str) -> str:
         """The agenda with one filter changed (or removed), the others kept, from page 1."""
-        return url_for("events.agenda", **{**args, name: value or None})
+        return url_for("events.agenda", **{**filter_args, name: value or None})
 
     return render(
         "events/agenda.html",
         page=page,
         filters=filters,
-        filter_args=args,
+        filter_args=filter_args,
         filter_url=filter_url,
-        venues=venues,
+        venues=venues(),
         months=_months_ahead(),
-        seats=domain.seats_left_by_event(page.items),
     )
 
 
-def _event_calendar(events, **options) -> bytes:
+def _calendar_response(events, filename: str, **options):
     # icalendar and segno load on the first calendar asked for, not in every worker at start.
-    from hub.domain.event_calendar import event_calendar
+    from hub.calendars import event_calendar
 
-    return event_calendar(events, **options)
-
-
-def _calendar_response(body: bytes, filename: str):
-    response = make_response(body)
+    response = make_response(event_calendar(events, **options))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -183,23 +116,14 @@ def _calendar_response(body: bytes, filename: str):
 
 @bp.get("/events.ics")
 def agenda_calendar():
-    events = db.session.scalars(domain.upcoming_events()).unique().all()
-    return _calendar_response(
-        _event_calendar(events, name=_("Atelier Hub agenda")), "atelier-hub-agenda.ics"
-    )
+    events = [item.event for item in queries.upcoming_with_seats(queries.upcoming_events())]
+    return _calendar_response(events, "atelier-hub-agenda.ics", name=_("Atelier Hub agenda"))
 
 
 @bp.get("/events/<slug>.ics")
 def event_calendar_file(slug: str):
-    event = _public_event_or_404(slug)
-    return _calendar_response(_event_calendar([event]), f"{event.slug}.ics")
-
-
-def _public_event_or_404(slug: str):
-    try:
-        return domain.public_event(slug)
-    except NotFound:
-        abort(404)
+    event = queries.public_event(slug)
+    return _calendar_response([event], f"{event.slug}.ics")
 
 
 def _registration_form() -> RegistrationForm:
@@ -218,10 +142,10 @@ def _render_detail(event, form, outcome=None, status=200, lazy_form=False):
         form=form,
         lazy_form=lazy_form,
         outcome=outcome,
-        hosts=domain.public_hosts(event),
-        seats_left=domain.seats_left(event),
-        closed_reason=domain.registration_closed_reason(event),
-        position=domain.waitlist_position(outcome.registration) if outcome else None,
+        hosts=queries.public_hosts(event),
+        seats_left=queries.seats_left(event),
+        closed_reason=registration_closed_reason(event),
+        position=queries.waitlist_position(outcome.registration) if outcome else None,
     )
 
 
@@ -231,7 +155,7 @@ def detail(slug: str):
     """The event page. A visitor without a session gets the form from its own address
     (htmx loads it in place; without JavaScript a link leads to it), so this page carries
     no CSRF token, sets no cookie, and can be served from the public cache."""
-    event = _public_event_or_404(slug)
+    event = queries.public_event(slug)
     if not current_user.is_authenticated and "csrf_token" not in session:
         # Building the form would create its token, and with it a session.
         return _render_detail(event, None, lazy_form=True)
@@ -241,31 +165,27 @@ def detail(slug: str):
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"])
 def register(slug: str):
-    event = _public_event_or_404(slug)
+    event = queries.public_event(slug)
     form = _registration_form()
-    if request.method == "GET":
-        return _render_detail(event, form)
     if form.validate_on_submit():
-        try:
-            outcome = domain.register_for_event(
+        person = current_user if current_user.is_authenticated else None
+        outcome = attempt_form(
+            form,
+            lambda: register_for_event(
                 event,
                 form.name.data,
                 form.email.data,
                 form.consent.data,
                 str(get_locale()),
-                current_user if current_user.is_authenticated else None,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            if getattr(request, "htmx", None):
-                event = domain.public_event(slug)
-                return _render_detail(event, _registration_form(), outcome, status=200)
-            if outcome.created:
-                token = outcome.registration.token
-                return redirect(url_for("events.my_registration", token=token), 303)
+                person,
+            ),
+        )
+        if outcome.ok and request.htmx:
+            return _render_detail(event, _registration_form(), outcome.value)
+        if outcome.ok and outcome.value.created:
+            token = outcome.value.registration.token
+            return redirect(url_for("events.my_registration", token=token), 303)
+        if outcome.ok:
             flash(
                 _(
                     "This email address is already registered for this event. "
@@ -274,24 +194,17 @@ def register(slug: str):
                 "info",
             )
             return redirect(url_for("events.detail", slug=slug), 303)
-    return _render_detail(event, form, status=422)
-
-
-def _registration_or_404(token: str):
-    try:
-        return domain.registration_by_token(token)
-    except NotFound:
-        abort(404)
+    return _render_detail(event, form, status=form_status(form))
 
 
 @bp.get("/r/<token>")
 def my_registration(token: str):
-    registration = _registration_or_404(token)
+    registration = queries.registration_by_token(token)
     response = render(
         "events/registration.html",
         registration=registration,
         event=registration.event,
-        position=domain.waitlist_position(registration),
+        position=queries.waitlist_position(registration),
     )
     # The address is the key to the registration: keep it out of shared caches.
     response.headers["Cache-Control"] = "private, no-store"
@@ -302,32 +215,25 @@ def my_registration(token: str):
 @bp.post("/r/<token>/cancel")
 @limiter.limit(_registration_limit)
 def cancel_my_registration(token: str):
-    registration = _registration_or_404(token)
-    try:
-        changed = domain.cancel_registration(registration)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    registration = queries.registration_by_token(token)
+    outcome = attempt(lambda: cancel_registration(registration))
+    if outcome.ok and not outcome.value:
+        flash(_("This registration was already cancelled."), "info")
     else:
-        db.session.commit()
-        if changed:
-            flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
-        else:
-            flash(_("This registration was already cancelled."), "info")
+        flash_outcome(outcome, _("Your registration is cancelled. Thank you for letting us know."))
     return redirect(url_for("events.my_registration", token=token), 303)
 
 
 @bp.get("/r/<token>.ics")
 def my_registration_calendar(token: str):
-    registration = _registration_or_404(token)
-    event = registration.event
-    return _calendar_response(_event_calendar([event]), f"{event.slug}.ics")
+    event = queries.registration_by_token(token).event
+    return _calendar_response([event], f"{event.slug}.ics")
 
 
 @bp.get("/r/<token>/qr.svg")
 def my_registration_qr(token: str):
-    registration = _registration_or_404(token)
-    from hub.domain.event_calendar import registration_qr_svg
+    registration = queries.registration_by_token(token)
+    from hub.calendars import registration_qr_svg
 
     response = make_response(registration_qr_svg(registration))
     response.headers["Content-Type"] = "image/svg+xml"

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,22 +17,27 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from hub.blueprints import register_panel, show_domain_error, staff_required
-from hub.blueprints.events import AUDIENCE_LABELS, KIND_LABELS, LANGUAGE_LABELS
-from hub.domain import events as domain
-from hub.domain.errors import DomainError, NotFound
+from hub.blueprints import register_panel, staff_required
+from hub.domain.events import attendance, cohosts, decisions, permissions, proposals, queries
+from hub.domain.organisations.queries import partners_of
+from hub.domain.pages import paginate
+from hub.domain.rooms import space_choices
 from hub.extensions import db
+from hub.i18n import LANGUAGE_NAMES
 from hub.models import (
+    Audience,
     Event,
     EventHost,
+    EventKind,
     EventState,
     Organisation,
-    OrganisationKind,
-    Registration,
+    RegistrationState,
     Space,
-    Venue,
 )
+from hub.query_args import Args, Choice, PageArgs, Text, read_args
 from hub.rendering import render
+from hub.timezones import local_to_utc, utc_to_local
+from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
 
 bp = Blueprint("hosting", __name__)
 PAGE_SIZE = 50
@@ -47,15 +48,15 @@ class EventForm(FlaskForm):
     organisation = SelectField(_l("Hosting partner"), coerce=int, validate_choice=True)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
     kind = SelectField(
-        _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
+        _l("Kind"), choices=[SelectChoice(kind.value, kind.label) for kind in EventKind]
     )
     audience = SelectField(
         _l("Audience"),
-        choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()],
+        choices=[SelectChoice(audience.value, audience.label) for audience in Audience],
     )
     language = SelectField(
         _l("Language"),
-        choices=[SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()],
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
     )
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
     space_id = SelectField(_l("Room"), coerce=int, validate_choice=True)
@@ -71,79 +72,62 @@ class EventForm(FlaskForm):
         _l("Registrations close"), format=LOCAL_FORMAT, validators=[Optional()]
     )
 
+    TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.space_id.choices = space_choices(with_capacity=True)
+
+    def details(self) -> proposals.EventDetails:
+        """What was typed, times read in the chosen room's venue zone."""
+        space = db.session.get(Space, self.space_id.data)
+        venue = space.venue if space else None
+        values = {name: local_to_utc(self[name].data, venue) for name in self.TIMES}
+        return proposals.EventDetails(
+            title=self.title.data,
+            description=self.description.data,
+            kind=self.kind.data,
+            audience=self.audience.data,
+            language=self.language.data,
+            space_id=self.space_id.data,
+            capacity=self.capacity.data,
+            **values,
+        )
+
+    def fill(self, event: Event) -> None:
+        for name in ("title", "description", "language", "space_id", "capacity"):
+            self[name].data = getattr(event, name)
+        self.kind.data, self.audience.data = event.kind.value, event.audience.value
+        for name in self.TIMES:
+            self[name].data = utc_to_local(getattr(event, name), event.space.venue)
+
 
 class InviteForm(FlaskForm):
     organisation = SelectField(_l("Partner to invite"), coerce=int, validate_choice=True)
+
+    def offer(self, event: Event) -> InviteForm:
+        self.organisation.choices = [
+            SelectChoice(organisation.id, organisation.name)
+            for organisation in queries.partners_to_invite(event)
+        ]
+        return self
 
 
 class DecisionForm(FlaskForm):
     message = TextAreaField(_l("Message"), validators=[Length(max=4000)])
 
 
-def _space_choices() -> list[SelectChoice]:
-    spaces = db.session.scalars(sa.select(Space).join(Venue).order_by(Venue.city, Space.name)).all()
-    return [(space.id, f"{space.venue.city} — {space.name} ({space.capacity})") for space in spaces]
+class StaffEventArgs(PageArgs):
+    state = Choice(EventState)
 
 
-def _to_utc(value: datetime | None, space: Space | None) -> datetime | None:
-    if value is None:
-        return None
-    zone = ZoneInfo(space.venue.timezone if space else "Europe/Paris")
-    return value.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+class CheckInArgs(Args):
+    code = Text(300)
 
 
-def _to_local(value: datetime | None, space: Space) -> datetime | None:
-    if value is None:
-        return None
-    return value.astimezone(ZoneInfo(space.venue.timezone)).replace(tzinfo=None)
-
-
-def _details(form: EventForm) -> domain.EventDetails:
-    space = db.session.get(Space, form.space_id.data)
-    return domain.EventDetails(
-        title=form.title.data,
-        description=form.description.data,
-        kind=form.kind.data,
-        audience=form.audience.data,
-        language=form.language.data,
-        space_id=form.space_id.data,
-        starts_at=_to_utc(form.starts_at.data, space),
-        ends_at=_to_utc(form.ends_at.data, space),
-        capacity=form.capacity.data,
-        registration_opens_at=_to_utc(form.registration_opens_at.data, space),
-        registration_closes_at=_to_utc(form.registration_closes_at.data, space),
-    )
-
-
-def _fill_form(form: EventForm, event: Event) -> None:
-    for name in ("title", "description", "kind", "audience", "language", "space_id", "capacity"):
-        getattr(form, name).data = getattr(event, name)
-    form.kind.data, form.audience.data = event.kind.value, event.audience.value
-    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
-        getattr(form, name).data = _to_local(getattr(event, name), event.space)
-
-
-def _verified_partners(exclude: set[int] | None = None) -> list[Organisation]:
-    query = (
-        sa.select(Organisation)
-        .where(Organisation.kind == OrganisationKind.PARTNER, Organisation.verified_at.is_not(None))
-        .order_by(Organisation.name)
-    )
-    return [org for org in db.session.scalars(query) if org.id not in (exclude or set())]
-
-
-def _managed_or_404(event_id: int) -> Event:
-    try:
-        return domain.managed_event(current_user, event_id)
-    except NotFound:
-        abort(404)
-
-
-def _backstage_or_404(event_id: int) -> Event:
-    try:
-        return domain.backstage_event(current_user, event_id)
-    except NotFound:
-        abort(404)
+class AttendeeArgs(PageArgs):
+    q = Text(100)
+    state = Choice(RegistrationState)
 
 
 # --- Proposals -----------------------------------------------------------------------------
@@ -152,165 +136,120 @@ def _backstage_or_404(event_id: int) -> Event:
 @bp.route("/account/events/new", methods=["GET", "POST"])
 @login_required
 def propose():
-    partners = domain.partner_organisations(current_user)
+    partners = partners_of(current_user)
     if not partners:
         abort(404)
     form = EventForm()
     form.organisation.choices = [SelectChoice(org.id, org.name) for org in partners]
-    form.space_id.choices = _space_choices()
     if form.validate_on_submit():
         organisation = next(org for org in partners if org.id == form.organisation.data)
-        try:
-            event = domain.propose_event(current_user, organisation, _details(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt_form(
+            form, lambda: proposals.propose_event(current_user, organisation, form.details())
+        )
+        if outcome.ok:
             flash(_("Your proposal is sent. The venue team will review it."), "success")
-            return redirect(url_for("hosting.manage", event_id=event.id), 303)
-    return render("hosting/form.html", form=form, event=None, status=422 if form.errors else 200)
+            return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
+    return render("hosting/form.html", form=form, event=None, status=form_status(form))
 
 
 @bp.route("/staff/events/new", methods=["GET", "POST"])
 @staff_required
 def create():
     form = EventForm()
-    partners = _verified_partners()
+    partners = queries.verified_partners()
     form.organisation.label.text = _("Hosting partner (optional)")
     form.organisation.choices = [SelectChoice(0, _("The venue team"))] + [
         SelectChoice(o.id, o.name) for o in partners
     ]
-    form.space_id.choices = _space_choices()
     if form.validate_on_submit():
         organisation = next((o for o in partners if o.id == form.organisation.data), None)
-        try:
-            event = domain.create_event_as_staff(current_user, _details(form), organisation)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt_form(
+            form,
+            lambda: proposals.create_event_as_staff(current_user, form.details(), organisation),
+        )
+        if outcome.ok:
             flash(_("The event is published."), "success")
-            return redirect(url_for("hosting.manage", event_id=event.id), 303)
+            return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
     return render(
-        "hosting/form.html", form=form, event=None, staff_create=True,
-        status=422 if form.errors else 200,
-    )  # fmt: skip
+        "hosting/form.html", form=form, event=None, staff_create=True, status=form_status(form)
+    )
 
 
 @bp.route("/account/events/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(event_id: int):
-    event = _backstage_or_404(event_id)
-    if not domain.can_edit_event(current_user, event):
-        abort(404)
+    event = permissions.editable_event(current_user, event_id)
     form = EventForm()
     del form.organisation
-    form.space_id.choices = _space_choices()
     if not form.is_submitted():
-        _fill_form(form, event)
+        form.fill(event)
     if form.validate_on_submit():
-        try:
-            domain.update_event(current_user, event, _details(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt_form(
+            form, lambda: proposals.update_event(current_user, event, form.details())
+        )
+        if outcome.ok:
             flash(_("The event is saved."), "success")
             return redirect(url_for("hosting.manage", event_id=event_id), 303)
-    return render("hosting/form.html", form=form, event=event, status=422 if form.errors else 200)
+    return render("hosting/form.html", form=form, event=event, status=form_status(form))
 
 
 @bp.get("/account/events/<int:event_id>")
 @login_required
 def manage(event_id: int):
-    event = _backstage_or_404(event_id)
-    return _render_manage(event)
+    return _render_manage(permissions.backstage_event(current_user, event_id))
 
 
 def _render_manage(event: Event, invite_form=None, decision_form=None, status=200):
-    invite_form = invite_form or InviteForm()
-    invited = {host.organisation_id for host in event.hosts if host.state.value != "declined"}
-    invited.add(event.organisation_id or 0)
-    invite_form.organisation.choices = [
-        SelectChoice(org.id, org.name) for org in _verified_partners(exclude=invited)
-    ]
-    can_manage = domain.can_manage_event(current_user, event)
+    can_manage = permissions.can_manage_event(current_user, event)
     return render(
         "hosting/manage.html",
         status=status,
         event=event,
-        invite_form=invite_form,
+        invite_form=(invite_form or InviteForm()).offer(event),
         decision_form=decision_form or DecisionForm(),
         can_manage=can_manage,
-        can_edit=domain.can_edit_event(current_user, event),
-        can_invite=domain.can_invite_cohosts(current_user, event),
-        my_invitations=[
-            host
-            for host in event.hosts
-            if host.organisation_id in {o.id for o in domain.partner_organisations(current_user)}
-            and host.state.value == "invited"
-        ],
-        counts=domain.registration_counts(event) if can_manage else None,
-        seats_left=domain.seats_left(event),
+        can_edit=permissions.can_edit_event(current_user, event),
+        can_invite=permissions.can_invite_cohosts(current_user, event),
+        my_invitations=queries.invitations_awaiting(current_user, event),
+        counts=queries.registration_counts(event) if can_manage else None,
+        seats_left=queries.seats_left(event),
     )
 
 
 @bp.post("/account/events/<int:event_id>/cohosts")
 @login_required
 def invite(event_id: int):
-    event = _backstage_or_404(event_id)
-    if not domain.can_invite_cohosts(current_user, event):
-        abort(404)
-    form = InviteForm()
-    invited = {host.organisation_id for host in event.hosts if host.state.value != "declined"}
-    invited.add(event.organisation_id or 0)
-    form.organisation.choices = [
-        SelectChoice(o.id, o.name) for o in _verified_partners(exclude=invited)
-    ]
+    event = permissions.event_open_to_cohosts(current_user, event_id)
+    form = InviteForm().offer(event)
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation.data)
-        try:
-            domain.invite_cohost(current_user, event, organisation)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt_form(
+            form, lambda: cohosts.invite_cohost(current_user, event, organisation)
+        )
+        if outcome.ok:
             flash(_("%(name)s is invited to co-host.", name=organisation.name), "success")
             return redirect(url_for("hosting.manage", event_id=event_id), 303)
-    return _render_manage(event, invite_form=form, status=422)
+    return _render_manage(event, invite_form=form, status=form_status(form))
 
 
 @bp.post("/account/invitations/<int:host_id>")
 @login_required
 def respond(host_id: int):
-    host = db.session.get(EventHost, host_id)
-    if host is None:
-        abort(404)
     accept = request.form.get("answer") == "accept"
-    try:
-        domain.respond_to_invitation(current_user, host, accept)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        if getattr(request, "htmx", None):
-            host = db.session.get(EventHost, host_id)
-            return render("hosting/_invitation_answered.html", host=host, message=error.message)
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
+    host = db.session.get(EventHost, host_id)
+    outcome = attempt(lambda: cohosts.respond_to_invitation(current_user, host, accept))
+    if outcome.ok:
+        title = host.event.title
         message = (
-            _("You now co-host “%(title)s”.", title=host.event.title)
+            _("You now co-host “%(title)s”.", title=title)
             if accept
-            else _("You declined to co-host “%(title)s”.", title=host.event.title)
+            else _("You declined to co-host “%(title)s”.", title=title)
         )
-        if getattr(request, "htmx", None):
-            return render("hosting/_invitation_answered.html", host=host, message=message)
-        flash(message, "success")
+    else:
+        message = str(outcome.refusal.message)
+    if request.htmx:
+        return render("hosting/_invitation_answered.html", host=host, message=message)
+    flash(message, "success" if outcome.ok else "error")
     if request.form.get("back") == "event":
         return redirect(url_for("hosting.manage", event_id=host.event_id), 303)
     return redirect(url_for("account.dashboard"), 303)
@@ -322,31 +261,21 @@ def respond(host_id: int):
 @bp.get("/staff/events")
 @staff_required
 def staff_events():
-    state = request.args.get("state", "")
-    query = sa.select(Event).order_by(Event.starts_at.desc())
-    if state in {s.value for s in EventState}:
-        query = query.where(Event.state == state)
-    page = db.paginate(query, per_page=PAGE_SIZE)
+    args = read_args(StaffEventArgs())
+    page = paginate(queries.events_for_staff(args["state"]), args["page"], PAGE_SIZE)
+    state = args["state"].value if args["state"] else ""
     return render("hosting/staff_events.html", page=page, state=state)
 
 
 def _decide(event_id: int, decide, success: str):
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
+    event = db.get_or_404(Event, event_id)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            decide(event, form.message.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            event = db.session.get(Event, event_id)
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt_form(form, lambda: decide(event, form.message.data or ""))
+        if outcome.ok:
             flash(success, "success")
             return redirect(url_for("hosting.manage", event_id=event_id), 303)
-    return _render_manage(event, decision_form=form, status=422)
+    return _render_manage(event, decision_form=form, status=form_status(form))
 
 
 @bp.post("/staff/events/<int:event_id>/publish")
@@ -354,7 +283,7 @@ def _decide(event_id: int, decide, success: str):
 def publish(event_id: int):
     return _decide(
         event_id,
-        lambda event, _message: domain.publish_event(current_user, event),
+        lambda event, _message: decisions.publish_event(current_user, event),
         _("The event is published."),
     )
 
@@ -364,7 +293,7 @@ def publish(event_id: int):
 def reject(event_id: int):
     return _decide(
         event_id,
-        lambda event, message: domain.reject_event(current_user, event, message),
+        lambda event, message: decisions.reject_event(current_user, event, message),
         _("The proposal is rejected; the partner is told why."),
     )
 
@@ -374,7 +303,7 @@ def reject(event_id: int):
 def cancel(event_id: int):
     return _decide(
         event_id,
-        lambda event, message: domain.cancel_event(current_user, event, message),
+        lambda event, message: decisions.cancel_event(current_user, event, message),
         _("The event is cancelled; every registrant is told."),
     )
 
@@ -385,26 +314,25 @@ def cancel(event_id: int):
 @bp.get("/account/events/<int:event_id>/attendees")
 @login_required
 def attendees(event_id: int):
-    event = _managed_or_404(event_id)
-    search = request.args.get("q", "").strip()[:100]
-    state = request.args.get("state", "")
-    page = db.paginate(domain.attendees(event, search, state), per_page=PAGE_SIZE)
+    event = permissions.managed_event(current_user, event_id)
+    args = read_args(AttendeeArgs())
+    page = paginate(attendance.attendees(event, args["q"], args["state"]), args["page"], PAGE_SIZE)
     return render(
         "hosting/attendees.html",
         event=event,
         page=page,
-        search=search,
-        state=state,
-        counts=domain.registration_counts(event),
+        search=args["q"],
+        state=args["state"].value if args["state"] else "",
+        counts=queries.registration_counts(event),
     )
 
 
 @bp.get("/account/events/<int:event_id>/attendees.csv")
 @login_required
 def attendees_csv(event_id: int):
-    event = _managed_or_404(event_id)
+    event = permissions.managed_event(current_user, event_id)
     header = [_("Name"), _("Email"), _("State"), _("Registered at"), _("Attended at"), _("Consent")]
-    response = make_response(domain.attendees_csv(event, header))
+    response = make_response(attendance.attendees_csv(event, header))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'
     return response
@@ -413,50 +341,29 @@ def attendees_csv(event_id: int):
 @bp.post("/account/events/<int:event_id>/attendees/<int:registration_id>/check-in")
 @login_required
 def check_in(event_id: int, registration_id: int):
-    event = _managed_or_404(event_id)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+    event = permissions.managed_event(current_user, event_id)
+    registration = attendance.registration_of(event, registration_id)
     _check_in(registration)
-    if getattr(request, "htmx", None):
+    if request.htmx:
         return render("hosting/_attendee_row.html", registration=registration, event=event)
     return redirect(
         url_for("hosting.attendees", event_id=event_id, q=request.form.get("q") or None), 303
     )
 
 
-def _check_in(registration: Registration) -> None:
-    try:
-        changed = domain.check_in(current_user, registration)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return
-    db.session.commit()
-    if changed:
-        flash(_("%(name)s is checked in.", name=registration.name), "success")
-    else:
+def _check_in(registration) -> None:
+    outcome = attempt(lambda: attendance.check_in(current_user, registration))
+    if outcome.ok and not outcome.value:
         flash(_("%(name)s was already checked in.", name=registration.name), "info")
-
-
-def _registration_for_code(code: str) -> Registration | None:
-    # A scanned code is the whole check-in address; a typed one may be the token alone.
-    token = code.strip().rsplit("code=", 1)[-1].split("&")[0].strip()
-    if not token:
-        return None
-    registration = db.session.scalar(sa.select(Registration).where(Registration.token == token))
-    if registration is None or not domain.can_manage_event(current_user, registration.event):
-        return None
-    return registration
+    else:
+        flash_outcome(outcome, _("%(name)s is checked in.", name=registration.name))
 
 
 @bp.get("/account/check-in")
 @login_required
 def check_in_code():
-    code = request.args.get("code", "")
-    registration = _registration_for_code(code) if code else None
+    code = read_args(CheckInArgs())["code"]
+    registration = attendance.registration_for_code(current_user, code) if code else None
     return render(
         "hosting/check_in.html",
         code=code,
@@ -468,7 +375,7 @@ def check_in_code():
 @bp.post("/account/check-in")
 @login_required
 def check_in_by_code():
-    registration = _registration_for_code(request.form.get("code", ""))
+    registration = attendance.registration_for_code(current_user, request.form.get("code", ""))
     if registration is None:
         abort(404)
     _check_in(registration)
@@ -479,19 +386,19 @@ def check_in_by_code():
 
 
 def _account_panel() -> dict:
-    partners = domain.partner_organisations(current_user, verified_only=False)
+    partners = partners_of(current_user, verified_only=False)
     if not partners:
         return {"show": False}
     return {
         "show": True,
         "can_propose": any(org.is_verified for org in partners),
-        "events": domain.events_for_member(current_user),
-        "invitations": domain.pending_invitations(current_user),
+        "events": queries.events_for_member(current_user),
+        "invitations": queries.cohost_invitations_for(current_user),
     }
 
 
 def _staff_panel() -> dict:
-    return {"proposals": domain.proposals_to_review()}
+    return {"proposals": queries.proposals_to_review()}
 
 
 bp.record_once(

@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import fields, validate
 
-from hub.domain import innovations as domain
-from hub.domain.errors import DomainError
-from hub.domain.search import (
+from hub.domain.innovations.featuring import register_interest
+from hub.domain.innovations.queries import public_innovation
+from hub.domain.innovations.search import (
+    DEFAULT_SORT,
     SORTS,
-    STAGE_LABELS,
     InnovationFilters,
     popular_tags,
     search_page,
     startup_cities,
 )
-from hub.extensions import db, limiter
-from hub.models import (
-    Application,
-    ApplicationState,
-    Innovation,
-    ShowcaseSlot,
-    SlotStatus,
-    Space,
-)
+from hub.domain.showcase.queries import demo_days_showing
+from hub.extensions import limiter
+from hub.models import StartupStage
 from hub.public_cache import cached_page, public_cache
+from hub.query_args import Choice, PageArgs, Text, read_args
 from hub.rendering import render, requested_block
 
 bp = Blueprint("innovations", __name__)
@@ -35,16 +30,31 @@ INTEREST_COOKIE = "hub_interested"
 INTEREST_COOKIE_MAX_IDS = 200
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+class SearchArgs(PageArgs):
+    """The catalogue's search, as the page and the API read it."""
+
+    q = Text(200, metadata={"description": "Words to search for."})
+    tag = fields.List(
+        Text(40),
+        load_default=list,
+        validate=validate.Length(max=5),
+        metadata={"description": "Exact tag; repeat for several (all must match)."},
+    )
+    stage = Choice(StartupStage, metadata={"description": "Startup stage."})
+    city = Text(80, metadata={"description": "Startup city."})
+    sort = fields.String(
+        load_default=DEFAULT_SORT,
+        validate=validate.OneOf(SORTS),
+        metadata={"description": "Order."},
+    )
 
 
 @bp.get("/innovations")
 @cached_page()
 def catalogue():
-    filters = InnovationFilters.from_args(request.args)
-    page = search_page(filters, _page_number(), PAGE_SIZE)
+    args = read_args(SearchArgs())
+    filters = InnovationFilters.from_args(args)
+    page = search_page(filters, args["page"], PAGE_SIZE)
     cache = public_cache()
     return render(
         "innovations/catalogue.html",
@@ -53,21 +63,9 @@ def catalogue():
         tags=cache.memo("innovations.tags", popular_tags),
         cities=cache.memo("innovations.cities", startup_cities),
         sorts=SORTS,
-        stages=STAGE_LABELS,
         # A fragment for htmx also updates the result count, which lives outside it.
         partial=requested_block("innovations/catalogue.html") is not None,
     )
-
-
-def _public_innovation_or_404(slug: str) -> Innovation:
-    innovation = db.session.scalar(
-        domain.public_innovations()
-        .where(Innovation.slug == slug)
-        .options(sa.orm.contains_eager(Innovation.organisation))
-    )
-    if innovation is None:
-        abort(404)
-    return innovation
 
 
 def _interested_ids() -> set[int]:
@@ -75,32 +73,14 @@ def _interested_ids() -> set[int]:
     return {int(part) for part in raw.split(".") if part.isdigit()}
 
 
-def demo_days_of(innovation: Innovation) -> list[ShowcaseSlot]:
-    """Demo days where the innovation's startup confirmed it would show this innovation."""
-    return list(
-        db.session.scalars(
-            sa.select(ShowcaseSlot)
-            .join(Application, Application.slot_id == ShowcaseSlot.id)
-            .where(
-                Application.innovation_id == innovation.id,
-                Application.state == ApplicationState.CONFIRMED,
-                ShowcaseSlot.status != SlotStatus.CANCELLED,
-            )
-            .order_by(ShowcaseSlot.starts_at.desc())
-            .options(sa.orm.joinedload(ShowcaseSlot.space).joinedload(Space.venue))
-        ).unique()
-    )
-
-
 @bp.get("/innovations/<slug>")
 def detail(slug: str):
-    innovation = _public_innovation_or_404(slug)
+    innovation = public_innovation(slug)
     return render(
         "innovations/detail.html",
         innovation=innovation,
-        demo_days=demo_days_of(innovation),
+        demo_days=demo_days_showing(innovation),
         interested=innovation.id in _interested_ids(),
-        stages=STAGE_LABELS,
     )
 
 
@@ -112,18 +92,12 @@ def _interest_limit() -> str:
 @limiter.limit(_interest_limit)
 def interest(slug: str):
     """One more visitor interested; counted once per browser, remembered in a cookie."""
-    innovation = _public_innovation_or_404(slug)
+    innovation = public_innovation(slug)
     seen = _interested_ids()
     newly = innovation.id not in seen
     if newly:
-        try:
-            domain.register_interest(
-                innovation, current_user if current_user.is_authenticated else None
-            )
-        except DomainError:
-            abort(404)
-        db.session.commit()
-        db.session.refresh(innovation)
+        visitor = current_user if current_user.is_authenticated else None
+        register_interest(innovation, visitor)
     if request.htmx:
         response = render(
             "innovations/detail.html",
@@ -131,7 +105,6 @@ def interest(slug: str):
             demo_days=[],
             interested=True,
             just_added=newly,
-            stages=STAGE_LABELS,
         )
     else:
         if newly:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, make_response, redirect, url_for
-from flask_login import current_user
 
 from hub.blueprints import safe_next_url
-from hub.domain.discovery import upcoming_demo_days, upcoming_events
-from hub.domain.innovations import featured_innovations
+from hub.domain.events.queries import upcoming_events, upcoming_with_seats
+from hub.domain.innovations.queries import featured_innovations
+from hub.domain.showcase.queries import next_demo_day
 from hub.extensions import csrf, db
 from hub.i18n import LANGUAGE_COOKIE
 from hub.public_cache import cached_page
@@ -24,26 +24,21 @@ HOME_EVENTS = 4
 @bp.get("/")
 @cached_page(seats=True)
 def home():
-    demo_days = upcoming_demo_days(limit=1)
     return render(
         "main/home.html",
         featured=featured_innovations(limit=HOME_FEATURED),
-        demo_day=demo_days[0] if demo_days else None,
-        events=upcoming_events(limit=HOME_EVENTS, with_seats_only=True),
+        demo_day=next_demo_day(),
+        events=upcoming_with_seats(upcoming_events(with_seats_only=True).limit(HOME_EVENTS)),
     )
 
 
 @bp.get("/language/<language>")
 def set_language(language: str):
-    """Remember the reader's language in a cookie (and on the account, for emails).
-
-    A plain link rather than a form, so public pages need no session or CSRF token.
-    """
+    """Remember the reader's language in a cookie; a plain link, so public pages need no
+    session or CSRF token. An account keeps it for its emails at its next change
+    (hub/i18n.py), since a GET changes nothing stored."""
     if language not in current_app.config["LANGUAGES"]:
         language = current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user.is_authenticated and current_user.locale != language:
-        current_user.locale = language
-        db.session.commit()
     response = make_response(redirect(safe_next_url(url_for("main.home")), 303))
     response.set_cookie(
         LANGUAGE_COOKIE, language, max_age=60 * 60 * 24 * 365, httponly=True, samesite="Lax"

@@ -7,18 +7,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from hub.blueprints import show_domain_error
+from hub.blueprints.image_forms import attempt_form_with_image
 from hub.blueprints.organisations import member_organisation
-from hub.domain import innovation_editing, uploads
-from hub.domain.errors import DomainError, NotFound
-from hub.extensions import db
+from hub.domain import uploads
+from hub.domain.innovations import editing
+from hub.domain.innovations.queries import innovation_of
+from hub.images import ImageUpload
 from hub.models import Organisation, OrganisationKind
 from hub.rendering import render
 from hub.text import parse_tags
+from hub.unit_of_work import attempt, flash_outcome, form_status
 
 
 def tags_text(value) -> str:
@@ -36,7 +37,7 @@ class InnovationForm(FlaskForm):
         _l("Description"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 10}
     )
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
-    image = FileField(_l("Image"))
+    image = ImageUpload(_l("Image"), side=uploads.PICTURE_SIDE)
     remove_image = BooleanField(_l("Remove the current image"))
 
     def values(self) -> dict:
@@ -55,42 +56,29 @@ def _startup(slug: str) -> Organisation:
     return organisation
 
 
-def _new_image(form: InnovationForm) -> str | None:
-    storage = form.image.data
-    if not storage or not getattr(storage, "filename", ""):
-        return None
-    return uploads.store_image(storage.stream, uploads.PICTURE_SIDE, field="image")
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create(slug: str):
     organisation = _startup(slug)
     form = InnovationForm()
     if form.validate_on_submit():
-        image = None
-        try:
-            image = _new_image(form)
-            innovation = innovation_editing.create_innovation(
-                current_user, organisation, **form.values()
-            )
+
+        def create_with_image(image):
+            innovation = editing.create_innovation(current_user, organisation, **form.values())
             if image:
-                innovation_editing.set_image(current_user, innovation, image)
-        except DomainError as error:
-            db.session.rollback()
-            uploads.discard(image)
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+                editing.set_image(current_user, innovation, image)
+            return innovation, None
+
+        outcome = attempt_form_with_image(form, form.image, create_with_image)
+        if outcome.ok:
             flash(_("The innovation is saved as a draft. Publish it when it is ready."), "success")
-            return redirect(url_for(".edit", slug=slug, innovation_id=innovation.id), 303)
-    status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
+            return redirect(url_for(".edit", slug=slug, innovation_id=outcome.value.id), 303)
     return render(
         "organisations/innovation_form.html",
         form=form,
         organisation=organisation,
         innovation=None,
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -98,38 +86,28 @@ def create(slug: str):
 @login_required
 def edit(slug: str, innovation_id: int):
     organisation = _startup(slug)
-    try:
-        innovation = innovation_editing.innovation_of(organisation, innovation_id)
-    except NotFound:
-        abort(404)
+    innovation = innovation_of(organisation, innovation_id)
     form = InnovationForm(obj=innovation)
     if request.method == "GET":
         form.tags.data = ", ".join(innovation.tags or [])
     if form.validate_on_submit():
-        old_image = image = None
-        try:
-            innovation_editing.update_innovation(current_user, innovation, **form.values())
-            image = _new_image(form)
-            if image:
-                old_image = innovation_editing.set_image(current_user, innovation, image)
-            elif form.remove_image.data and innovation.image:
-                old_image = innovation_editing.set_image(current_user, innovation, None)
-        except DomainError as error:
-            db.session.rollback()
-            uploads.discard(image)
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            uploads.discard(old_image)
+
+        def save_innovation(image):
+            editing.update_innovation(current_user, innovation, **form.values())
+            if image or (form.remove_image.data and innovation.image):
+                return None, editing.set_image(current_user, innovation, image)
+            return None, None
+
+        outcome = attempt_form_with_image(form, form.image, save_innovation)
+        if outcome.ok:
             flash(_("The innovation is saved."), "success")
             return redirect(url_for(".edit", slug=slug, innovation_id=innovation.id), 303)
-    status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render(
         "organisations/innovation_form.html",
         form=form,
         organisation=organisation,
         innovation=innovation,
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -137,31 +115,18 @@ def edit(slug: str, innovation_id: int):
 @login_required
 def change_status(slug: str, innovation_id: int):
     organisation = _startup(slug)
-    try:
-        innovation = innovation_editing.innovation_of(organisation, innovation_id)
-    except NotFound:
-        abort(404)
+    innovation = innovation_of(organisation, innovation_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     action = request.form.get("action", "")
-    try:
-        innovation_editing.change_status(current_user, innovation, action)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        messages = {
-            "publish": _("“%(title)s” is published.", title=innovation.title),
-            "archive": _("“%(title)s” is archived.", title=innovation.title),
-            "unpublish": _("“%(title)s” is back to draft.", title=innovation.title),
-        }
-        flash(messages[action], "success")
-    return redirect(
-        (
-            request.form.get("back") == "manage"
-            and url_for("organisations.manage", slug=slug, _anchor="innovations")
-        )
-        or url_for(".edit", slug=slug, innovation_id=innovation.id),
-        303,
-    )
+    title = innovation.title
+    messages = {
+        "publish": _("“%(title)s” is published.", title=title),
+        "archive": _("“%(title)s” is archived.", title=title),
+        "unpublish": _("“%(title)s” is back to draft.", title=title),
+    }
+    outcome = attempt(lambda: editing.change_status(current_user, innovation, action))
+    flash_outcome(outcome, messages.get(action))
+    if request.form.get("back") == "manage":
+        return redirect(url_for("organisations.manage", slug=slug, _anchor="innovations"), 303)
+    return redirect(url_for(".edit", slug=slug, innovation_id=innovation_id), 303)

@@ -2,54 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
-import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from marshmallow import fields
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from hub.blueprints import register_panel, show_domain_error, staff_required
+from hub.blueprints import register_panel, staff_required
 from hub.blueprints.organisations import member_organisation
-from hub.domain import organisations, showcase
-from hub.domain.errors import DomainError, NotFound
-from hub.domain.innovation_editing import innovations_of
+from hub.domain import locks
+from hub.domain.innovations.queries import innovations_of
+from hub.domain.organisations.queries import startups_of
+from hub.domain.pages import paginate
+from hub.domain.rooms import space_choices
+from hub.domain.showcase import applications, decisions, queries, slots
 from hub.extensions import db
-from hub.models import (
-    Application,
-    ApplicationState,
-    InnovationStatus,
-    OrganisationKind,
-    ShowcaseSlot,
-    SlotStatus,
-    Space,
-    Venue,
-    utcnow,
-)
+from hub.models import ApplicationState, InnovationStatus, OrganisationKind, ShowcaseSlot, Space
+from hub.query_args import Args, Choice, Number, PageArgs, read_args
 from hub.rendering import render
+from hub.timezones import local_to_utc, utc_to_local
+from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
 
 bp = Blueprint("showcase", __name__)
 PAGE_SIZE = 10
 QUEUE_PAGE_SIZE = 50
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def to_utc(value: datetime | None) -> datetime | None:
-    """A time typed in the venue's local time, as UTC."""
-    return value.replace(tzinfo=_local_zone()).astimezone(UTC) if value else None
-
-
-def to_local(value: datetime | None) -> datetime | None:
-    return value.astimezone(_local_zone()).replace(tzinfo=None) if value else None
 
 
 # Forms -----------------------------------------------------------------------------------
@@ -72,24 +52,26 @@ class SlotForm(FlaskForm):
         _l("Startup seats"), validators=[DataRequired(), NumberRange(min=1, max=200)]
     )
 
+    TIMES = ("starts_at", "ends_at", "application_deadline")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        spaces = db.session.execute(
-            sa.select(Space, Venue).join(Space.venue).order_by(Venue.city, Space.name)
-        ).all()
-        self.space_id.choices = [
-            (space.id, f"{venue.city} — {space.name}") for space, venue in spaces
-        ]
+        self.space_id.choices = space_choices()
+
+    def fill(self, slot: ShowcaseSlot) -> None:
+        for name in self.TIMES:
+            self[name].data = utc_to_local(getattr(slot, name), slot.space.venue)
 
     def values(self) -> dict:
+        """What was typed, times read in the chosen space's venue zone."""
+        space = db.session.get(Space, self.space_id.data)
+        venue = space.venue if space else None
         return {
             "theme": self.theme.data,
             "description": self.description.data or "",
             "space_id": self.space_id.data,
-            "starts_at": to_utc(self.starts_at.data),
-            "ends_at": to_utc(self.ends_at.data),
-            "application_deadline": to_utc(self.application_deadline.data),
             "seats": self.seats.data,
+            **{name: local_to_utc(self[name].data, venue) for name in self.TIMES},
         }
 
 
@@ -118,51 +100,48 @@ class DecisionForm(FlaskForm):
     message = TextAreaField(_l("Message to the startup"), validators=[Optional(), Length(max=2000)])
 
 
+class StaffSlotArgs(PageArgs):
+    show = fields.String(load_default="upcoming")
+
+
+class QueueArgs(PageArgs):
+    slot = Number(default=None, maximum=2**31 - 1)
+    state = Choice(ApplicationState)
+
+
+class ApplyArgs(Args):
+    slot = Number(default=None, maximum=2**31 - 1)
+
+
 # Public ----------------------------------------------------------------------------------
 
 
 @bp.get("/demo-days")
 def demo_days():
-    page = db.paginate(showcase.upcoming_slots(), per_page=PAGE_SIZE)
-    slot_ids = [slot.id for slot in page.items]
+    page = paginate(queries.upcoming_slots(), read_args(PageArgs())["page"], PAGE_SIZE)
     return render(
         "showcase/demo_days.html",
         page=page,
-        confirmed=showcase.confirmed_by_slot(slot_ids),
-        taken=showcase.seats_taken_by_slot(slot_ids),
+        confirmed=queries.confirmed_startups(slot.id for slot in page.items),
     )
-
-
-def _my_startups() -> list:
-    if not current_user.is_authenticated:
-        return []
-    return [
-        organisation
-        for organisation, _membership in organisations.organisations_of(current_user)
-        if organisation.kind == OrganisationKind.STARTUP
-    ]
 
 
 @bp.get("/demo-days/<int:slot_id>")
 def slot(slot_id: int):
-    slot = db.get_or_404(ShowcaseSlot, slot_id)
-    if slot.status == SlotStatus.CANCELLED and not (
-        current_user.is_authenticated and current_user.is_staff
-    ):
-        abort(404)
-    startups = _my_startups()
+    slot = queries.public_slot(current_user, slot_id)
+    startups = startups_of(current_user)
     mine = {
-        organisation.id: showcase.live_application(organisation.id, slot.id)
+        organisation.id: queries.live_application(organisation.id, slot.id)
         for organisation in startups
     }
     return render(
         "showcase/slot.html",
         slot=slot,
-        seats_left=showcase.seats_left(slot),
-        confirmed=showcase.confirmed_by_slot([slot.id])[slot.id],
+        seats_left=queries.seats_left(slot),
+        confirmed=queries.confirmed_startups([slot.id])[slot.id],
         startups=startups,
         mine=mine,
-        open_for_applications=showcase.is_open_for_applications(slot),
+        open_for_applications=queries.is_open_for_applications(slot),
     )
 
 
@@ -180,33 +159,35 @@ def _intent_submit() -> bool:
     return request.form.get("intent") == "submit"
 
 
+def _save(form: ApplicationForm, organisation, slot, application=None):
+    return attempt_form(
+        form,
+        lambda: applications.save_application(
+            current_user,
+            organisation,
+            slot,
+            innovation_id=form.innovation_id.data,
+            pitch=form.pitch.data,
+            needs=form.needs.data,
+            submit=_intent_submit(),
+            application=application,
+        ),
+    )
+
+
 @bp.route("/manage/<slug>/applications/new", methods=["GET", "POST"])
 @login_required
 def apply(slug: str):
     organisation = _startup(slug)
-    slot = db.session.get(ShowcaseSlot, request.args.get("slot", type=int) or 0)
-    if slot is None or slot.status == SlotStatus.CANCELLED:
-        abort(404)
-    existing = showcase.live_application(organisation.id, slot.id)
+    slot = queries.slot_taking_applications(read_args(ApplyArgs())["slot"])
+    existing = queries.live_application(organisation.id, slot.id)
     if existing is not None:
         return redirect(url_for(".application", slug=slug, application_id=existing.id), 303)
     form = ApplicationForm(organisation=organisation)
     if form.validate_on_submit():
-        try:
-            application = showcase.save_application(
-                current_user,
-                organisation,
-                slot,
-                innovation_id=form.innovation_id.data,
-                pitch=form.pitch.data,
-                needs=form.needs.data,
-                submit=_intent_submit(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        outcome = _save(form, organisation, slot)
+        if outcome.ok:
+            application = outcome.value
             flash(
                 _("Your application is sent to the venue team.")
                 if application.state == ApplicationState.SUBMITTED
@@ -214,15 +195,14 @@ def apply(slug: str):
                 "success",
             )
             return redirect(url_for(".application", slug=slug, application_id=application.id), 303)
-    status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render(
         "showcase/application_form.html",
         form=form,
         organisation=organisation,
         slot=slot,
         application=None,
-        open_for_applications=showcase.is_open_for_applications(slot),
-        status=status,
+        open_for_applications=queries.is_open_for_applications(slot),
+        status=form_status(form),
     )
 
 
@@ -230,35 +210,17 @@ def apply(slug: str):
 @login_required
 def application(slug: str, application_id: int):
     organisation = _startup(slug)
-    try:
-        application = showcase.application_for_member(current_user, organisation, application_id)
-    except NotFound:
-        abort(404)
+    application = queries.application_for_member(current_user, organisation, application_id)
     form = ApplicationForm(organisation=organisation, obj=application)
     if form.validate_on_submit():
-        try:
-            showcase.save_application(
-                current_user,
-                organisation,
-                application.slot,
-                innovation_id=form.innovation_id.data,
-                pitch=form.pitch.data,
-                needs=form.needs.data,
-                submit=_intent_submit(),
-                application=application,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        outcome = _save(form, organisation, application.slot, application)
+        if outcome.ok:
             flash(_("Your application is saved."), "success")
             return redirect(url_for(".application", slug=slug, application_id=application.id), 303)
-    status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
     editable = application.state in (
         ApplicationState.DRAFT,
         ApplicationState.SUBMITTED,
-    ) and showcase.is_open_for_applications(application.slot)
+    ) and queries.is_open_for_applications(application.slot)
     return render(
         "showcase/application_form.html",
         form=form,
@@ -266,16 +228,16 @@ def application(slug: str, application_id: int):
         slot=application.slot,
         application=application,
         editable=editable,
-        actions=showcase.allowed_actions(application, showcase.STARTUP),
-        open_for_applications=showcase.is_open_for_applications(application.slot),
-        status=status,
+        actions=applications.allowed_actions(application, applications.STARTUP),
+        open_for_applications=queries.is_open_for_applications(application.slot),
+        status=form_status(form),
     )
 
 
 STARTUP_ACTIONS = {
-    "submit": (showcase.submit_application, _l("Your application is sent to the venue team.")),
-    "confirm": (showcase.confirm_application, _l("Thank you: your demo is confirmed.")),
-    "withdraw": (showcase.withdraw_application, _l("Your application is withdrawn.")),
+    "submit": (applications.submit_application, _l("Your application is sent to the venue team.")),
+    "confirm": (applications.confirm_application, _l("Thank you: your demo is confirmed.")),
+    "withdraw": (applications.withdraw_application, _l("Your application is withdrawn.")),
 }
 
 
@@ -285,19 +247,9 @@ def application_action(slug: str, application_id: int, action: str):
     organisation = _startup(slug)
     if action not in STARTUP_ACTIONS:
         abort(404)
-    try:
-        application = showcase.application_for_member(current_user, organisation, application_id)
-    except NotFound:
-        abort(404)
+    application = queries.application_for_member(current_user, organisation, application_id)
     transition, done = STARTUP_ACTIONS[action]
-    try:
-        transition(current_user, application)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(str(done), "success")
+    flash_outcome(attempt(lambda: transition(current_user, application)), str(done))
     return redirect(url_for(".application", slug=slug, application_id=application_id), 303)
 
 
@@ -307,41 +259,18 @@ def application_action(slug: str, application_id: int, action: str):
 @bp.get("/staff/showcase/slots")
 @staff_required
 def staff_slots():
-    show = request.args.get("show", "upcoming")
-    query = sa.select(ShowcaseSlot).options(
-        sa.orm.joinedload(ShowcaseSlot.space).joinedload(Space.venue)
-    )
-    if show == "past":
-        query = query.where(ShowcaseSlot.ends_at <= utcnow()).order_by(
-            ShowcaseSlot.starts_at.desc()
-        )
-    else:
-        query = query.where(ShowcaseSlot.ends_at > utcnow()).order_by(ShowcaseSlot.starts_at)
-    page = db.paginate(query, per_page=QUEUE_PAGE_SIZE)
+    args = read_args(StaffSlotArgs())
+    show = args["show"]
+    query = queries.slots_for_staff(past=show == "past")
+    page = paginate(query, args["page"], QUEUE_PAGE_SIZE)
     slot_ids = [slot.id for slot in page.items]
     return render(
         "showcase/staff_slots.html",
         page=page,
         show=show,
-        taken=showcase.seats_taken_by_slot(slot_ids),
-        pending=_pending_counts(slot_ids),
+        taken=locks.seats_taken_by_slot(slot_ids),
+        pending=queries.submitted_counts(slot_ids),
     )
-
-
-def _pending_counts(slot_ids: list[int]) -> dict[int, int]:
-    counts = dict.fromkeys(slot_ids, 0)
-    if slot_ids:
-        counts.update(
-            db.session.execute(
-                sa.select(Application.slot_id, sa.func.count())
-                .where(
-                    Application.slot_id.in_(slot_ids),
-                    Application.state == ApplicationState.SUBMITTED,
-                )
-                .group_by(Application.slot_id)
-            ).all()
-        )
-    return counts
 
 
 @bp.route("/staff/showcase/slots/new", methods=["GET", "POST"])
@@ -349,17 +278,13 @@ def _pending_counts(slot_ids: list[int]) -> dict[int, int]:
 def new_slot():
     form = SlotForm()
     if form.validate_on_submit():
-        try:
-            slot = showcase.create_slot(current_user, **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The demo slot “%(theme)s” is published.", theme=slot.theme), "success")
+        outcome = attempt_form(form, lambda: slots.create_slot(current_user, **form.values()))
+        if outcome.ok:
+            flash(
+                _("The demo slot “%(theme)s” is published.", theme=outcome.value.theme), "success"
+            )
             return redirect(url_for(".staff_slots"), 303)
-    status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
-    return render("showcase/slot_form.html", form=form, slot=None, status=status)
+    return render("showcase/slot_form.html", form=form, slot=None, status=form_status(form))
 
 
 @bp.route("/staff/showcase/slots/<int:slot_id>/edit", methods=["GET", "POST"])
@@ -368,49 +293,37 @@ def edit_slot(slot_id: int):
     slot = db.get_or_404(ShowcaseSlot, slot_id)
     form = SlotForm(obj=slot)
     if request.method == "GET":
-        form.starts_at.data = to_local(slot.starts_at)
-        form.ends_at.data = to_local(slot.ends_at)
-        form.application_deadline.data = to_local(slot.application_deadline)
+        form.fill(slot)
     if form.validate_on_submit():
-        try:
-            showcase.update_slot(current_user, slot, **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt_form(form, lambda: slots.update_slot(current_user, slot, **form.values()))
+        if outcome.ok:
             flash(_("The demo slot is saved."), "success")
             return redirect(url_for(".staff_slots"), 303)
-    status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
-    return render("showcase/slot_form.html", form=form, slot=slot, status=status)
+    return render("showcase/slot_form.html", form=form, slot=slot, status=form_status(form))
 
 
 @bp.post("/staff/showcase/slots/<int:slot_id>/<action>")
 @staff_required
 def slot_action(slot_id: int, action: str):
     slot = db.get_or_404(ShowcaseSlot, slot_id)
-    try:
-        if action == "close":
-            showcase.close_slot(current_user, slot)
-            done = _("Applications for “%(theme)s” are closed.", theme=slot.theme)
-        elif action == "reopen":
-            showcase.reopen_slot(current_user, slot)
-            done = _("Applications for “%(theme)s” are open again.", theme=slot.theme)
-        elif action == "cancel":
-            told = showcase.cancel_slot(current_user, slot, request.form.get("message", "")[:2000])
-            done = _(
-                "“%(theme)s” is cancelled; %(count)d startups were told.",
-                theme=slot.theme,
-                count=told,
-            )
-        else:
-            abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    theme = slot.theme
+    if action == "close":
+        outcome = attempt(lambda: slots.close_slot(current_user, slot))
+        done = _("Applications for “%(theme)s” are closed.", theme=theme)
+    elif action == "reopen":
+        outcome = attempt(lambda: slots.reopen_slot(current_user, slot))
+        done = _("Applications for “%(theme)s” are open again.", theme=theme)
+    elif action == "cancel":
+        message = request.form.get("message", "")[:2000]
+        outcome = attempt(lambda: slots.cancel_slot(current_user, slot, message))
+        done = _(
+            "“%(theme)s” is cancelled; %(count)d startups were told.",
+            theme=theme,
+            count=outcome.value or 0,
+        )
     else:
-        db.session.commit()
-        flash(done, "success")
+        abort(404)
+    flash_outcome(outcome, done)
     return redirect(url_for(".staff_slots"), 303)
 
 
@@ -418,43 +331,38 @@ def slot_action(slot_id: int, action: str):
 
 
 def _queue_filters() -> tuple[int | None, ApplicationState | None]:
-    slot_id = request.values.get("slot", type=int)
-    state = request.values.get("state", "")
-    try:
-        return slot_id, ApplicationState(state) if state else None
-    except ValueError:
-        return slot_id, None
+    # The filters travel in the query string, or in the form of an htmx decision.
+    args = read_args(QueueArgs(), values=request.values)
+    return args["slot"], args["state"]
 
 
 @bp.get("/staff/showcase/applications")
 @staff_required
 def review_queue():
-    slot_id, state = _queue_filters()
-    page = db.paginate(showcase.review_queue(slot_id, state), per_page=QUEUE_PAGE_SIZE)
-    slots = db.session.scalars(
-        sa.select(ShowcaseSlot).order_by(ShowcaseSlot.starts_at.desc()).limit(100)
-    ).all()
+    args = read_args(QueueArgs())
+    slot_id, state = args["slot"], args["state"]
+    page = paginate(queries.review_queue(slot_id, state), args["page"], QUEUE_PAGE_SIZE)
     return render(
         "showcase/review_queue.html",
         page=page,
-        slots=slots,
+        slots=queries.recent_slots(),
         slot_id=slot_id,
         state=state,
-        counts=showcase.queue_counts(slot_id),
-        taken=showcase.seats_taken_by_slot({a.slot_id for a in page.items}),
+        counts=queries.queue_counts(slot_id),
+        taken=locks.seats_taken_by_slot({a.slot_id for a in page.items}),
     )
 
 
-def _after_decision(application: Application, message: str, category: str, status: int = 200):
+def _after_decision(application, message: str, category: str, status: int = 200):
     """The row and the counts for htmx; otherwise back to the queue with its filters."""
     slot_id, state = _queue_filters()
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         db.session.refresh(application)
         return render(
             "showcase/_decision.html",
             application=application,
-            counts=showcase.queue_counts(slot_id),
-            taken=showcase.seats_taken_by_slot([application.slot_id]),
+            counts=queries.queue_counts(slot_id),
+            taken=locks.seats_taken_by_slot([application.slot_id]),
             message=message,
             category=category,
             slot_id=slot_id,
@@ -470,22 +378,24 @@ def _after_decision(application: Application, message: str, category: str, statu
 @bp.post("/staff/showcase/applications/<int:application_id>/decide")
 @staff_required
 def decide(application_id: int):
-    application = db.get_or_404(Application, application_id)
-    if application.state == ApplicationState.DRAFT:
-        abort(404)
+    application = queries.reviewable_application(application_id)
     decision = request.form.get("decision", "")
     form = DecisionForm()
     if not form.validate_on_submit():
         return _after_decision(application, _("The message is too long."), "error", 422)
-    try:
-        if decision == "cancel":
-            showcase.cancel_application(current_user, application, form.message.data)
-        else:
-            showcase.decide_application(current_user, application, decision, form.message.data)
-    except DomainError as error:
-        db.session.rollback()
-        return _after_decision(application, str(error.message), "error", error.status)
-    db.session.commit()
+    if decision == "cancel":
+        outcome = attempt(
+            lambda: decisions.cancel_application(current_user, application, form.message.data)
+        )
+    else:
+        outcome = attempt(
+            lambda: decisions.decide_application(
+                current_user, application, decision, form.message.data
+            )
+        )
+    if not outcome.ok:
+        refusal = outcome.refusal
+        return _after_decision(application, str(refusal.message), "error", refusal.status)
     name = application.organisation.name
     done = {
         "accept": _("%(name)s is accepted and has been told.", name=name),
@@ -500,15 +410,15 @@ def decide(application_id: int):
 
 
 def _account_panel() -> dict:
-    startups = _my_startups()
+    startups = startups_of(current_user)
     return {
         "startups": startups,
-        "applications": showcase.applications_of([s.id for s in startups]),
+        "applications": queries.applications_of([s.id for s in startups]),
     }
 
 
 def _staff_panel() -> dict:
-    return {"counts": showcase.queue_counts()}
+    return {"counts": queries.queue_counts()}
 
 
 bp.record_once(
@@ -527,18 +437,12 @@ DECISION_LABELS = {
 }
 
 
-def _staff_actions(application: Application) -> list[str]:
-    return showcase.allowed_actions(application, showcase.STAFF)
-
-
 @bp.app_context_processor
 def showcase_helpers() -> dict:
     return {
-        "application_state_labels": showcase.STATE_LABELS,
-        "slot_status_labels": showcase.SLOT_STATUS_LABELS,
         "application_decision_labels": DECISION_LABELS,
-        "application_staff_actions": lambda application: showcase.allowed_actions(
-            application, showcase.STAFF
+        "application_staff_actions": lambda application: applications.allowed_actions(
+            application, applications.STAFF
         ),
-        "now_utc": utcnow,
+        "slot_takes_applications": queries.is_open_for_applications,
     }

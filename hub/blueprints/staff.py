@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub.blueprints import dashboard_panels, staff_required
-from hub.domain import accounts
-from hub.domain.errors import DomainError
+from hub.domain.accounts import queries
+from hub.domain.accounts.staff import set_user_active
+from hub.domain.pages import paginate
 from hub.extensions import db
-from hub.models import AuditEntry, User
+from hub.models import User
+from hub.query_args import PageArgs, Text, read_args
 from hub.rendering import render
+from hub.unit_of_work import attempt, flash_outcome
 
 bp = Blueprint("staff", __name__)
 PAGE_SIZE = 50
+
+
+class AuditArgs(PageArgs):
+    target_type = Text(40)
+    action = Text(64)
+
+
+class UserArgs(PageArgs):
+    q = Text(100)
 
 
 @bp.get("/")
@@ -27,27 +38,22 @@ def dashboard():
 @bp.get("/audit")
 @staff_required
 def audit_log():
-    query = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
-    target_type = request.args.get("target_type", "").strip()
-    action = request.args.get("action", "").strip()
-    if target_type:
-        query = query.where(AuditEntry.target_type == target_type)
-    if action:
-        query = query.where(AuditEntry.action.startswith(action))
-    page = db.paginate(query.options(sa.orm.joinedload(AuditEntry.actor)), per_page=PAGE_SIZE)
-    return render("staff/audit.html", page=page, target_type=target_type, action=action)
+    args = read_args(AuditArgs())
+    query = queries.audit_trail(args["target_type"], args["action"])
+    return render(
+        "staff/audit.html",
+        page=paginate(query, args["page"], PAGE_SIZE),
+        target_type=args["target_type"],
+        action=args["action"],
+    )
 
 
 @bp.get("/users")
 @staff_required
 def users():
-    search = request.args.get("q", "").strip().lower()
-    query = sa.select(User).order_by(User.created_at.desc())
-    if search:
-        pattern = f"%{search}%"
-        query = query.where(sa.or_(User.email.ilike(pattern), User.name.ilike(pattern)))
-    page = db.paginate(query, per_page=PAGE_SIZE)
-    return render("staff/users.html", page=page, search=search)
+    args = read_args(UserArgs())
+    page = paginate(queries.users_for_staff(args["q"]), args["page"], PAGE_SIZE)
+    return render("staff/users.html", page=page, search=args["q"])
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -55,17 +61,10 @@ def users():
 def set_active(user_id: int):
     user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    try:
-        accounts.set_user_active(current_user, user, active)
-    except DomainError as error:
-        flash(str(error.message), "error")
+    email = user.email
+    if active:
+        done = _("%(email)s can log in again.", email=email)
     else:
-        db.session.commit()
-        if active:
-            flash(_("%(email)s can log in again.", email=user.email), "success")
-        else:
-            flash(
-                _("%(email)s is deactivated and logged out everywhere.", email=user.email),
-                "success",
-            )
-    return redirect(url_for("staff.users", q=request.args.get("q") or None), 303)
+        done = _("%(email)s is deactivated and logged out everywhere.", email=email)
+    flash_outcome(attempt(lambda: set_user_active(current_user, user, active)), done)
+    return redirect(url_for("staff.users", q=read_args(UserArgs())["q"] or None), 303)

@@ -27,6 +27,16 @@ def record(actor: User | None, action: str, target: Any, **details: Any) -> Audi
     return entry
 
 
+def apply_changes(actor: User | None, action: str, target: Any, values: dict) -> list[str]:
+    """Set on `target` the values that differ, record which did (if any); returns their names."""
+    changed = [name for name, value in values.items() if getattr(target, name) != value]
+    for name in changed:
+        setattr(target, name, values[name])
+    if changed:
+        record(actor, action, target, fields=changed)
+    return changed
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value

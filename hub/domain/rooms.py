@@ -1,4 +1,5 @@
-"""Rooms: two published events, or an event and a showcase slot, never overlap in one space."""
+"""Rooms: the spaces of the venues, and their bookings: two published events, or an event
+and a demo slot, never overlap in one space."""
 
 from __future__ import annotations
 
@@ -8,18 +9,29 @@ import sqlalchemy as sa
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
+from hub.domain import locks
 from hub.domain.errors import Conflict
 from hub.extensions import db
-from hub.models import Event, EventState, ShowcaseSlot, SlotStatus, Space
+from hub.models import Event, Space, Venue
+from hub.timezones import in_zone
 
 
-def lock_space(space_id: int) -> Space | None:
-    """Lock the space's row until the transaction ends, so bookings of it queue up.
+def venues() -> list[Venue]:
+    return list(db.session.scalars(sa.select(Venue).order_by(Venue.city)))
 
-    PostgreSQL takes a row lock (SELECT … FOR UPDATE); SQLite write transactions already
-    hold the database's write lock from their BEGIN IMMEDIATE.
-    """
-    return db.session.scalar(sa.select(Space).where(Space.id == space_id).with_for_update())
+
+def space_choices(with_capacity: bool = False) -> list[tuple[int, str]]:
+    """Every space, as forms list them: "Saint-Étienne — Salle Jacquard (16)"."""
+    rows = db.session.execute(
+        sa.select(Space, Venue).join(Space.venue).order_by(Venue.city, Space.name)
+    )
+    return [
+        (
+            space.id,
+            f"{venue.city} — {space.name}" + (f" ({space.capacity})" if with_capacity else ""),
+        )
+        for space, venue in rows
+    ]
 
 
 def ensure_space_free(
@@ -35,46 +47,33 @@ def ensure_space_free(
     Call it inside the transaction that publishes the event or slot: it locks the space
     first, so two simultaneous publications cannot both pass the check.
     """
-    lock_space(space_id)
-    event = db.session.scalar(
-        sa.select(Event)
-        .where(
-            Event.space_id == space_id,
-            Event.state == EventState.PUBLISHED,
-            Event.starts_at < ends_at,
-            Event.ends_at > starts_at,
-            Event.id != (ignore_event_id or 0),
-        )
-        .order_by(Event.starts_at)
-        .limit(1)
+    locks.lock_space(space_id)
+    booking = locks.booking_in_space(
+        space_id,
+        starts_at,
+        ends_at,
+        ignore_event_id=ignore_event_id,
+        ignore_slot_id=ignore_slot_id,
     )
-    if event is not None:
+    if booking is None:
+        return
+    venue = booking.space.venue
+    start = format_datetime(in_zone(booking.starts_at, venue), "short", rebase=False)
+    end = format_datetime(in_zone(booking.ends_at, venue), "short", rebase=False)
+    if isinstance(booking, Event):
         raise Conflict(
             _l(
                 "The room is already booked for “%(title)s” from %(start)s to %(end)s.",
-                title=event.title,
-                start=format_datetime(event.starts_at, "short"),
-                end=format_datetime(event.ends_at, "short"),
+                title=booking.title,
+                start=start,
+                end=end,
             )
         )
-    slot = db.session.scalar(
-        sa.select(ShowcaseSlot)
-        .where(
-            ShowcaseSlot.space_id == space_id,
-            ShowcaseSlot.status != SlotStatus.CANCELLED,
-            ShowcaseSlot.starts_at < ends_at,
-            ShowcaseSlot.ends_at > starts_at,
-            ShowcaseSlot.id != (ignore_slot_id or 0),
+    raise Conflict(
+        _l(
+            "The room is booked for the demo slot “%(theme)s” from %(start)s to %(end)s.",
+            theme=booking.theme,
+            start=start,
+            end=end,
         )
-        .order_by(ShowcaseSlot.starts_at)
-        .limit(1)
     )
-    if slot is not None:
-        raise Conflict(
-            _l(
-                "The room is booked for the demo slot “%(theme)s” from %(start)s to %(end)s.",
-                theme=slot.theme,
-                start=format_datetime(slot.starts_at, "short"),
-                end=format_datetime(slot.ends_at, "short"),
-            )
-        )

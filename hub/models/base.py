@@ -35,6 +35,22 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC)
 
 
+class LabelledEnum(StrEnum):
+    """A state or kind stored as its value and shown as its translated label.
+
+    Members are written `PUBLISHED = "published", _l("Published")`; templates and messages
+    use `EventState.PUBLISHED.label`, so each label is written once, beside its value.
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label=None):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label if label is not None else value
+        return member
+
+
 def enum_type(enum: type[StrEnum]) -> sa.Enum:
     """A string column limited to the enum's values by a CHECK constraint."""
     return sa.Enum(

@@ -3,50 +3,50 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.extensions import db
-from hub.models.base import UTCDateTime, enum_type, utcnow
+from hub.models.base import LabelledEnum, UTCDateTime, enum_type, utcnow
 from hub.models.organisations import Organisation
 from hub.models.venues import Space
 
 
-class EventKind(StrEnum):
-    TRAINING = "training"
-    WORKSHOP = "workshop"
-    CONFERENCE = "conference"
-    MEETUP = "meetup"
-    DEMO_DAY = "demo_day"
+class EventKind(LabelledEnum):
+    TRAINING = "training", _l("Training")
+    WORKSHOP = "workshop", _l("Workshop")
+    CONFERENCE = "conference", _l("Conference")
+    MEETUP = "meetup", _l("Meetup")
+    DEMO_DAY = "demo_day", _l("Demo day")
 
 
-class Audience(StrEnum):
-    RESIDENTS = "residents"
-    PROFESSIONALS = "professionals"
-    EVERYONE = "everyone"
+class Audience(LabelledEnum):
+    RESIDENTS = "residents", _l("Residents")
+    PROFESSIONALS = "professionals", _l("Professionals")
+    EVERYONE = "everyone", _l("Everyone")
 
 
-class EventState(StrEnum):
-    DRAFT = "draft"
-    PROPOSED = "proposed"
-    PUBLISHED = "published"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
+class EventState(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PROPOSED = "proposed", _l("Waiting for review")
+    PUBLISHED = "published", _l("Published")
+    REJECTED = "rejected", _l("Rejected")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-class CoHostState(StrEnum):
-    INVITED = "invited"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
+class CoHostState(LabelledEnum):
+    INVITED = "invited", _l("Invited")
+    ACCEPTED = "accepted", _l("Accepted")
+    DECLINED = "declined", _l("Declined")
 
 
-class RegistrationState(StrEnum):
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
-    ATTENDED = "attended"
+class RegistrationState(LabelledEnum):
+    CONFIRMED = "confirmed", _l("Confirmed")
+    WAITLISTED = "waitlisted", _l("Waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
+    ATTENDED = "attended", _l("Attended")
 
 
 class Event(db.Model):

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.extensions import db
-from hub.models.base import UTCDateTime, enum_type, utcnow
+from hub.models.base import LabelledEnum, UTCDateTime, enum_type, utcnow
 from hub.models.organisations import Organisation
 
 
-class InnovationStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
+class InnovationStatus(LabelledEnum):
+    DRAFT = "draft", _l("draft")
+    PUBLISHED = "published", _l("published")
+    ARCHIVED = "archived", _l("archived")
 
 
 class Innovation(db.Model):

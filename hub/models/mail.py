@@ -1,4 +1,5 @@
-"""The outbox: every email, written in the transaction of the change that caused it."""
+"""The outbox: every email, written in the transaction of the change that caused it,
+rendered and sent afterwards."""
 
 from __future__ import annotations
 
@@ -25,12 +26,13 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(sa.String(254), index=True)
-    subject: Mapped[str] = mapped_column(sa.String(250))
-    body_text: Mapped[str] = mapped_column(sa.Text)
-    # [{"filename": ..., "content_type": ..., "content": <text>}]
-    attachments: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
-    locale: Mapped[str] = mapped_column(sa.String(5), default="fr")
+    # The template (mail/<kind>.txt) and what it is about: rendered when delivered.
     kind: Mapped[str] = mapped_column(sa.String(60), default="")
+    context: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    locale: Mapped[str] = mapped_column(sa.String(5), default="fr")
+    # What was sent, kept once delivered.
+    subject: Mapped[str] = mapped_column(sa.String(250), default="")
+    body_text: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[MessageStatus] = mapped_column(
         enum_type(MessageStatus), default=MessageStatus.PENDING
     )

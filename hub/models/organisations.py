@@ -3,31 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.extensions import db
 from hub.models.accounts import User
-from hub.models.base import UTCDateTime, enum_type, utcnow
+from hub.models.base import LabelledEnum, UTCDateTime, enum_type, utcnow
 
 
-class OrganisationKind(StrEnum):
-    STARTUP = "startup"
-    PARTNER = "partner"
+class OrganisationKind(LabelledEnum):
+    STARTUP = "startup", _l("startup")
+    PARTNER = "partner", _l("partner")
 
 
-class StartupStage(StrEnum):
-    IDEA = "idea"
-    PROTOTYPE = "prototype"
-    LAUNCHED = "launched"
-    SCALING = "scaling"
+class StartupStage(LabelledEnum):
+    IDEA = "idea", _l("Idea")
+    PROTOTYPE = "prototype", _l("Prototype")
+    LAUNCHED = "launched", _l("Launched")
+    SCALING = "scaling", _l("Scaling up")
 
 
-class MembershipRole(StrEnum):
-    OWNER = "owner"
-    MEMBER = "member"
+class MembershipRole(LabelledEnum):
+    OWNER = "owner", _l("owner")
+    MEMBER = "member", _l("member")
 
 
 class Organisation(db.Model):

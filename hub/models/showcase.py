@@ -3,33 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.extensions import db
-from hub.models.base import UTCDateTime, enum_type, utcnow
+from hub.models.base import LabelledEnum, UTCDateTime, enum_type, utcnow
 from hub.models.innovations import Innovation
 from hub.models.organisations import Organisation
 from hub.models.venues import Space
 
 
-class SlotStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
+class SlotStatus(LabelledEnum):
+    OPEN = "open", _l("open for applications")
+    CLOSED = "closed", _l("applications closed")
+    CANCELLED = "cancelled", _l("cancelled by the venue")
 
 
-class ApplicationState(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    ACCEPTED = "accepted"
-    WAITLISTED = "waitlisted"
-    REJECTED = "rejected"
-    CONFIRMED = "confirmed"
-    WITHDRAWN = "withdrawn"
-    CANCELLED = "cancelled"
+class ApplicationState(LabelledEnum):
+    DRAFT = "draft", _l("draft")
+    SUBMITTED = "submitted", _l("submitted")
+    ACCEPTED = "accepted", _l("accepted")
+    WAITLISTED = "waitlisted", _l("waitlisted")
+    REJECTED = "rejected", _l("rejected")
+    CONFIRMED = "confirmed", _l("confirmed")
+    WITHDRAWN = "withdrawn", _l("withdrawn")
+    CANCELLED = "cancelled", _l("cancelled")
 
 
 LIVE_APPLICATION_STATES = (

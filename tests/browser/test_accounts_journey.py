@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
-
-from hub.extensions import db
-from hub.models import OutboxMessage
 from tests.browser.conftest import assert_accessible
+from tests.support import emails
 
 
 def latest_link(app, recipient: str, path: str) -> str:
-    with app.app_context():
-        body = db.session.scalar(
-            sa.select(OutboxMessage.body_text)
-            .where(OutboxMessage.recipient == recipient)
-            .order_by(OutboxMessage.id.desc())
-        )
+    body = emails(app, recipient)[-1].body_text
     match = re.search(rf"https?://\S+{re.escape(path)}\S+", body)
     assert match, body
     return match.group(0)
@@ -36,6 +28,8 @@ def test_a_visitor_registers_logs_out_and_logs_in_again(page, app, live_server):
 
     confirm = latest_link(app, "zoe.martin@example.org", "/auth/confirm/")
     page.goto(confirm.replace("http://localhost", live_server))
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer mon compte").click()
     page.get_by_text("Bienvenue, Zoé Martin").wait_for()
 
     page.get_by_role("button", name="Se déconnecter").click()

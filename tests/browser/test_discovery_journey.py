@@ -13,10 +13,7 @@ from playwright.sync_api import expect
 
 from hub.models import StartupStage, utcnow
 from tests.browser.conftest import assert_accessible
-from tests.factories_public import PublicFactories
 from tests.support import DEFAULT_PASSWORD, free_port
-
-FACTORIES = PublicFactories
 
 
 @pytest.fixture
@@ -28,7 +25,7 @@ def catalogue(make):
     start = utcnow() - timedelta(days=1)
     for n in range(1, 31):
         make.innovation(
-            startup=cyclopolis if n % 5 == 0 else ecotrace,
+            cyclopolis if n % 5 == 0 else ecotrace,
             slug=f"capteur-{n:02d}",
             title=f"Capteur {n:02d}" + (" d'énergie" if n % 3 == 0 else ""),
             summary="Mesurer pour mieux agir.",

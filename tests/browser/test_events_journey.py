@@ -8,9 +8,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from hub.extensions import db
-from hub.models import OutboxMessage, utcnow
+from hub.models import utcnow
 from tests.browser.conftest import assert_accessible
-from tests.support import DEFAULT_PASSWORD
+from tests.support import DEFAULT_PASSWORD, emails
 
 
 def log_in(page, email):
@@ -27,14 +27,9 @@ def log_out(page):
 
 
 def latest_mail(app, recipient, kind):
-    with app.app_context():
-        body = db.session.scalar(
-            sa.select(OutboxMessage.body_text)
-            .where(OutboxMessage.recipient == recipient, OutboxMessage.kind == kind)
-            .order_by(OutboxMessage.id.desc())
-        )
-    assert body, f"no {kind} email for {recipient}"
-    return body
+    found = emails(app, recipient, kind)
+    assert found, f"no {kind} email for {recipient}"
+    return found[-1].body_text
 
 
 def private_link(body):
@@ -61,8 +56,8 @@ def test_partners_co_host_staff_publish_and_the_public_registers(page, app, make
             for email in ("alice@cci.example", "bruno@ecole.example")
         )
         db.session.expunge_all()
-    make.partner_org("Chambre de commerce", member=alice)
-    make.partner_org("École de design", member=bruno)
+    make.partner("Chambre de commerce", owner=alice)
+    make.partner("École de design", owner=bruno)
     make.space(capacity=30)
     day = (utcnow() + timedelta(days=12)).date().isoformat()
 
@@ -157,7 +152,7 @@ def test_a_host_searches_attendees_and_checks_them_in_at_the_door(page, app, mak
 
         alice = db.session.scalar(sa.select(User).where(User.email == "alice@cci.example"))
         db.session.expunge(alice)
-    chamber = make.partner_org("Chambre de commerce", member=alice)
+    chamber = make.partner("Chambre de commerce", owner=alice)
     event = make.event(organisation=chamber, capacity=3, title="Atelier tableur")
     make.registration(event, name="Zoé Martin", email="zoe@example.org")
     yanis = make.registration(event, name="Yanis Petit", email="yanis@example.org")

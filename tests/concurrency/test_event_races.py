@@ -1,7 +1,7 @@
 """Races on real server processes (gunicorn, two workers), on SQLite and on PostgreSQL.
 
-Each guarded race has a control: the same requests with the guard switched off (a test-only
-setting) and a pause between the check and the write, which must show the race is real.
+Each guarded race has a control: the same requests served by the tests' entry point without
+the locks, with a pause between the check and the write, which must show the race is real.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from hub.extensions import db
 from hub.models import Event, EventState, Registration, RegistrationState
-from tests.support import DEFAULT_PASSWORD, csrf_from, gunicorn_server
+from tests.support import DEFAULT_PASSWORD, UNGUARDED_APP, csrf_from, gunicorn_server
 
 pytestmark = pytest.mark.slow
 
@@ -113,8 +113,7 @@ def test_fifty_people_for_ten_seats_end_ten_confirmed_and_forty_waitlisted_in_or
 ):
     event = make.event(capacity=SEATS, title="Atelier très demandé")
     emails = [f"person{index:02d}@example.org" for index in range(PEOPLE)]
-    # A pause between counting the seats and writing widens the window the lock must close.
-    with gunicorn_server(database_url, workers=2, TESTING_RACE_DELAY="0.01") as url:
+    with gunicorn_server(database_url, workers=2) as url:
         responses = register_everyone(url, event.slug, emails)
     assert [status for status, _body in responses].count(200) == PEOPLE
     outcomes = {}
@@ -140,9 +139,7 @@ def test_control_without_the_lock_seats_are_overbooked(app, make, database_url):
     # Requests handled in lockstep pairs could land exactly on the capacity by chance, so the
     # control gets a few rounds to show the race; one over-booking proves it is real.
     confirmed_per_round = []
-    with gunicorn_server(
-        database_url, workers=2, TESTING_DISABLE_RACE_GUARDS="true", TESTING_RACE_DELAY="0.2"
-    ) as url:
+    with gunicorn_server(database_url, workers=2, app=UNGUARDED_APP, RACE_PAUSE="0.2") as url:
         for round_ in range(3):
             event = make.event(capacity=SEATS, title=f"Contrôle {round_}")
             emails = [f"person{index:02d}.{round_}@example.org" for index in range(PEOPLE)]
@@ -156,7 +153,7 @@ def test_control_without_the_lock_seats_are_overbooked(app, make, database_url):
 
 def test_simultaneous_registrations_with_one_email_keep_one(app, make, database_url):
     event = make.event(capacity=SEATS)
-    with gunicorn_server(database_url, workers=2, TESTING_RACE_DELAY="0.01") as url:
+    with gunicorn_server(database_url, workers=2) as url:
         responses = register_everyone(url, event.slug, ["same@example.org"] * 12)
     assert [status for status, _body in responses] == [200] * 12
     bodies = [body for _status, body in responses]
@@ -166,14 +163,14 @@ def test_simultaneous_registrations_with_one_email_keep_one(app, make, database_
     ]
 
 
-def publish_both(app, make, database_url, **env):
+def publish_both(app, make, database_url, app_module="wsgi:app", **env):
     staff = make.staff(email="staff@atelier.example")
     space = make.space()
     first = make.event(space, state=EventState.PROPOSED, title="Premier")
     second = make.event(
         space, state=EventState.PROPOSED, title="Second", starts_in=timedelta(days=7, hours=1)
     )
-    with gunicorn_server(database_url, workers=2, **env) as url:
+    with gunicorn_server(database_url, workers=2, app=app_module, **env) as url:
         browser = Browser(url)
         browser.open_form("/auth/login")
         status, _body = browser.post(
@@ -193,14 +190,14 @@ def publish_both(app, make, database_url, **env):
 
 
 def test_two_clashing_events_published_at_once_leave_one_published(app, make, database_url):
-    statuses, states = publish_both(app, make, database_url, TESTING_RACE_DELAY="0.2")
+    statuses, states = publish_both(app, make, database_url)
     assert statuses == [303, 422]
     assert sorted(states) == [EventState.PROPOSED, EventState.PUBLISHED]
 
 
 def test_control_without_the_room_lock_both_are_published(app, make, database_url):
     statuses, states = publish_both(
-        app, make, database_url, TESTING_DISABLE_RACE_GUARDS="true", TESTING_RACE_DELAY="0.3"
+        app, make, database_url, app_module=UNGUARDED_APP, RACE_PAUSE="0.3"
     )
     assert statuses == [303, 303]
     assert states == [EventState.PUBLISHED, EventState.PUBLISHED]

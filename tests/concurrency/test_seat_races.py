@@ -2,7 +2,8 @@
 
 The app runs under gunicorn (two worker processes, four threads each) on the suite's
 database, SQLite file or PostgreSQL, and every request is fired at once from threads. The
-control runs the same race with the seat guard turned off to prove the race is real.
+control runs the same race on the tests' entry point without the locks, to prove the race
+is real.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 
 from hub.extensions import db
 from hub.models import Application, ApplicationState
-from tests.support import DEFAULT_PASSWORD, csrf_from, gunicorn_server
+from tests.support import DEFAULT_PASSWORD, UNGUARDED_APP, csrf_from, gunicorn_server
 
 pytestmark = pytest.mark.slow
 HOLDING = (ApplicationState.ACCEPTED, ApplicationState.CONFIRMED)
@@ -166,13 +167,11 @@ def test_simultaneous_confirmations_withdrawals_and_accepts_keep_the_seat_count(
 
 
 def test_control_without_the_guard_the_same_race_overbooks(make, app, database_url):
-    """Proves the test above can fail: with the lock and in-transaction count switched off
-    (and a pause between reading the seats left and taking one), seats are overbooked."""
+    """Proves the test above can fail: without the slot's lock, the seats counted in a
+    transaction of their own and a pause before taking one, seats are overbooked."""
     staff_user = make.staff()
     overbooked = []
-    with gunicorn_server(
-        database_url, TESTING_DISABLE_RACE_GUARDS="true", TESTING_RACE_DELAY="0.3"
-    ) as base_url:
+    with gunicorn_server(database_url, app=UNGUARDED_APP, RACE_PAUSE="0.3") as base_url:
         staff = Session(base_url).login(staff_user.email)
         for _attempt in range(5):
             slot = make.slot(seats=1)
@@ -184,8 +183,3 @@ def test_control_without_the_guard_the_same_race_overbooks(make, app, database_u
                 break
     print(f"control: seats held per attempt for a 1-seat slot: {overbooked}")
     assert max(overbooked) > 1, f"seats held per attempt: {overbooked}"
-
-
-def test_the_guard_is_on_unless_a_test_turns_it_off(app):
-    assert app.config["TESTING_DISABLE_RACE_GUARDS"] is False
-    assert app.config["TESTING_RACE_DELAY"] == 0

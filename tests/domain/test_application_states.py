@@ -5,21 +5,22 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from hub.domain import showcase
 from hub.domain.errors import DomainError, NotAllowed, NotFound
+from hub.domain.showcase import applications, decisions
 from hub.extensions import db
-from hub.models import Application, ApplicationState, AuditEntry, OutboxMessage, User
+from hub.models import Application, ApplicationState, AuditEntry, User
+from tests.support import emails
 
 ACTIONS = {
-    "submit": lambda user, application: showcase.submit_application(user, application),
-    "accept": lambda user, application: showcase.decide_application(user, application, "accept"),
-    "waitlist": lambda user, application: showcase.decide_application(
+    "submit": lambda user, application: applications.submit_application(user, application),
+    "accept": lambda user, application: decisions.decide_application(user, application, "accept"),
+    "waitlist": lambda user, application: decisions.decide_application(
         user, application, "waitlist"
     ),
-    "reject": lambda user, application: showcase.decide_application(user, application, "reject"),
-    "confirm": lambda user, application: showcase.confirm_application(user, application),
-    "withdraw": lambda user, application: showcase.withdraw_application(user, application),
-    "cancel": lambda user, application: showcase.cancel_application(user, application),
+    "reject": lambda user, application: decisions.decide_application(user, application, "reject"),
+    "confirm": lambda user, application: applications.confirm_application(user, application),
+    "withdraw": lambda user, application: applications.withdraw_application(user, application),
+    "cancel": lambda user, application: decisions.cancel_application(user, application),
 }
 EXPECTED = {
     ("submit", ApplicationState.DRAFT): ApplicationState.SUBMITTED,
@@ -43,7 +44,7 @@ STAFF_ACTIONS = {"accept", "waitlist", "reject", "cancel"}
 def test_the_table_of_transitions_is_the_one_the_domain_applies():
     table = {
         (action, state): target
-        for action, (sources, target, _who) in showcase.TRANSITIONS.items()
+        for action, (sources, target, _who) in applications.TRANSITIONS.items()
         for state in sources
     }
     assert table == EXPECTED
@@ -58,7 +59,7 @@ def test_transition(make, app, action, state):
     application = make.application(slot, startup, state=state)
     actor_id = staff.id if action in STAFF_ACTIONS else owner.id
 
-    with app.test_request_context():
+    with app.app_context():
         actor = db.session.get(User, actor_id)
         loaded = db.session.get(Application, application.id)
         expected = EXPECTED.get((action, state))
@@ -88,9 +89,9 @@ def test_a_startup_member_cannot_take_a_staff_decision(make, app, action):
     owner = make.user()
     startup = make.startup(owner=owner)
     slot = make.slot()
-    source = sorted(showcase.TRANSITIONS[action][0])[0]
+    source = sorted(applications.TRANSITIONS[action][0])[0]
     application = make.application(slot, startup, state=source)
-    with app.test_request_context():
+    with app.app_context():
         with pytest.raises(NotAllowed):
             ACTIONS[action](
                 db.session.get(User, owner.id), db.session.get(Application, application.id)
@@ -105,9 +106,9 @@ def test_staff_and_other_startups_cannot_act_for_a_startup(make, app, action):
     stranger = make.user()
     make.startup(owner=stranger)
     slot = make.slot()
-    source = sorted(showcase.TRANSITIONS[action][0])[0]
+    source = sorted(applications.TRANSITIONS[action][0])[0]
     application = make.application(slot, state=source)
-    with app.test_request_context():
+    with app.app_context():
         for user_id in (staff.id, stranger.id):
             with pytest.raises(NotFound):
                 ACTIONS[action](
@@ -124,15 +125,15 @@ def test_each_decision_emails_every_member_in_their_language(make, app):
     startup = make.startup(owner=owner, members=(colleague,), name="AgriVue")
     slot = make.slot(theme="Agriculture")
     application = make.application(slot, startup)
-    with app.test_request_context():
-        showcase.decide_application(
+    with app.app_context():
+        decisions.decide_application(
             db.session.get(User, staff.id),
             db.session.get(Application, application.id),
             "reject",
             "Revenez au prochain créneau.",
         )
         db.session.commit()
-        messages = {m.recipient: m for m in db.session.scalars(sa.select(OutboxMessage)).all()}
+        messages = {m.recipient: m for m in emails(app)}
     assert set(messages) == {owner.email, colleague.email}
     assert messages[owner.email].subject == "Votre candidature pour « Agriculture »"
     assert messages[owner.email].locale == "fr"

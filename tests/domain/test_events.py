@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from hub.domain import events
 from hub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
+from hub.domain.events import attendance, cohosts, decisions, proposals, queries, registrations
 from hub.extensions import db
 from hub.models import (
     CoHostState,
@@ -26,7 +26,7 @@ from hub.models import (
 @pytest.fixture
 def rctx(app):
     """A request context: emails carry absolute links."""
-    with app.test_request_context():
+    with app.app_context():
         yield
         db.session.rollback()
         db.session.remove()
@@ -44,7 +44,7 @@ def sign_up(event_id, *names):
     for name in names:
         event = db.session.get(Event, event_id)
         outcomes.append(
-            events.register_for_event(event, name, f"{name.lower()}@example.org", True, "fr")
+            registrations.register_for_event(event, name, f"{name.lower()}@example.org", True, "fr")
         )
         db.session.commit()
     return outcomes
@@ -52,7 +52,7 @@ def sign_up(event_id, *names):
 
 def cancel(name):
     registration = db.session.scalar(sa.select(Registration).where(Registration.name == name))
-    changed = events.cancel_registration(registration)
+    changed = registrations.cancel_registration(registration)
     db.session.commit()
     return changed
 
@@ -72,7 +72,7 @@ def test_waiting_list_keeps_its_order_through_several_cancellations(make, rctx):
         ("Dan", "cancelled"), ("Eve", "confirmed"), ("Fred", "waitlisted"),
     ]  # fmt: skip
     fred = db.session.scalar(sa.select(Registration).where(Registration.name == "Fred"))
-    assert events.waitlist_position(fred) == 1
+    assert queries.waitlist_position(fred) == 1
     promoted = db.session.scalars(
         sa.select(OutboxMessage.recipient)
         .where(OutboxMessage.kind == "event_registration_promoted")
@@ -110,7 +110,7 @@ def test_registration_is_refused_for_an_unpublished_or_started_event(make, rctx)
 def test_registration_needs_consent(make, rctx):
     event = make.event()
     with pytest.raises(DomainError) as error:
-        events.register_for_event(
+        registrations.register_for_event(
             db.session.get(Event, event.id), "Ana", "ana@example.org", False, "fr"
         )
     assert error.value.field == "consent"
@@ -120,12 +120,12 @@ def test_an_attended_registration_cannot_be_cancelled(make, rctx):
     event = make.event()
     registration = make.registration(event, state=RegistrationState.ATTENDED)
     with pytest.raises(Conflict):
-        events.cancel_registration(db.session.get(Registration, registration.id))
+        registrations.cancel_registration(db.session.get(Registration, registration.id))
 
 
 def test_a_wrong_token_is_not_found(rctx):
     with pytest.raises(NotFound):
-        events.registration_by_token("not-a-token")
+        queries.registration_by_token("not-a-token")
 
 
 def test_check_in_is_idempotent_and_needs_a_confirmed_seat(make, rctx):
@@ -134,26 +134,26 @@ def test_check_in_is_idempotent_and_needs_a_confirmed_seat(make, rctx):
     confirmed = make.registration(event)
     waiting = make.registration(event, state=RegistrationState.WAITLISTED)
     actor = db.session.get(User, staff.id)
-    assert events.check_in(actor, db.session.get(Registration, confirmed.id)) is True
-    assert events.check_in(actor, db.session.get(Registration, confirmed.id)) is False
+    assert attendance.check_in(actor, db.session.get(Registration, confirmed.id)) is True
+    assert attendance.check_in(actor, db.session.get(Registration, confirmed.id)) is False
     with pytest.raises(Conflict):
-        events.check_in(actor, db.session.get(Registration, waiting.id))
+        attendance.check_in(actor, db.session.get(Registration, waiting.id))
 
 
 def test_a_declined_partner_can_be_invited_again(make, rctx):
     alice = make.user()
-    chamber = make.partner_org(member=alice)
-    school = make.partner_org()
+    chamber = make.partner(owner=alice)
+    school = make.partner()
     event = make.event(organisation=chamber, state=EventState.PROPOSED)
     make.cohost(event, school, state=CoHostState.DECLINED)
-    host = events.invite_cohost(
+    host = cohosts.invite_cohost(
         db.session.get(User, alice.id),
         db.session.get(Event, event.id),
         db.session.get(Organisation, school.id),
     )
     assert host.state == CoHostState.INVITED
     with pytest.raises(Conflict):
-        events.invite_cohost(
+        cohosts.invite_cohost(
             db.session.get(User, alice.id),
             db.session.get(Event, event.id),
             db.session.get(Organisation, school.id),
@@ -162,21 +162,21 @@ def test_a_declined_partner_can_be_invited_again(make, rctx):
 
 def test_an_answered_invitation_cannot_be_answered_again(make, rctx):
     bruno = make.user()
-    school = make.partner_org(member=bruno)
-    event = make.event(organisation=make.partner_org(), state=EventState.PROPOSED)
+    school = make.partner(owner=bruno)
+    event = make.event(organisation=make.partner(), state=EventState.PROPOSED)
     host = make.cohost(event, school, state=CoHostState.INVITED)
     actor = db.session.get(User, bruno.id)
-    events.respond_to_invitation(actor, db.session.get(EventHost, host.id), accept=True)
+    cohosts.respond_to_invitation(actor, db.session.get(EventHost, host.id), accept=True)
     with pytest.raises(Conflict):
-        events.respond_to_invitation(actor, db.session.get(EventHost, host.id), accept=False)
+        cohosts.respond_to_invitation(actor, db.session.get(EventHost, host.id), accept=False)
 
 
 def test_only_staff_publish(make, rctx):
     alice = make.user()
-    chamber = make.partner_org(member=alice)
+    chamber = make.partner(owner=alice)
     event = make.event(organisation=chamber, state=EventState.PROPOSED)
     with pytest.raises(NotAllowed):
-        events.publish_event(db.session.get(User, alice.id), db.session.get(Event, event.id))
+        decisions.publish_event(db.session.get(User, alice.id), db.session.get(Event, event.id))
 
 
 def test_raising_the_capacity_confirms_people_waiting(make, rctx):
@@ -184,7 +184,7 @@ def test_raising_the_capacity_confirms_people_waiting(make, rctx):
     event = make.event(capacity=1)
     sign_up(event.id, "Ana", "Ben", "Cleo")
     loaded = db.session.get(Event, event.id)
-    details = events.EventDetails(
+    details = proposals.EventDetails(
         title=loaded.title,
         description=loaded.description,
         kind=loaded.kind,
@@ -195,20 +195,20 @@ def test_raising_the_capacity_confirms_people_waiting(make, rctx):
         ends_at=loaded.ends_at,
         capacity=2,
     )
-    events.update_event(db.session.get(User, staff.id), loaded, details)
+    proposals.update_event(db.session.get(User, staff.id), loaded, details)
     db.session.commit()
     assert states(event.id) == [("Ana", "confirmed"), ("Ben", "confirmed"), ("Cleo", "waitlisted")]
     details.capacity = 1
     with pytest.raises(DomainError) as error:
-        events.update_event(
+        proposals.update_event(
             db.session.get(User, staff.id), db.session.get(Event, event.id), details
         )
     assert error.value.field == "capacity"
 
 
 def test_upcoming_events_for_host_lists_its_own_and_accepted_cohosted_events(make, rctx):
-    chamber = make.partner_org()
-    school = make.partner_org()
+    chamber = make.partner()
+    school = make.partner()
     own = make.event(organisation=chamber, title="Sa conférence")
     cohosted = make.event(organisation=school, title="Co-organisé", starts_in=timedelta(days=9))
     make.cohost(cohosted, chamber)
@@ -217,6 +217,6 @@ def test_upcoming_events_for_host_lists_its_own_and_accepted_cohosted_events(mak
     make.event(organisation=chamber, title="Passé", starts_in=timedelta(days=-2))
     make.event(organisation=chamber, title="Proposé", state=EventState.PROPOSED)
     titles = [
-        e.title for e in events.upcoming_events_for_host(db.session.get(Organisation, chamber.id))
+        e.title for e in queries.upcoming_events_for_host(db.session.get(Organisation, chamber.id))
     ]
     assert titles == [own.title, cohosted.title]

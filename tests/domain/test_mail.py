@@ -1,33 +1,31 @@
-"""The outbox: queued with the change that caused it, delivered afterwards, retried."""
+"""The outbox: queued with the change that caused it, rendered and delivered afterwards."""
 
 from __future__ import annotations
 
 import email
+import email.policy
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
-from hub.domain.mail import deliver_pending, queue_email
+from hub.domain import outbox
 from hub.extensions import db
+from hub.mail.compose import compose
+from hub.mail.delivery import deliver_pending, mail_was_queued
 from hub.models import MessageStatus, OutboxMessage, utcnow
-from tests.support import free_port
+from tests.support import emails, free_port
 
 
 @pytest.fixture
-def request_ctx(app):
-    with app.test_request_context("/"):
-        yield
-        db.session.rollback()
-        db.session.remove()
+def user(make):
+    return make.user(email="alex@example.org", name="Alex")
 
 
-def queue_reset_email(locale="fr", **extra):
-    return queue_email(
-        "alex@example.org", "password_reset", locale,
-        user={"name": "Alex"}, reset_url="https://hub.example/r/x", minutes=60, **extra,
-    )  # fmt: skip
+def queue_reset_email(user, locale="fr", **extra):
+    return outbox.queue(
+        "alex@example.org", "password_reset", locale, user=user, token="x", minutes=60, **extra
+    )
 
 
 def pending_count() -> int:
@@ -38,79 +36,104 @@ def pending_count() -> int:
     )
 
 
-def test_a_queued_email_belongs_to_the_callers_transaction(request_ctx):
-    queue_reset_email()
+def test_a_queued_email_belongs_to_the_callers_transaction(ctx, user):
+    queue_reset_email(user)
     db.session.rollback()
     assert pending_count() == 0
-    queue_reset_email()
+    queue_reset_email(user)
     db.session.commit()
     assert pending_count() == 1
-    assert g.outbox_dirty is True
+    assert mail_was_queued(db.session) is True
+    assert mail_was_queued(db.session) is False  # told once
 
 
-def test_an_email_is_rendered_in_the_recipients_language(request_ctx):
-    french, english = queue_reset_email("fr"), queue_reset_email("en")
-    assert french.subject == "Choisissez un nouveau mot de passe Atelier Hub"
-    assert french.body_text.startswith("Bonjour Alex,")
-    assert english.subject == "Choose a new Atelier Hub password"
-    assert english.body_text.startswith("Hello Alex,")
+def test_the_outbox_keeps_references_not_rendered_text(ctx, user):
+    message = queue_reset_email(user)
+    db.session.commit()
+    assert message.context == {
+        "user": {"$row": "users", "id": user.id},
+        "token": "x",
+        "minutes": 60,
+    }
+    assert (message.subject, message.body_text) == ("", "")
 
 
-def test_delivery_writes_an_eml_file_with_its_attachment_and_marks_it_sent(
-    app, request_ctx, tmp_path, monkeypatch
+def test_an_email_is_rendered_in_the_recipients_language_with_links_on_the_public_address(
+    app, ctx, user, settings
+):
+    settings(PUBLIC_URL="https://atelier.example")
+    french, english = queue_reset_email(user, "fr"), queue_reset_email(user, "en")
+    assert compose(french).subject == "Choisissez un nouveau mot de passe Atelier Hub"
+    assert compose(french).text.startswith("Bonjour Alex,")
+    assert compose(english).subject == "Choose a new Atelier Hub password"
+    assert compose(english).text.startswith("Hello Alex,")
+    assert "https://atelier.example/auth/reset/x" in compose(english).text
+
+
+def test_delivery_writes_an_eml_file_with_its_attachments_and_marks_it_sent(
+    app, ctx, make, tmp_path, monkeypatch
 ):
     monkeypatch.setitem(app.config, "MAIL_DIR", str(tmp_path))
-    queue_reset_email(
-        attachments=[
-            {"filename": "event.ics", "content_type": "text/calendar", "content": "BEGIN:VCALENDAR"}
-        ]
+    event = make.event(title="Atelier tableur")
+    registration = make.registration(event, email="alex@example.org")
+    outbox.queue(
+        "alex@example.org",
+        "event_registration_confirmed",
+        "fr",
+        registration=db.session.get(type(registration), registration.id),
+        event=db.session.get(type(event), event.id),
+        with_files=True,
+        position=None,
     )
     db.session.commit()
     assert deliver_pending(app) == (1, 0)
     [path] = tmp_path.glob("*.eml")
-    message = email.message_from_bytes(path.read_bytes())
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert message["To"] == "alex@example.org"
-    assert message["Subject"] == "Choisissez un nouveau mot de passe Atelier Hub"
-    attachment = next(part for part in message.walk() if part.get_filename() == "event.ics")
-    assert attachment.get_payload(decode=True) == b"BEGIN:VCALENDAR"
+    assert message["Subject"] == "Votre inscription est confirmée : Atelier tableur"
+    attached = {part.get_filename() for part in message.walk() if part.get_filename()}
+    assert attached == {f"{event.slug}.ics", "check-in-qr-code.svg"}
     sent = db.session.scalar(sa.select(OutboxMessage))
     assert (sent.status, sent.attempts) == (MessageStatus.SENT, 1)
+    assert sent.subject == "Votre inscription est confirmée : Atelier tableur"
     assert deliver_pending(app) == (0, 0)  # never sent twice
 
 
-def test_a_failed_delivery_is_kept_and_retried_later_then_given_up(app, request_ctx):
-    queue_reset_email()
+def test_a_failed_delivery_is_kept_and_retried_later_then_given_up(app, ctx, user, settings):
+    queue_reset_email(user)
     db.session.commit()
-    smtp = {"MAIL_BACKEND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": free_port()}
-    saved = {key: app.config[key] for key in smtp}
-    app.config.update(smtp)
-    try:
+    settings(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())
+    assert deliver_pending(app) == (0, 1)
+    message = db.session.scalar(sa.select(OutboxMessage))
+    assert (message.status, message.attempts) == (MessageStatus.PENDING, 1)
+    assert message.next_attempt_at > utcnow() + timedelta(seconds=90)
+    assert "ConnectionRefusedError" in message.last_error
+    assert deliver_pending(app) == (0, 0)  # not due yet
+
+    for attempt in range(2, app.config["MAIL_MAX_ATTEMPTS"] + 1):
+        message.next_attempt_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
         assert deliver_pending(app) == (0, 1)
-        message = db.session.scalar(sa.select(OutboxMessage))
-        assert (message.status, message.attempts) == (MessageStatus.PENDING, 1)
-        assert message.next_attempt_at > utcnow() + timedelta(seconds=90)
-        assert "ConnectionRefusedError" in message.last_error
-        assert deliver_pending(app) == (0, 0)  # not due yet
-
-        for attempt in range(2, app.config["MAIL_MAX_ATTEMPTS"] + 1):
-            message.next_attempt_at = utcnow() - timedelta(seconds=1)
-            db.session.commit()
-            assert deliver_pending(app) == (0, 1)
-            db.session.refresh(message)
-            assert message.attempts == attempt
-        assert message.status == MessageStatus.FAILED
-    finally:
-        app.config.update(saved)
+        db.session.refresh(message)
+        assert message.attempts == attempt
+    assert message.status == MessageStatus.FAILED
 
 
-def test_the_outbox_send_command_delivers_what_is_due(
-    app, runner, request_ctx, tmp_path, monkeypatch
-):
-    monkeypatch.setitem(app.config, "MAIL_DIR", str(tmp_path))
-    queue_reset_email()
-    queue_reset_email("en")
+def test_the_outbox_send_command_delivers_what_is_due(app, runner, ctx, user, tmp_path, settings):
+    settings(MAIL_DIR=str(tmp_path))
+    queue_reset_email(user)
+    queue_reset_email(user, "en")
     db.session.commit()
     result = runner.invoke(args=["outbox", "send"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "2 sent, 0 failed (kept for a retry)."
     assert len(list(tmp_path.glob("*.eml"))) == 2
+
+
+def test_tests_read_emails_rendered_as_they_will_be_sent(app, ctx, user):
+    queue_reset_email(user, "en")
+    [message] = emails(app)
+    assert (message.kind, message.subject) == (
+        "password_reset",
+        "Choose a new Atelier Hub password",
+    )

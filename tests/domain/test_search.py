@@ -7,12 +7,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from hub.domain.search import InnovationFilters, search_page, search_terms
+from hub.domain.innovations.search import InnovationFilters, search_page, search_terms
 from hub.extensions import db
 from hub.models import Innovation, InnovationStatus, StartupStage, utcnow
-from tests.factories_public import PublicFactories
-
-FACTORIES = PublicFactories
 
 
 @pytest.fixture
@@ -45,7 +42,7 @@ def catalogue(make):
     ]  # fmt: skip
     for hour, (startup, slug, title, summary, tags, description) in enumerate(rows):
         make.innovation(
-            startup=startup, slug=slug, title=title, summary=summary, tags=tags,
+            startup, slug=slug, title=title, summary=summary, tags=tags,
             description=description, published_at=start + timedelta(hours=hour),
         )  # fmt: skip
     return rows
@@ -185,7 +182,7 @@ def test_the_index_follows_changes_and_only_public_innovations_are_found(ctx, ca
     db.session.rollback()  # end this read before the factories write (SQLite: one writer)
 
     hidden = make.startup("Secrète", slug="secrete", verified=False)
-    make.innovation(startup=hidden, slug="cachee", title="Éco-innovation cachée")
+    make.innovation(hidden, slug="cachee", title="Éco-innovation cachée")
     make.innovation(slug="brouillon", title="Éco-brouillon", status=InnovationStatus.DRAFT)
     assert "cachee" not in slugs(InnovationFilters(q="eco"))
     assert "brouillon" not in slugs(InnovationFilters(q="eco"))

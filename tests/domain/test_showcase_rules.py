@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from hub.domain import showcase
 from hub.domain.errors import Conflict, DomainError
+from hub.domain.showcase import applications, decisions, queries, slots
 from hub.extensions import db
 from hub.models import (
     Application,
@@ -23,11 +23,12 @@ from hub.models import (
     User,
     utcnow,
 )
+from tests.support import emails
 
 
 @pytest.fixture
 def rctx(app):
-    with app.test_request_context():
+    with app.app_context():
         yield
         db.session.rollback()
         db.session.remove()
@@ -47,7 +48,7 @@ def test_accepting_past_the_seats_is_refused_with_the_reason(make, rctx):
     make.application(slot, state=ApplicationState.CONFIRMED)
     application = make.application(slot)
     with pytest.raises(Conflict) as refused:
-        showcase.decide_application(get(User, staff), get(Application, application), "accept")
+        decisions.decide_application(get(User, staff), get(Application, application), "accept")
     assert str(refused.value.message) == (
         "Toutes les places de ce créneau (1) sont prises : mettez la candidature sur liste "
         "d’attente, ou libérez d’abord une place."
@@ -60,7 +61,7 @@ def test_an_unverified_startup_cannot_be_accepted(make, rctx):
     startup = make.startup(verified=False, name="Kiosque")
     application = make.application(slot, startup)
     with pytest.raises(DomainError) as refused:
-        showcase.decide_application(get(User, staff), get(Application, application), "accept")
+        decisions.decide_application(get(User, staff), get(Application, application), "accept")
     assert "Kiosque n’est pas encore vérifiée" in str(refused.value.message)
 
 
@@ -71,7 +72,7 @@ def test_a_withdrawal_offers_the_seat_to_the_oldest_waitlisted(make, rctx):
     leaving = make.application(slot, startup, state=ApplicationState.CONFIRMED)
     newer = make.application(slot, state=ApplicationState.WAITLISTED, waitlisted_minutes_ago=5)
     older = make.application(slot, state=ApplicationState.WAITLISTED, waitlisted_minutes_ago=60)
-    showcase.withdraw_application(get(User, owner), get(Application, leaving))
+    applications.withdraw_application(get(User, owner), get(Application, leaving))
     db.session.commit()
     assert states(leaving, older, newer) == [
         ApplicationState.WITHDRAWN,
@@ -93,7 +94,7 @@ def test_a_staff_cancellation_tells_the_startup_and_promotes(make, rctx):
     slot = make.slot(seats=1)
     seat = make.application(slot, state=ApplicationState.ACCEPTED)
     waiting = make.application(slot, state=ApplicationState.WAITLISTED)
-    showcase.cancel_application(get(User, staff), get(Application, seat), "Stand indisponible")
+    decisions.cancel_application(get(User, staff), get(Application, seat), "Stand indisponible")
     db.session.commit()
     assert states(seat, waiting) == [ApplicationState.CANCELLED, ApplicationState.ACCEPTED]
     kinds = sorted(db.session.scalars(sa.select(OutboxMessage.kind)).all())
@@ -107,13 +108,13 @@ def test_a_withdrawal_from_the_waiting_list_promotes_nobody(make, rctx):
     make.application(slot, state=ApplicationState.ACCEPTED)
     waiting = make.application(slot, startup, state=ApplicationState.WAITLISTED)
     other = make.application(slot, state=ApplicationState.WAITLISTED)
-    showcase.withdraw_application(get(User, owner), get(Application, waiting))
+    applications.withdraw_application(get(User, owner), get(Application, waiting))
     db.session.commit()
     assert states(waiting, other) == [ApplicationState.WITHDRAWN, ApplicationState.WAITLISTED]
 
 
 def _apply(owner, startup, slot, innovation_id, submit=True, pitch="Une démonstration en direct."):
-    return showcase.save_application(
+    return applications.save_application(
         get(User, owner),
         get(Organisation, startup),
         get(ShowcaseSlot, slot),
@@ -154,7 +155,7 @@ def test_a_draft_cannot_be_submitted_after_the_deadline(make, rctx):
     slot = make.slot(starts_in=timedelta(days=2), deadline_in=timedelta(hours=-1))
     draft = make.application(slot, startup, state=ApplicationState.DRAFT)
     with pytest.raises(DomainError):
-        showcase.submit_application(get(User, owner), get(Application, draft))
+        applications.submit_application(get(User, owner), get(Application, draft))
     db.session.rollback()
     assert states(draft) == [ApplicationState.DRAFT]
 
@@ -194,7 +195,7 @@ def _slot_values(space_id, starts_in=timedelta(days=30), deadline_in=timedelta(d
 def test_staff_publish_a_slot(make, rctx):
     staff = make.staff()
     space = make.space()
-    slot = showcase.create_slot(get(User, staff), **_slot_values(space.id))
+    slot = slots.create_slot(get(User, staff), **_slot_values(space.id))
     db.session.commit()
     assert get(ShowcaseSlot, slot).status == SlotStatus.OPEN
     assert db.session.scalar(sa.select(AuditEntry.action)) == "slot.created"
@@ -214,7 +215,7 @@ def test_a_slot_with_bad_dates_or_seats_is_refused(make, rctx, change, field, me
     staff = make.staff()
     space = make.space()
     with pytest.raises(DomainError) as refused:
-        showcase.create_slot(get(User, staff), **_slot_values(space.id, **change))
+        slots.create_slot(get(User, staff), **_slot_values(space.id, **change))
     assert (refused.value.field, str(refused.value.message)) == (field, message)
 
 
@@ -223,7 +224,7 @@ def test_a_slot_cannot_overlap_another_in_the_same_space(make, rctx):
     space = make.space()
     make.slot(space=space, starts_in=timedelta(days=30), theme="Mobilité")
     with pytest.raises(Conflict) as refused:
-        showcase.create_slot(get(User, staff), **_slot_values(space.id))
+        slots.create_slot(get(User, staff), **_slot_values(space.id))
     assert "Mobilité" in str(refused.value.message)
 
 
@@ -232,10 +233,10 @@ def test_seats_cannot_drop_below_the_seats_held(make, rctx):
     slot = make.slot(seats=3)
     make.application(slot, state=ApplicationState.ACCEPTED)
     make.application(slot, state=ApplicationState.CONFIRMED)
-    values = {key: getattr(get(ShowcaseSlot, slot), key) for key in showcase.SLOT_FIELDS}
+    values = {key: getattr(get(ShowcaseSlot, slot), key) for key in slots.SLOT_FIELDS}
     values["seats"] = 1
     with pytest.raises(Conflict) as refused:
-        showcase.update_slot(get(User, staff), get(ShowcaseSlot, slot), **values)
+        slots.update_slot(get(User, staff), get(ShowcaseSlot, slot), **values)
     assert refused.value.field == "seats"
 
 
@@ -244,14 +245,14 @@ def test_more_seats_go_to_the_waiting_list(make, rctx):
     slot = make.slot(seats=1)
     make.application(slot, state=ApplicationState.ACCEPTED)
     waiting = make.application(slot, state=ApplicationState.WAITLISTED)
-    values = {key: getattr(get(ShowcaseSlot, slot), key) for key in showcase.SLOT_FIELDS}
+    values = {key: getattr(get(ShowcaseSlot, slot), key) for key in slots.SLOT_FIELDS}
     values["seats"] = 2
-    showcase.update_slot(get(User, staff), get(ShowcaseSlot, slot), **values)
+    slots.update_slot(get(User, staff), get(ShowcaseSlot, slot), **values)
     db.session.commit()
     assert states(waiting) == [ApplicationState.ACCEPTED]
 
 
-def test_cancelling_a_slot_cancels_and_tells_every_applicant(make, rctx):
+def test_cancelling_a_slot_cancels_and_tells_every_applicant(app, make, rctx):
     staff = make.staff()
     slot = make.slot()
     live = [
@@ -260,7 +261,7 @@ def test_cancelling_a_slot_cancels_and_tells_every_applicant(make, rctx):
     ]
     draft = make.application(slot, state=ApplicationState.DRAFT)
     gone = make.application(slot, state=ApplicationState.REJECTED)
-    told = showcase.cancel_slot(get(User, staff), get(ShowcaseSlot, slot), "Travaux")
+    told = slots.cancel_slot(get(User, staff), get(ShowcaseSlot, slot), "Travaux")
     db.session.commit()
     assert told == 2
     assert states(*live, draft, gone) == [
@@ -269,7 +270,7 @@ def test_cancelling_a_slot_cancels_and_tells_every_applicant(make, rctx):
         ApplicationState.CANCELLED,
         ApplicationState.REJECTED,
     ]
-    bodies = db.session.scalars(sa.select(OutboxMessage.body_text)).all()
+    bodies = [message.body_text for message in emails(app)]
     assert len(bodies) == 2 and all("Travaux" in body for body in bodies)
     assert get(ShowcaseSlot, slot).status == SlotStatus.CANCELLED
 
@@ -279,10 +280,10 @@ def test_moving_a_slot_tells_the_applicants(make, rctx):
     slot = make.slot()
     make.application(slot, state=ApplicationState.ACCEPTED)
     make.application(slot, state=ApplicationState.DRAFT)
-    values = {key: getattr(get(ShowcaseSlot, slot), key) for key in showcase.SLOT_FIELDS}
+    values = {key: getattr(get(ShowcaseSlot, slot), key) for key in slots.SLOT_FIELDS}
     values["starts_at"] += timedelta(hours=1)
     values["ends_at"] += timedelta(hours=1)
-    showcase.update_slot(get(User, staff), get(ShowcaseSlot, slot), **values)
+    slots.update_slot(get(User, staff), get(ShowcaseSlot, slot), **values)
     db.session.commit()
     assert db.session.scalars(sa.select(OutboxMessage.kind)).all() == ["slot_changed"]
 
@@ -294,12 +295,12 @@ def test_a_closed_slot_takes_no_application_but_decisions_go_on(make, rctx):
     innovation = make.innovation(startup)
     slot = make.slot()
     pending = make.application(slot)
-    showcase.close_slot(get(User, staff), get(ShowcaseSlot, slot))
+    slots.close_slot(get(User, staff), get(ShowcaseSlot, slot))
     db.session.commit()
     with pytest.raises(DomainError):
         _apply(owner, startup, slot, innovation.id)
     db.session.rollback()
-    showcase.decide_application(get(User, staff), get(Application, pending), "accept")
+    decisions.decide_application(get(User, staff), get(Application, pending), "accept")
     db.session.commit()
     assert states(pending) == [ApplicationState.ACCEPTED]
 
@@ -309,6 +310,6 @@ def test_confirmed_startups_on_the_demo_day_page_are_verified_only(make, rctx):
     shown = make.application(slot, make.startup(), state=ApplicationState.CONFIRMED)
     make.application(slot, make.startup(verified=False), state=ApplicationState.CONFIRMED)
     make.application(slot, state=ApplicationState.ACCEPTED)
-    confirmed = showcase.confirmed_by_slot([slot.id])[slot.id]
+    confirmed = queries.confirmed_startups([slot.id])[slot.id]
     assert [application.id for application in confirmed] == [shown.id]
     assert isinstance(confirmed[0].innovation, Innovation)

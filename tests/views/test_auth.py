@@ -8,22 +8,15 @@ import pytest
 import sqlalchemy as sa
 
 from hub.extensions import db
-from hub.models import AuditEntry, OutboxMessage, User
-from tests.support import DEFAULT_PASSWORD
+from hub.models import AuditEntry, User
+from tests.support import DEFAULT_PASSWORD, Email, emails
 
 
-def outbox(app, recipient: str) -> list[OutboxMessage]:
-    with app.app_context():
-        messages = db.session.scalars(
-            sa.select(OutboxMessage)
-            .where(OutboxMessage.recipient == recipient)
-            .order_by(OutboxMessage.id)
-        ).all()
-        db.session.expunge_all()
-        return messages
+def outbox(app, recipient: str) -> list[Email]:
+    return emails(app, recipient)
 
 
-def link_in(message: OutboxMessage, path: str) -> str:
+def link_in(message: Email, path: str) -> str:
     match = re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", message.body_text)
     assert match, message.body_text
     return match.group(1)
@@ -50,17 +43,20 @@ def test_sign_up_emails_a_link_that_opens_the_account_and_logs_in(client, app):
 
     [message] = outbox(app, "zoe@example.org")
     assert message.subject == "Confirmez votre compte Atelier Hub"
-    response = client.get(link_in(message, "/auth/confirm/"))
-    assert response.status_code == 302
+    link = link_in(message, "/auth/confirm/")
+    assert "Confirmer mon compte" in client.get(link).text  # opening the link changes nothing
+    assert not is_logged_in(client)
+    response = client.submit(link)
+    assert response.status_code == 303
     assert is_logged_in(client)
 
 
 def test_a_sign_up_link_works_once(client, app):
     register(client)
     link = link_in(outbox(app, "zoe@example.org")[0], "/auth/confirm/")
-    client.get(link)
+    client.submit(link)
     client.logout()
-    response = client.get(link, follow_redirects=True)
+    response = client.submit(link, follow_redirects=True)
     assert "Ce lien a déjà servi. Vous pouvez vous connecter." in response.text
     assert not is_logged_in(client)
 
@@ -82,7 +78,7 @@ def test_sign_up_again_before_confirming_resends_the_link_without_changing_the_p
     register(client, password="an attacker's password")
     first, second = outbox(app, "zoe@example.org")
     assert first.kind == second.kind == "confirm_signup"
-    client.get(link_in(second, "/auth/confirm/"))
+    client.submit(link_in(second, "/auth/confirm/"))
     client.logout()
     assert (
         client.submit(
@@ -245,15 +241,12 @@ def test_a_password_reset_link_sets_a_new_password_once(client, app, make):
     client.login("alex@example.org", password="a brand new secret")
 
 
-def test_a_reset_link_expires(client, app, make):
+def test_a_reset_link_expires(client, app, make, settings):
     make.user(email="alex@example.org")
     client.submit("/auth/reset", {"email": "alex@example.org"})
     link = link_in(outbox(app, "alex@example.org")[0], "/auth/reset/")
-    app.config["PASSWORD_RESET_MAX_AGE"] = -1
-    try:
-        response = client.get(link, follow_redirects=True)
-    finally:
-        app.config["PASSWORD_RESET_MAX_AGE"] = 3600
+    settings(PASSWORD_RESET_MAX_AGE=-1)
+    response = client.get(link, follow_redirects=True)
     assert "Ce lien de réinitialisation est invalide ou a expiré." in response.text
 
 

@@ -9,10 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from hub.extensions import db
-from hub.models import AuditEntry, Innovation, utcnow
-from tests.factories_public import PublicFactories
-
-FACTORIES = PublicFactories
+from hub.models import ApplicationState, AuditEntry, Innovation, utcnow
 
 
 def titles(html: str) -> list[str]:
@@ -26,7 +23,7 @@ def thirty(make):
     start = utcnow() - timedelta(days=2)
     for n in range(1, 31):
         make.innovation(
-            startup=startup,
+            startup,
             slug=f"capteur-{n:02d}",
             title=f"Capteur {n:02d}" + (" d'énergie" if n % 3 == 0 else ""),
             tags=["Énergie"] if n % 3 == 0 else ["Climat"],
@@ -88,7 +85,7 @@ def test_scrolling_loads_the_next_items_and_a_new_trigger(client, thirty):
 
 def test_filters_combine_and_show_in_the_form(client, make, thirty):
     other = make.startup("Cyclopolis", slug="cyclopolis", city="Rennes")
-    make.innovation(startup=other, slug="velo", title="Vélo d'énergie", tags=["Énergie"])
+    make.innovation(other, slug="velo", title="Vélo d'énergie", tags=["Énergie"])
     html = client.get("/innovations?q=energie&tag=Énergie&city=Rennes").text
     assert titles(html) == ["Vélo d&#39;énergie"]
     assert '<option value="Rennes" selected>' in html
@@ -118,10 +115,10 @@ def test_public_pages_create_no_session_and_carry_no_csrf_token(client, make, th
 def test_the_innovation_page_shows_its_startup_and_demo_days(client, make):
     startup = make.startup("Cyclopolis", slug="cyclopolis", tagline="Des vélos partagés")
     innovation = make.innovation(
-        startup=startup, slug="velo-cargo", title="Vélo cargo", description="**Robuste**."
+        startup, slug="velo-cargo", title="Vélo cargo", description="**Robuste**."
     )
-    slot = make.showcase_slot(theme="Journée démo mobilité")
-    make.application(slot, innovation)
+    slot = make.slot(theme="Journée démo mobilité")
+    make.application(slot, innovation=innovation, state=ApplicationState.CONFIRMED)
     html = client.get("/innovations/velo-cargo").text
     assert "<h1>Vélo cargo</h1>" in html
     assert "<strong>Robuste</strong>" in html
@@ -173,14 +170,11 @@ def test_interest_needs_the_csrf_token(client, make, app):
         assert db.session.get(Innovation, innovation.id).interest_count == 0
 
 
-def test_interest_is_rate_limited(client, make, app):
+def test_interest_is_rate_limited(client, make, settings):
     make.innovation(slug="velo-cargo")
-    app.config["RATELIMIT_INTEREST"] = "3/minute"
-    try:
-        codes = []
-        for _ in range(4):
-            client.delete_cookie("hub_interested")
-            codes.append(client.submit("/innovations/velo-cargo/interest").status_code)
-    finally:
-        app.config["RATELIMIT_INTEREST"] = "20/minute"
+    settings(RATELIMIT_INTEREST="3/minute")
+    codes = []
+    for _ in range(4):
+        client.delete_cookie("hub_interested")
+        codes.append(client.submit("/innovations/velo-cargo/interest").status_code)
     assert codes == [303, 303, 303, 429]

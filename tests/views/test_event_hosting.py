@@ -16,13 +16,13 @@ from hub.models import (
     Event,
     EventHost,
     EventState,
-    OutboxMessage,
     Registration,
     RegistrationState,
     ShowcaseSlot,
     SlotStatus,
     utcnow,
 )
+from tests.support import emails
 
 
 def local(days: int, hour: int) -> str:
@@ -79,9 +79,9 @@ def world(make):
     w.carla = make.user(email="carla@asso.example", name="Carla Asso")
     w.dora = make.user(email="dora@example.org", name="Dora Membre")
     w.staff = make.staff(email="staff@atelier.example")
-    w.chamber = make.partner_org("Chambre de commerce", member=w.alice)
-    w.school = make.partner_org("École de design", member=w.bruno)
-    w.pending = make.partner_org("Association en attente", verified=False, member=w.carla)
+    w.chamber = make.partner("Chambre de commerce", owner=w.alice)
+    w.school = make.partner("École de design", owner=w.bruno)
+    w.pending = make.partner("Association en attente", verified=False, owner=w.carla)
     w.space = make.space(capacity=40)
     return w
 
@@ -143,7 +143,7 @@ def test_invite_a_cohost_who_accepts_inline(client, app, make, world):
     assert response.status_code == 303
     (host,) = load(app, EventHost)
     assert host.state == CoHostState.INVITED
-    (invitation,) = load(app, OutboxMessage, recipient=world.bruno.email)
+    (invitation,) = emails(app, recipient=world.bruno.email)
     assert invitation.kind == "event_cohost_invitation" and invitation.locale == "en"
     assert invitation.subject.startswith("Invitation to co-host")
     unverified = client.submit(
@@ -195,7 +195,7 @@ def test_staff_publish_a_proposal_and_the_hosts_are_told(client, app, make, worl
     assert response.status_code == 303
     (published,) = load(app, Event)
     assert published.state == EventState.PUBLISHED and published.published_at is not None
-    mails = load(app, OutboxMessage)
+    mails = emails(app)
     assert sorted((m.recipient, m.kind, m.locale) for m in mails) == [
         ("alice@cci.example", "event_published", "fr"),
         ("bruno@ecole.example", "event_published", "en"),
@@ -255,7 +255,7 @@ def test_staff_reject_with_a_message(client, app, make, world):
     (rejected,) = load(app, Event)
     assert rejected.state == EventState.REJECTED
     assert rejected.decision_message == "La salle est en travaux."
-    (mail,) = load(app, OutboxMessage)
+    (mail,) = emails(app)
     assert mail.kind == "event_rejected" and "La salle est en travaux." in mail.body_text
 
 
@@ -268,12 +268,10 @@ def test_staff_cancel_a_published_event_and_every_registrant_is_told(client, app
     response = client.submit(f"/staff/events/{event.id}/cancel", {"message": "Grève des bus."})
     assert response.status_code == 303
     assert load(app, Event)[0].state == EventState.CANCELLED
-    mails = load(app, OutboxMessage, kind="event_cancelled")
+    mails = emails(app, kind="event_cancelled")
     assert [m.recipient for m in mails] == ["one@example.org", "two@example.org"]
     assert all("Grève des bus." in m.body_text for m in mails)
-    assert [m.recipient for m in load(app, OutboxMessage, kind="event_cancelled_hosts")] == [
-        "alice@cci.example"
-    ]
+    assert [m.recipient for m in emails(app, kind="event_cancelled_hosts")] == ["alice@cci.example"]
     page = client.get(f"/events/{event.slug}").get_data(as_text=True)
     assert "Cet événement est annulé." in page
 
@@ -301,7 +299,7 @@ def test_staff_move_a_published_event_and_registrants_are_told(client, app, make
         RegistrationState.CONFIRMED,
         RegistrationState.CONFIRMED,
     ]
-    kinds = sorted((m.recipient, m.kind) for m in load(app, OutboxMessage))
+    kinds = sorted((m.recipient, m.kind) for m in emails(app))
     assert kinds == [
         ("one@example.org", "event_moved"),
         ("two@example.org", "event_moved"),
@@ -421,10 +419,10 @@ def test_permission_matrix(client, make, role, url, expected):
     other_member = make.user(email="other@example.org")
     outsider = make.user(email="outsider@example.org")
     staff = make.staff(email="staff@example.org")
-    chamber = make.partner_org(member=chamber_member)
-    invited = make.partner_org(member=invited_member)
-    accepted = make.partner_org(member=accepted_member)
-    make.partner_org(member=other_member)
+    chamber = make.partner(owner=chamber_member)
+    invited = make.partner(owner=invited_member)
+    accepted = make.partner(owner=accepted_member)
+    make.partner(owner=other_member)
     event = make.event(organisation=chamber, state=EventState.PROPOSED)
     make.cohost(event, invited, state=CoHostState.INVITED)
     make.cohost(event, accepted, state=CoHostState.ACCEPTED)
@@ -451,8 +449,8 @@ def test_permission_matrix(client, make, role, url, expected):
 )
 def test_another_partners_event_answers_404_to_changes(client, make, path):
     member = make.user(email="member@example.org")
-    make.partner_org(member=member)
-    event = make.event(organisation=make.partner_org(), state=EventState.PROPOSED)
+    make.partner(owner=member)
+    event = make.event(organisation=make.partner(), state=EventState.PROPOSED)
     registration = make.registration(event)
     client.login(member.email)
     url = path.format(id=event.id, registration=registration.id)
@@ -462,7 +460,7 @@ def test_another_partners_event_answers_404_to_changes(client, make, path):
 @pytest.mark.parametrize("action", ["publish", "reject", "cancel"])
 def test_only_staff_take_decisions(client, make, action):
     member = make.user(email="member@example.org")
-    chamber = make.partner_org(member=member)
+    chamber = make.partner(owner=member)
     event = make.event(organisation=chamber, state=EventState.PROPOSED)
     client.login(member.email)
     assert client.submit(f"/staff/events/{event.id}/{action}", {"message": "x"}).status_code == 404
@@ -470,8 +468,8 @@ def test_only_staff_take_decisions(client, make, action):
 
 def test_someone_elses_invitation_answers_404(client, make):
     member = make.user(email="member@example.org")
-    make.partner_org(member=member)
-    event = make.event(organisation=make.partner_org(), state=EventState.PROPOSED)
-    host = make.cohost(event, make.partner_org(), state=CoHostState.INVITED)
+    make.partner(owner=member)
+    event = make.event(organisation=make.partner(), state=EventState.PROPOSED)
+    host = make.cohost(event, make.partner(), state=CoHostState.INVITED)
     client.login(member.email)
     assert client.submit(f"/account/invitations/{host.id}", {"answer": "accept"}).status_code == 404

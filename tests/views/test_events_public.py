@@ -16,10 +16,10 @@ from hub.models import (
     AuditEntry,
     EventKind,
     EventState,
-    OutboxMessage,
     Registration,
     RegistrationState,
 )
+from tests.support import emails
 
 
 def register(client, slug, email, name="Sam Durand", consent="y", htmx=False):
@@ -44,13 +44,7 @@ def registrations(app, event):
 
 
 def outbox(app, recipient=None):
-    with app.app_context():
-        query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
-        if recipient:
-            query = query.where(OutboxMessage.recipient == recipient)
-        messages = db.session.scalars(query).all()
-        db.session.expunge_all()
-        return messages
+    return emails(app, recipient)
 
 
 def token_of(app, email):
@@ -117,9 +111,9 @@ def test_agenda_has_an_empty_state(client):
 
 
 def test_event_page_shows_hosts_seats_and_a_form(client, make):
-    chamber = make.partner_org("Chambre de commerce")
-    school = make.partner_org("École de design")
-    declined = make.partner_org("Association refusée")
+    chamber = make.partner("Chambre de commerce")
+    school = make.partner("École de design")
+    declined = make.partner("Association refusée")
     event = make.event(organisation=chamber, capacity=5)
     make.cohost(event, school)
     from hub.models import CoHostState
@@ -284,13 +278,10 @@ def test_a_wrong_token_answers_404(client):
     assert client.submit("/r/nope/cancel").status_code == 404
 
 
-def test_registration_is_rate_limited_with_a_friendly_page(client, app, make):
+def test_registration_is_rate_limited_with_a_friendly_page(client, settings, make):
     event = make.event(capacity=50)
-    app.config["RATELIMIT_REGISTRATION"] = "3 per minute"
-    try:
-        responses = [register(client, event.slug, f"p{i}@example.org") for i in range(4)]
-    finally:
-        app.config["RATELIMIT_REGISTRATION"] = "10 per minute"
+    settings(RATELIMIT_REGISTRATION="3 per minute")
+    responses = [register(client, event.slug, f"p{i}@example.org") for i in range(4)]
     assert [response.status_code for response in responses] == [303, 303, 303, 429]
     assert "Trop de tentatives" in responses[-1].get_data(as_text=True)
     assert "Retry-After" in responses[-1].headers
@@ -325,10 +316,10 @@ def test_agenda_calendar_lists_every_upcoming_published_event(client, make):
 def test_host_events_partial_lists_a_partners_upcoming_events(app, make):
     from flask import render_template
 
-    from hub.domain.events import upcoming_events_for_host
+    from hub.domain.events.queries import upcoming_events_for_host
     from hub.models import Organisation
 
-    chamber = make.partner_org("Chambre de commerce")
+    chamber = make.partner("Chambre de commerce")
     make.event(organisation=chamber, title="Conférence de la Chambre")
     with app.test_request_context():
         organisation = db.session.get(Organisation, chamber.id)

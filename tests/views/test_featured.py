@@ -9,9 +9,6 @@ import sqlalchemy as sa
 
 from hub.extensions import db
 from hub.models import AuditEntry, Innovation
-from tests.factories_public import PublicFactories
-
-FACTORIES = PublicFactories
 
 
 def featured_titles(html: str) -> list[str]:

@@ -19,10 +19,10 @@ from werkzeug.test import encode_multipart
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from hub.blueprints import show_domain_error
 from hub.domain import uploads
 from hub.domain.errors import DomainError
 from hub.images import ImageUpload
+from hub.unit_of_work import show_domain_error
 from tests.image_files import picture
 from tests.support import ROOT
 

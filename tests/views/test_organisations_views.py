@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,8 @@ from hub.models import (
     MembershipRole,
     Organisation,
     OrganisationKind,
-    OutboxMessage,
 )
+from tests.support import emails
 
 
 def image_bytes(fmt: str = "PNG", size=(800, 600), mode="RGB") -> bytes:
@@ -212,9 +213,19 @@ def test_the_directory_searches_live_with_htmx(client, make):
     assert "MédiLien" in by_sector.text and "AgriVue" not in by_sector.text
 
 
-def test_the_partner_profile_keeps_a_block_for_upcoming_events(app):
-    template = app.jinja_env.get_template("partners/profile.html")
-    assert "upcoming_events" in template.blocks
+def test_the_partner_profile_lists_its_own_and_cohosted_upcoming_events_only(client, make):
+    partner = make.partner(name="Médiathèque")
+    other = make.partner(name="Chambre de commerce")
+    make.event(organisation=partner, title="Atelier tablette", starts_in=timedelta(days=3))
+    shared = make.event(
+        organisation=other, title="Conférence partagée", starts_in=timedelta(days=5)
+    )
+    make.cohost(shared, partner)
+    make.event(organisation=partner, title="Atelier passé", starts_in=timedelta(days=-3))
+    make.event(organisation=other, title="Chez un autre partenaire")
+    page = client.get(f"/partners/{partner.slug}").text
+    assert page.index("Atelier tablette") < page.index("Conférence partagée")
+    assert "Atelier passé" not in page and "Chez un autre partenaire" not in page
 
 
 def test_the_partner_profile_lists_its_upcoming_events(client, make):
@@ -232,8 +243,7 @@ def test_an_owner_invites_and_the_invitee_joins_after_logging_in(client, make, a
     client.login(owner.email)
     response = client.submit(f"/manage/{startup.slug}/members/invite", {"email": "Lea@Example.org"})
     assert response.status_code == 303
-    with app.app_context():
-        message = db.session.scalar(sa.select(OutboxMessage))
+    [message] = emails(app)
     assert message.recipient == "lea@example.org"
     assert message.subject == "Join TextiLab on Atelier Hub"
     link = re.search(r"https?://\S+/invitations/\S+", message.body_text).group(0)
@@ -264,8 +274,7 @@ def test_an_invitation_sent_to_someone_else_cannot_be_used(client, make, app):
     other = make.user()
     client.login(owner.email)
     client.submit(f"/manage/{startup.slug}/members/invite", {"email": "new@example.org"})
-    with app.app_context():
-        body = db.session.scalar(sa.select(OutboxMessage.body_text))
+    body = emails(app)[0].body_text
     path = re.search(r"/invitations/\S+", body).group(0)
     client.logout()
     client.login(other.email)
@@ -306,7 +315,7 @@ def test_the_owner_hands_over_and_removes_members(client, make, app):
     assert handed.status_code == 303
     with app.app_context():
         roles = dict(db.session.execute(sa.select(Membership.user_id, Membership.role)).all())
-        kinds = db.session.scalars(sa.select(OutboxMessage.kind)).all()
+    kinds = [message.kind for message in emails(app)]
     assert roles == {owner.id: MembershipRole.MEMBER, colleague.id: MembershipRole.OWNER}
     assert kinds == ["organisation_ownership"]
     # Now a plain member, the former owner may no longer remove anyone.
@@ -329,7 +338,7 @@ def test_the_owner_cannot_be_removed(client, make, app):
 
 def test_staff_verify_an_organisation_and_its_members_are_told(client, make, app):
     staff = make.staff()
-    startup = make.startup(name="Kiosque civique", verified=False)
+    startup = make.startup(name="Kiosque civique", verified=False, owner=make.user())
     client.login(staff.email)
     listing = client.get("/staff/organisations")
     assert "Kiosque civique" in listing.text
@@ -337,8 +346,8 @@ def test_staff_verify_an_organisation_and_its_members_are_told(client, make, app
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Organisation, startup.id).verified_at is not None
-        message = db.session.scalar(sa.select(OutboxMessage))
-        assert message.kind == "organisation_verified"
+    [message] = emails(app)
+    assert message.kind == "organisation_verified"
     assert client.get(f"/startups/{startup.slug}").status_code == 200
     assert (
         "Aucune organisation n’attend de vérification." in client.get("/staff/organisations").text
@@ -352,7 +361,7 @@ def test_the_owner_withdraws_an_invitation_and_its_link_stops_working(client, ma
     client.submit(f"/manage/{startup.slug}/members/invite", {"email": "paul@example.org"})
     with app.app_context():
         invitation_id = db.session.scalar(sa.select(Invitation.id))
-        body = db.session.scalar(sa.select(OutboxMessage.body_text))
+    body = emails(app)[0].body_text
     response = client.submit(f"/manage/{startup.slug}/invitations/{invitation_id}/revoke")
     assert (
         "L’invitation envoyée à paul@example.org est retirée."

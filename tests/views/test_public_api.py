@@ -8,11 +8,16 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from hub.models import Audience, CoHostState, EventHost, EventKind, SpaceKind, utcnow
+from hub.models import (
+    ApplicationState,
+    Audience,
+    CoHostState,
+    EventHost,
+    EventKind,
+    SpaceKind,
+    utcnow,
+)
 from hub.openapi import openapi_document
-from tests.factories_public import PublicFactories
-
-FACTORIES = PublicFactories
 
 
 @pytest.fixture
@@ -23,14 +28,14 @@ def content(make):
     partner = make.partner("French Tech", slug="french-tech", city="Saint-Étienne")
     start = utcnow() - timedelta(days=1)
     velo = make.innovation(
-        startup=cyclopolis, slug="velo-cargo", title="Vélo cargo", tags=["Mobilité"],
+        cyclopolis, slug="velo-cargo", title="Vélo cargo", tags=["Mobilité"],
         published_at=start, featured_rank=1,
     )  # fmt: skip
     make.innovation(
-        startup=ecotrace, slug="eco-conception", title="Éco-conception web",
+        ecotrace, slug="eco-conception", title="Éco-conception web",
         tags=["Climat"], published_at=start + timedelta(hours=1),
     )  # fmt: skip
-    make.innovation(startup=ecotrace, slug="brouillon", title="Éco-brouillon", status="draft")
+    make.innovation(ecotrace, slug="brouillon", title="Éco-brouillon", status="draft")
     room = make.space(capacity=80)
     workshop = make.event(
         title="Atelier smartphone", space=room, capacity=10, organisation=partner,
@@ -42,10 +47,8 @@ def content(make):
         audience=Audience.PROFESSIONALS, starts_at=utcnow() + timedelta(days=5),
     )  # fmt: skip
     make.event(title="Passé", space=room, starts_at=utcnow() - timedelta(days=5))
-    slot = make.showcase_slot(
-        theme="Journée mobilité", space=make.space(kind=SpaceKind.STAND, capacity=6)
-    )
-    make.application(slot, velo)
+    slot = make.slot(theme="Journée mobilité", space=make.space(kind=SpaceKind.STAND, capacity=6))
+    make.application(slot, innovation=velo, state=ApplicationState.CONFIRMED)
     return {"partner": partner, "workshop": workshop}
 
 
@@ -221,7 +224,7 @@ def api_content(make):
     partner = make.partner("French Tech", slug="french-tech")
     innovation = make.innovation(slug="velo-cargo", title="Vélo cargo", tags=["Mobilité"])
     make.event(title="Atelier", organisation=partner)
-    make.application(make.showcase_slot(), innovation)
+    make.application(make.slot(), innovation=innovation, state=ApplicationState.CONFIRMED)
 
 
 # Built from the document the API serves, so the test checks the API against it.

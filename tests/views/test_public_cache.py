@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -12,11 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from hub.extensions import db
-from hub.models import Innovation, SpaceKind, utcnow
+from hub.models import ApplicationState, Innovation, SpaceKind, utcnow
 from hub.public_cache import public_cache
-from tests.factories_public import PublicFactories
-
-FACTORIES = PublicFactories
 
 
 @contextmanager
@@ -36,10 +32,8 @@ def counted_statements(app):
 
 
 @pytest.fixture
-def uncached(app):
-    app.config["PUBLIC_CACHE_ENABLED"] = False
-    yield
-    app.config["PUBLIC_CACHE_ENABLED"] = True
+def uncached(settings):
+    settings(PUBLIC_CACHE_ENABLED=False)
 
 
 def showcase(make, size: int) -> dict:
@@ -51,7 +45,7 @@ def showcase(make, size: int) -> dict:
     for n in range(size):
         startup = make.startup(f"Startup {n}", city=["Rennes", "Nancy"][n % 2])
         innovation = make.innovation(
-            startup=startup, title=f"Éco-innovation {n}", tags=[f"Thème {n % 3}"],
+            startup, title=f"Éco-innovation {n}", tags=[f"Thème {n % 3}"],
             featured_rank=n + 1,
         )  # fmt: skip
         first = first or innovation
@@ -61,8 +55,8 @@ def showcase(make, size: int) -> dict:
         )  # fmt: skip
         for _ in range(n % 3):
             make.registration(event_)
-        slot = make.showcase_slot(space=stand, starts_at=utcnow() + timedelta(days=30 + n))
-        make.application(slot, innovation)
+        slot = make.slot(space=stand, starts_at=utcnow() + timedelta(days=30 + n))
+        make.application(slot, innovation=innovation, state=ApplicationState.CONFIRMED)
     return {"innovation": first.slug, "partner": partner.slug}
 
 
@@ -108,27 +102,27 @@ def test_a_cached_page_is_served_without_queries_until_content_changes(app, clie
 
 
 def test_a_change_made_by_another_process_shows_within_the_check_interval(
-    app, client, make, database_url
+    app, client, make, database_url, monkeypatch
 ):
     innovation = make.innovation(title="Vélo cargo", featured_rank=1)
     with app.app_context():
         cache = public_cache()
-    cache.check_seconds = 0.3
-    try:
-        assert "Vélo cargo" in client.get("/").text
-        # Another process: its own engine, whose commits this worker does not hear about.
-        other = sa.create_engine(database_url)
-        with other.begin() as connection:
-            connection.execute(
-                sa.update(Innovation.__table__)
-                .where(Innovation.__table__.c.id == innovation.id)
-                .values(title="Vélo cargo électrique")
-            )
-        other.dispose()
-        time.sleep(0.35)
-        assert "Vélo cargo électrique" in client.get("/").text
-    finally:
-        cache.check_seconds = 1.0
+    now = [1000.0]
+    monkeypatch.setattr(cache, "clock", lambda: now[0])
+    assert "Vélo cargo" in client.get("/").text
+    # Another process: its own engine, whose commits this worker does not hear about.
+    other = sa.create_engine(database_url)
+    with other.begin() as connection:
+        connection.execute(
+            sa.update(Innovation.__table__)
+            .where(Innovation.__table__.c.id == innovation.id)
+            .values(title="Vélo cargo électrique")
+        )
+    other.dispose()
+    now[0] += cache.check_seconds / 2
+    assert "Vélo cargo électrique" not in client.get("/").text  # not checked again yet
+    now[0] += cache.check_seconds
+    assert "Vélo cargo électrique" in client.get("/").text
 
 
 def test_seat_counts_on_the_home_page_follow_registrations(client, make):

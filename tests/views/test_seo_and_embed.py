@@ -10,9 +10,6 @@ import pytest
 
 from hub.models import EventState, utcnow
 from hub.security import CONTENT_SECURITY_POLICY
-from tests.factories_public import PublicFactories
-
-FACTORIES = PublicFactories
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -22,9 +19,12 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def published(make):
     startup = make.startup("ÉcoTrace", slug="ecotrace")
     partner = make.partner("French Tech", slug="french-tech")
-    make.innovation(startup=startup, slug="velo-cargo", title="Vélo cargo & co")
-    make.innovation(startup=startup, slug="brouillon", title="Brouillon", status="draft")
-    event = make.event(title="Atelier <smartphone>", organisation=partner)
+    make.innovation(
+        startup, slug="velo-cargo", title="Vélo cargo & co",
+        summary="Des sites plus légers et plus sobres.",
+    )  # fmt: skip
+    make.innovation(startup, slug="brouillon", title="Brouillon", status="draft")
+    event = make.event(title="Atelier <smartphone>", organisation=partner, capacity=12)
     make.event(title="Proposé", state=EventState.PROPOSED)
     return {"event": event, "partner": partner}
 

@@ -7,7 +7,8 @@ import re
 import sqlalchemy as sa
 
 from hub.extensions import db
-from hub.models import Application, ApplicationState, AuditEntry, OutboxMessage
+from hub.models import Application, ApplicationState, AuditEntry
+from tests.support import emails
 
 
 def _state(app, application_id: int) -> ApplicationState:
@@ -92,7 +93,7 @@ def test_the_review_queue_decides_inline_with_htmx(client, make, app):
     assert _state(app, second.id) == ApplicationState.SUBMITTED
 
     with app.app_context():
-        message = db.session.scalar(sa.select(OutboxMessage))
+        [message] = emails(app)
         assert message.kind == "application_accepted"
         assert "Bienvenue !" in message.body_text
         actions = db.session.scalars(sa.select(AuditEntry.action)).all()

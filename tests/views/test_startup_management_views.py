@@ -21,6 +21,7 @@ from hub.models import (
     ShowcaseSlot,
     SlotStatus,
 )
+from tests.support import emails
 
 
 @pytest.fixture(autouse=True)
@@ -233,7 +234,7 @@ def test_staff_close_and_cancel_a_slot_and_applicants_are_told(client, make, app
     with app.app_context():
         assert db.session.get(ShowcaseSlot, slot.id).status == SlotStatus.CANCELLED
         assert db.session.get(Application, application.id).state == ApplicationState.CANCELLED
-        message = db.session.scalar(sa.select(OutboxMessage))
+        [message] = emails(app)
     assert message.kind == "slot_cancelled"
     assert "Salle inondée, désolés." in message.body_text
     assert client.get("/demo-days").text.count("Mobilité") == 0

@@ -1,22 +1,16 @@
-"""Innovations as their startup keeps them: create, edit, publish, archive."""
+"""Innovations as their startup keeps them: create, edit, picture, publish, archive."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from hub.domain import audit
 from hub.domain.errors import DomainError, NotFound
-from hub.domain.organisations import can_manage
+from hub.domain.organisations.members import NOT_A_MEMBER, can_manage
 from hub.domain.slugs import unique_slug
 from hub.extensions import db
 from hub.models import Innovation, InnovationStatus, Organisation, OrganisationKind, User, utcnow
 
-STATUS_LABELS = {
-    InnovationStatus.DRAFT: _l("draft"),
-    InnovationStatus.PUBLISHED: _l("published"),
-    InnovationStatus.ARCHIVED: _l("archived"),
-}
 FIELDS = ("title", "summary", "description", "tags")
 # Which status each action leads to, and from where it may be taken.
 STATUS_ACTIONS = {
@@ -26,27 +20,9 @@ STATUS_ACTIONS = {
 }
 
 
-def innovations_of(organisation: Organisation) -> list[Innovation]:
-    return list(
-        db.session.scalars(
-            sa.select(Innovation)
-            .where(Innovation.organisation_id == organisation.id)
-            .order_by(Innovation.status, Innovation.updated_at.desc(), Innovation.id.desc())
-        )
-    )
-
-
-def innovation_of(organisation: Organisation, innovation_id: int) -> Innovation:
-    """One of this startup's innovations; another startup's answers NotFound."""
-    innovation = db.session.get(Innovation, innovation_id)
-    if innovation is None or innovation.organisation_id != organisation.id:
-        raise NotFound(_l("This innovation does not exist or belongs to another startup."))
-    return innovation
-
-
 def _check(user: User, organisation: Organisation) -> None:
     if not can_manage(user, organisation):
-        raise NotFound(_l("This organisation does not exist, or you are not one of its members."))
+        raise NotFound(NOT_A_MEMBER)
     if organisation.kind != OrganisationKind.STARTUP:
         raise DomainError(_l("Only startups present innovations."))
 
@@ -77,14 +53,9 @@ def create_innovation(user: User, organisation: Organisation, **values) -> Innov
 
 
 def update_innovation(user: User, innovation: Innovation, **values) -> list[str]:
+    """Change the innovation's text; returns the names of the fields that changed."""
     _check(user, innovation.organisation)
-    clean = _clean(values)
-    changed = [key for key, value in clean.items() if getattr(innovation, key) != value]
-    for key in changed:
-        setattr(innovation, key, clean[key])
-    if changed:
-        audit.record(user, "innovation.updated", innovation, fields=changed)
-    return changed
+    return audit.apply_changes(user, "innovation.updated", innovation, _clean(values))
 
 
 def set_image(user: User, innovation: Innovation, name: str | None) -> str | None:
@@ -106,7 +77,7 @@ def change_status(user: User, innovation: Innovation, action: str) -> None:
         raise DomainError(
             _l(
                 "This innovation is %(status)s: it cannot be changed this way.",
-                status=STATUS_LABELS[innovation.status],
+                status=innovation.status.label,
             )
         )
     previous = innovation.status

@@ -1,48 +1,16 @@
-"""Innovations: what the public may see, what staff feature, and visitors' interest."""
+"""What the venue team features on the home page, in its order, and visitors' interest."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.domain import audit
 from hub.domain.errors import Conflict, NotAllowed
+from hub.domain.innovations.queries import is_public
 from hub.extensions import db
-from hub.models import Innovation, InnovationStatus, Organisation, User
-
-
-def public_innovations() -> sa.Select:
-    """Published innovations of verified startups, newest first."""
-    return (
-        sa.select(Innovation)
-        .join(Innovation.organisation)
-        .where(
-            Innovation.status == InnovationStatus.PUBLISHED,
-            Organisation.verified_at.is_not(None),
-        )
-        .order_by(Innovation.published_at.desc(), Innovation.id.desc())
-    )
-
-
-def is_public(innovation: Innovation) -> bool:
-    return (
-        innovation.status == InnovationStatus.PUBLISHED
-        and innovation.organisation.verified_at is not None
-    )
-
-
-def featured_innovations(limit: int | None = None) -> list[Innovation]:
-    """Public innovations staff chose to feature, in their order, startups loaded."""
-    query = (
-        public_innovations()
-        .where(Innovation.featured_rank.is_not(None))
-        .order_by(None)
-        .order_by(Innovation.featured_rank, Innovation.id)
-        .options(sa.orm.contains_eager(Innovation.organisation))
-    )
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
+from hub.models import Innovation, User
 
 
 def _check_staff(actor: User) -> None:
@@ -56,9 +24,8 @@ def _featured_in_order() -> list[Innovation]:
         sa.select(Innovation)
         .where(Innovation.featured_rank.is_not(None))
         .order_by(Innovation.featured_rank, Innovation.id)
+        .with_for_update()
     )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update()
     return list(db.session.scalars(query))
 
 
@@ -123,5 +90,7 @@ def register_interest(innovation: Innovation, actor: User | None = None) -> int:
         .values(interest_count=Innovation.interest_count + 1)
         .returning(Innovation.interest_count)
     ).scalar_one()
+    # The page shows the new count; the row is not marked changed, so no flush writes it.
+    set_committed_value(innovation, "interest_count", count)
     audit.record(actor, "innovation.interest", innovation, count=count)
     return count

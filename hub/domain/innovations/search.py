@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from hub.domain.innovations import public_innovations
+from hub.domain import tags
+from hub.domain.innovations.queries import public_innovations
+from hub.domain.pages import Page
+from hub.domain.slugs import in_byte_order
 from hub.extensions import db
 from hub.models import Innovation, Organisation, StartupStage
+from hub.text import sort_key
 
 MAX_TERMS = 8
 SORTS = {
@@ -26,12 +30,6 @@ SORTS = {
     "az": _l("A–Z"),
 }
 DEFAULT_SORT = "featured"
-STAGE_LABELS = {
-    StartupStage.IDEA: _l("Idea"),
-    StartupStage.PROTOTYPE: _l("Prototype"),
-    StartupStage.LAUNCHED: _l("Launched"),
-    StartupStage.SCALING: _l("Scaling up"),
-}
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -46,16 +44,14 @@ class InnovationFilters:
     sort: str = DEFAULT_SORT
 
     @classmethod
-    def from_args(cls, args) -> InnovationFilters:
-        stage = args.get("stage", "")
-        sort = args.get("sort", "")
-        tags = tuple(dict.fromkeys(tag.strip() for tag in args.getlist("tag") if tag.strip()))
+    def from_args(cls, args: dict) -> InnovationFilters:
+        """The filters from a read query string (q, tag, stage, city, sort)."""
         return cls(
-            q=" ".join(args.get("q", "").split())[:200],
-            tags=tags[:5],
-            stage=StartupStage(stage) if stage in StartupStage._value2member_map_ else None,
-            city=args.get("city", "").strip()[:80],
-            sort=sort if sort in SORTS else DEFAULT_SORT,
+            q=" ".join(args["q"].split()),
+            tags=tuple(dict.fromkeys(tag for tag in args["tag"] if tag)),
+            stage=args["stage"],
+            city=args["city"],
+            sort=args["sort"] or DEFAULT_SORT,
         )
 
     @property
@@ -109,14 +105,7 @@ def text_match(terms: list[str], title_only: bool = False) -> sa.ColumnElement[b
 
 
 def has_tag(tag: str) -> sa.ColumnElement[bool]:
-    function = sa.func.json_array_elements_text if _dialect() == "postgresql" else sa.func.json_each
-    elements = function(Innovation.tags).table_valued("value")
-    return sa.exists(sa.select(sa.literal(1)).select_from(elements).where(elements.c.value == tag))
-
-
-def _slug_order() -> sa.ColumnElement:
-    # Slugs are ASCII; byte order keeps A–Z identical on both databases.
-    return Innovation.slug.collate("C") if _dialect() == "postgresql" else Innovation.slug
+    return tags.has_word(Innovation.tags, tag)
 
 
 def order_for(sort: str) -> list[sa.ColumnElement]:
@@ -124,7 +113,7 @@ def order_for(sort: str) -> list[sa.ColumnElement]:
     if sort == "newest":
         return newest
     if sort == "az":
-        return [_slug_order(), Innovation.id]
+        return [in_byte_order(Innovation.slug), Innovation.id]
     return [sa.nulls_last(Innovation.featured_rank.asc()), *newest]
 
 
@@ -132,6 +121,14 @@ def find_innovations(filters: InnovationFilters) -> sa.Select:
     """Public innovations matching the filters, in the order asked for, startups loaded."""
     query = _matching(filters)
     return query.order_by(*_order(filters)).options(sa.orm.contains_eager(Innovation.organisation))
+
+
+def feature_candidates(search: str, limit: int = 20) -> list[Innovation]:
+    """Public innovations matching `search`, A–Z, that are not featured yet."""
+    query = find_innovations(InnovationFilters(q=search, sort="az")).where(
+        Innovation.featured_rank.is_(None)
+    )
+    return list(db.session.scalars(query.limit(limit)))
 
 
 def _matching(filters: InnovationFilters) -> sa.Select:
@@ -155,36 +152,6 @@ def _order(filters: InnovationFilters) -> list[sa.ColumnElement]:
         title_first = sa.case((text_match(terms, title_only=True), 0), else_=1)
         order = [title_first, *order]
     return order
-
-
-@dataclass
-class Page:
-    """One page of results, shaped like Flask-SQLAlchemy's pagination for the templates."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1 if self.total else 0)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
 
 
 def search_page(filters: InnovationFilters, page: int, per_page: int) -> Page:
@@ -222,8 +189,7 @@ def search_page(filters: InnovationFilters, page: int, per_page: int) -> Page:
 
 def popular_tags(limit: int = 30) -> list[str]:
     """The tags most used by public innovations, alphabetically."""
-    function = sa.func.json_array_elements_text if _dialect() == "postgresql" else sa.func.json_each
-    elements = function(Innovation.tags).table_valued("value")
+    elements = tags.elements(Innovation.tags)
     uses = sa.func.count().label("uses")
     rows = db.session.execute(
         public_innovations()
@@ -247,9 +213,3 @@ def startup_cities() -> list[str]:
         .distinct()
     )
     return sorted(rows, key=sort_key)
-
-
-def sort_key(text: str) -> str:
-    """Alphabetical order as a French reader expects it: accents and case ignored."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return f"{plain.casefold()}\x00{text}"

@@ -1,7 +1,8 @@
-"""The outbox: emails are queued in the caller's transaction and delivered afterwards.
+"""Delivering the outbox: render each due email and send it, with retries.
 
 Nothing is lost when the mail server is down: a failed delivery is retried later with a
-growing delay, and given up (status "failed") after MAIL_MAX_ATTEMPTS.
+growing delay, and given up (status "failed") after MAIL_MAX_ATTEMPTS. Several processes
+may deliver at once: each message is claimed by a conditional update first.
 """
 
 from __future__ import annotations
@@ -12,63 +13,49 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g, render_template
-from flask_babel import force_locale
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from hub.database import write_intent
 from hub.extensions import db
+from hub.mail.compose import ComposedEmail, compose
 from hub.models import MessageStatus, OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 STALE_SENDING = timedelta(minutes=10)
+MAIL_QUEUED = "hub.mail_queued"
 
 
-def queue_email(
-    recipient: str,
-    template: str,
-    locale: str = "fr",
-    attachments: list[dict[str, str]] | None = None,
-    **context: Any,
-) -> OutboxMessage:
-    """Render `mail/<template>.txt` in the recipient's language and add it to the outbox.
-
-    The template's first line is the subject. Attachments are dicts with filename,
-    content_type and (text) content.
-    """
-    with force_locale(locale):
-        rendered = render_template(f"mail/{template}.txt", **context)
-    subject, _, body = rendered.strip().partition("\n")
-    message = OutboxMessage(
-        recipient=recipient,
-        subject=subject.strip()[:250],
-        body_text=body.strip() + "\n",
-        attachments=list(attachments or []),
-        locale=locale,
-        kind=template,
-    )
-    db.session.add(message)
-    g.outbox_dirty = True
-    return message
+@event.listens_for(Session, "after_flush")
+def _note_queued_mail(session: Session, _context) -> None:
+    # The edge learns here that a change queued mail, to deliver it after the response.
+    if any(isinstance(instance, OutboxMessage) for instance in session.new):
+        session.info[MAIL_QUEUED] = True
 
 
-def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+def mail_was_queued(session: Session) -> bool:
+    """Whether the transaction just committed queued mail (and forget it)."""
+    return session.info.pop(MAIL_QUEUED, False)
+
+
+def build_email(message: OutboxMessage, composed: ComposedEmail, sender: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["To"] = composed.recipient
+    email["Subject"] = composed.subject
     email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}")
-    email["Content-Language"] = message.locale
-    email.set_content(message.body_text)
-    for attachment in message.attachments or []:
-        maintype, _, subtype = attachment["content_type"].partition("/")
+    email["Content-Language"] = composed.locale
+    email.set_content(composed.text)
+    for attachment in composed.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
         email.add_attachment(
-            attachment["content"].encode(),
+            attachment.content.encode(),
             maintype=maintype,
             subtype=subtype.split(";")[0],
-            filename=attachment["filename"],
+            filename=attachment.filename,
         )
     return email
 
@@ -87,11 +74,11 @@ def send_email(app: Flask, email: EmailMessage, message: OutboxMessage) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S")
     (folder / f"{stamp}-{message.id:06d}.eml").write_bytes(bytes(email))
-    log.info("Mail to %s: %s", message.recipient, message.subject)
+    log.info("Mail to %s: %s", message.recipient, email["Subject"])
 
 
 def deliver_pending(app: Flask, limit: int = 100) -> tuple[int, int]:
-    """Send the messages that are due. Returns (sent, failed attempts).
+    """Render and send the messages that are due. Returns (sent, failed attempts).
 
     Each message is claimed by a conditional update first, so two workers delivering at
     the same time never send one message twice.
@@ -135,8 +122,10 @@ def deliver_pending(app: Flask, limit: int = 100) -> tuple[int, int]:
                 continue
             message = db.session.get(OutboxMessage, message_id)
             try:
-                send_email(app, build_email(message, app.config["MAIL_FROM"]), message)
-            except Exception as error:  # any transport failure: keep it for a retry
+                composed = compose(message)
+                send_email(app, build_email(message, composed, app.config["MAIL_FROM"]), message)
+            except Exception as error:  # any rendering or transport failure: retry later
+                db.session.rollback()
                 failed += 1
                 message.last_error = f"{type(error).__name__}: {error}"[:2000]
                 if message.attempts >= app.config["MAIL_MAX_ATTEMPTS"]:
@@ -149,6 +138,7 @@ def deliver_pending(app: Flask, limit: int = 100) -> tuple[int, int]:
                 sent += 1
                 message.status = MessageStatus.SENT
                 message.sent_at = utcnow()
+                message.subject, message.body_text = composed.subject, composed.text
             db.session.commit()
     return sent, failed
 

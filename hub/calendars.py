@@ -1,17 +1,20 @@
-"""Calendar files (iCalendar) for events, and the check-in QR code of a registration."""
+"""Calendar files (iCalendar) for events, and the check-in QR code of a registration.
+
+icalendar and segno load on the first file asked for: import this module where it is used.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import icalendar
 import segno
-from flask import url_for
 
+from hub import links
 from hub.models import Event, EventState, Registration, utcnow
+from hub.timezones import in_zone
 
 PRODUCT_ID = "-//Atelier Hub//Events//FR"
 
@@ -32,16 +35,15 @@ def event_calendar(events: Iterable[Event], name: str | None = None) -> bytes:
     years = set()
     for event in events:
         venue = event.space.venue
-        zone = ZoneInfo(venue.timezone or "Europe/Paris")
         item = icalendar.Event()
         item.add("uid", f"event-{event.id}@atelier-hub")
         item.add("dtstamp", now)
-        item.add("dtstart", event.starts_at.astimezone(zone))
-        item.add("dtend", event.ends_at.astimezone(zone))
+        item.add("dtstart", in_zone(event.starts_at, venue))
+        item.add("dtend", in_zone(event.ends_at, venue))
         item.add("summary", event.title)
         item.add("description", event.description)
         item.add("location", f"{venue.name}, {event.space.name}, {venue.address}".strip(", "))
-        item.add("url", url_for("events.detail", slug=event.slug, _external=True))
+        item.add("url", links.url("events.detail", slug=event.slug))
         item.add("status", "CANCELLED" if event.state == EventState.CANCELLED else "CONFIRMED")
         item.add("last-modified", event.updated_at)
         calendar.add_component(item)
@@ -54,7 +56,7 @@ def event_calendar(events: Iterable[Event], name: str | None = None) -> bytes:
 
 
 def check_in_url(registration: Registration) -> str:
-    return url_for("hosting.check_in_code", code=registration.token, _external=True)
+    return links.url("hosting.check_in_code", code=registration.token)
 
 
 def registration_qr_svg(registration: Registration) -> str:

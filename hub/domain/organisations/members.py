@@ -1,45 +1,22 @@
-"""Startups and partners: creation, profile, members, invitations and staff verification.
+"""Who belongs to an organisation: memberships, invitations by email, ownership.
 
 Members keep the profile up to date; owners also invite and remove members and may hand
-over ownership. Staff verify an organisation before it is listed publicly.
+over ownership.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from hub.domain import audit
-from hub.domain.accounts import normalise_email
+from hub.domain import audit, outbox, signed
+from hub.domain.accounts.queries import normalise_email
 from hub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
-from hub.domain.mail import queue_email
-from hub.domain.slugs import unique_slug
 from hub.extensions import db
-from hub.models import (
-    Invitation,
-    Membership,
-    MembershipRole,
-    Organisation,
-    OrganisationKind,
-    StartupStage,
-    User,
-    utcnow,
-)
+from hub.models import Invitation, Membership, MembershipRole, Organisation, User, utcnow
 
-KIND_LABELS = {
-    OrganisationKind.STARTUP: _l("startup"),
-    OrganisationKind.PARTNER: _l("partner"),
-}
-STAGE_LABELS = {
-    StartupStage.IDEA: _l("Idea"),
-    StartupStage.PROTOTYPE: _l("Prototype"),
-    StartupStage.LAUNCHED: _l("Launched"),
-    StartupStage.SCALING: _l("Scaling"),
-}
-ROLE_LABELS = {MembershipRole.OWNER: _l("owner"), MembershipRole.MEMBER: _l("member")}
-PROFILE_FIELDS = ("name", "tagline", "description", "website", "city", "sectors", "stage")
+NOT_A_MEMBER = _l("This organisation does not exist, or you are not one of its members.")
 
 
 def membership_of(user: User | None, organisation: Organisation) -> Membership | None:
@@ -57,11 +34,6 @@ def can_manage(user: User | None, organisation: Organisation) -> bool:
     return membership_of(user, organisation) is not None
 
 
-def is_owner(user: User | None, organisation: Organisation) -> bool:
-    membership = membership_of(user, organisation)
-    return membership is not None and membership.role == MembershipRole.OWNER
-
-
 def organisation_for_member(user: User, slug: str) -> Organisation:
     """The organisation with this slug if `user` belongs to it; NotFound otherwise.
 
@@ -70,21 +42,12 @@ def organisation_for_member(user: User, slug: str) -> Organisation:
     """
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
     if organisation is None or not can_manage(user, organisation):
-        raise NotFound(_l("This organisation does not exist, or you are not one of its members."))
+        raise NotFound(NOT_A_MEMBER)
     return organisation
 
 
-def organisations_of(user: User) -> list[tuple[Organisation, Membership]]:
-    rows = db.session.execute(
-        sa.select(Organisation, Membership)
-        .join(Membership, Membership.organisation_id == Organisation.id)
-        .where(Membership.user_id == user.id)
-        .order_by(Organisation.kind, Organisation.name)
-    )
-    return [(organisation, membership) for organisation, membership in rows]
-
-
-def members_of(organisation: Organisation) -> list[Membership]:
+def memberships_of(organisation: Organisation) -> list[Membership]:
+    """The organisation's memberships, owner first, each with its person loaded."""
     return list(
         db.session.scalars(
             sa.select(Membership)
@@ -95,85 +58,29 @@ def members_of(organisation: Organisation) -> list[Membership]:
     )
 
 
-def public_organisations(kind: OrganisationKind) -> sa.Select:
-    """Verified organisations of one kind, by name."""
-    return (
-        sa.select(Organisation)
-        .where(Organisation.kind == kind, Organisation.verified_at.is_not(None))
-        .order_by(Organisation.name, Organisation.id)
-    )
-
-
-def _clean_profile(kind: OrganisationKind, values: dict) -> dict:
-    clean = {key: values[key] for key in PROFILE_FIELDS if key in values}
-    for key in ("name", "tagline", "website", "city"):
-        if key in clean:
-            clean[key] = (clean[key] or "").strip()
-    if "name" in clean and not clean["name"]:
-        raise DomainError(_l("Give the organisation a name."), field="name")
-    website = clean.get("website")
-    if website and not website.startswith(("https://", "http://")):
-        raise DomainError(
-            _l("Give the full address of the website, starting with https://"), field="website"
-        )
-    if kind != OrganisationKind.STARTUP:
-        clean["stage"] = None
-    return clean
-
-
-def create_organisation(user: User, kind: OrganisationKind, **profile) -> Organisation:
-    """A new, unverified organisation with `user` as its owner."""
-    if not getattr(user, "is_authenticated", False):
-        raise NotAllowed(_l("Log in to create an organisation."))
-    values = _clean_profile(kind, profile)
-    organisation = Organisation(
-        kind=kind, slug=unique_slug(Organisation.slug, values["name"]), **values
-    )
-    organisation.memberships.append(Membership(user_id=user.id, role=MembershipRole.OWNER))
-    db.session.add(organisation)
-    db.session.flush()
-    audit.record(user, "organisation.created", organisation, kind=kind.value)
-    return organisation
-
-
-def update_profile(user: User, organisation: Organisation, **profile) -> list[str]:
-    """Change the public profile; returns the names of the fields that changed."""
-    if not can_manage(user, organisation):
-        raise NotFound(_l("This organisation does not exist, or you are not one of its members."))
-    values = _clean_profile(organisation.kind, profile)
-    changed = [key for key, value in values.items() if getattr(organisation, key) != value]
-    for key in changed:
-        setattr(organisation, key, values[key])
-    if changed:
-        audit.record(user, "organisation.updated", organisation, fields=changed)
-    return changed
-
-
-def set_logo(user: User, organisation: Organisation, name: str | None) -> str | None:
-    """Use a stored image as the logo (None removes it); returns the previous file name."""
-    if not can_manage(user, organisation):
-        raise NotFound(_l("This organisation does not exist, or you are not one of its members."))
-    previous = organisation.logo
-    organisation.logo = name
-    audit.record(user, "organisation.logo_changed", organisation, removed=name is None)
-    return previous
+def membership_in(organisation: Organisation, membership_id: int) -> Membership:
+    """One membership of this organisation; NotFound for any other."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.organisation_id != organisation.id:
+        raise NotFound(_l("This person is not a member."))
+    return membership
 
 
 def _require_owner(user: User, organisation: Organisation) -> None:
     membership = membership_of(user, organisation)
     if membership is None:
-        raise NotFound(_l("This organisation does not exist, or you are not one of its members."))
+        raise NotFound(NOT_A_MEMBER)
     if membership.role != MembershipRole.OWNER:
         raise NotAllowed(_l("Only the owner can manage the members."))
 
 
 def notify_members(organisation: Organisation, template: str, **context) -> int:
-    """Email every member of the organisation, each in their own language."""
+    """Email every active member of the organisation, each in their own language."""
     count = 0
-    for membership in members_of(organisation):
+    for membership in memberships_of(organisation):
         member = membership.user
         if member.is_active:
-            queue_email(
+            outbox.queue(
                 member.email, template, member.locale, user=member, organisation=organisation,
                 **context,
             )  # fmt: skip
@@ -184,12 +91,8 @@ def notify_members(organisation: Organisation, template: str, **context) -> int:
 # Invitations ---------------------------------------------------------------------------
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="hub.invitation")
-
-
 def invitation_token(invitation: Invitation) -> str:
-    return _serializer().dumps({"i": invitation.id, "e": invitation.email})
+    return signed.signer("invitation").dumps({"i": invitation.id, "e": invitation.email})
 
 
 def pending_invitations(organisation: Organisation) -> list[Invitation]:
@@ -225,6 +128,22 @@ def invitations_for(user: User) -> list[Invitation]:
     ]
 
 
+def invitation_in(organisation: Organisation, invitation_id: int) -> Invitation:
+    """One invitation of this organisation; NotFound for any other."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organisation_id != organisation.id:
+        raise NotFound(_l("This invitation does not exist."))
+    return invitation
+
+
+def invitation_addressed_to(user: User, invitation_id: int) -> Invitation:
+    """An invitation sent to this person's address; NotFound for any other."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.email != normalise_email(user.email):
+        raise NotFound(_l("This invitation does not exist."))
+    return invitation
+
+
 def invite_member(user: User, organisation: Organisation, email: str) -> Invitation:
     """Email a signed link to join; inviting the same address again sends a fresh link."""
     _require_owner(user, organisation)
@@ -251,15 +170,13 @@ def invite_member(user: User, organisation: Organisation, email: str) -> Invitat
     invitation.created_at = utcnow()
     db.session.flush()
     invitee = db.session.scalar(sa.select(User).where(User.email == email))
-    queue_email(
+    outbox.queue(
         email,
         "organisation_invitation",
         invitee.locale if invitee else user.locale,
         organisation=organisation,
         inviter=user,
-        accept_url=url_for(
-            "organisations.invitation", token=invitation_token(invitation), _external=True
-        ),
+        token=invitation_token(invitation),
         days=current_app.config["INVITATION_MAX_AGE"] // 86400,
     )
     audit.record(user, "organisation.member_invited", organisation, email=email)
@@ -267,12 +184,13 @@ def invite_member(user: User, organisation: Organisation, email: str) -> Invitat
 
 
 def invitation_from_token(token: str) -> Invitation:
-    try:
-        data = _serializer().loads(token, max_age=current_app.config["INVITATION_MAX_AGE"])
-    except BadSignature as error:
-        raise DomainError(
-            _l("This invitation link is invalid or has expired. Ask for a new one.")
-        ) from error
+    """The pending invitation an emailed link names."""
+    data = signed.read(
+        "invitation",
+        token,
+        "INVITATION_MAX_AGE",
+        _l("This invitation link is invalid or has expired. Ask for a new one."),
+    )
     invitation = db.session.get(Invitation, data.get("i"))
     if invitation is None or invitation.email != data.get("e") or not invitation.is_pending:
         raise DomainError(_l("This invitation has already been used or withdrawn."))
@@ -344,41 +262,11 @@ def transfer_ownership(user: User, organisation: Organisation, membership: Membe
         user, "organisation.ownership_transferred", organisation, new_owner_id=membership.user_id
     )
     new_owner = membership.user
-    queue_email(
+    outbox.queue(
         new_owner.email,
         "organisation_ownership",
         new_owner.locale,
         user=new_owner,
         organisation=organisation,
         previous=user,
-        manage_url=url_for("organisations.manage", slug=organisation.slug, _external=True),
-    )
-
-
-# Staff -----------------------------------------------------------------------------------
-
-
-def unverified_organisations() -> sa.Select:
-    return (
-        sa.select(Organisation)
-        .where(Organisation.verified_at.is_(None))
-        .order_by(Organisation.created_at, Organisation.id)
-    )
-
-
-def verify_organisation(staff: User, organisation: Organisation) -> None:
-    """Staff list the organisation publicly; its members are told."""
-    if not staff.is_staff:
-        raise NotAllowed(_l("Only the venue team can do this."))
-    if organisation.verified_at is not None:
-        raise Conflict(_l("%(name)s is already verified.", name=organisation.name))
-    organisation.verified_at = utcnow()
-    audit.record(staff, "organisation.verified", organisation)
-    endpoint = (
-        "startups.profile" if organisation.kind == OrganisationKind.STARTUP else "partners.profile"
-    )
-    notify_members(
-        organisation,
-        "organisation_verified",
-        profile_url=url_for(endpoint, slug=organisation.slug, _external=True),
     )

@@ -1,0 +1,1 @@
+"""Accounts: sign-up, sessions, passwords, accounts the staff manage."""

@@ -1,0 +1,1 @@
+"""Events: proposals by partners, co-hosts, publication by staff, registrations and seats."""

@@ -1,0 +1,166 @@
+"""Proposals: partners propose events, staff create them directly; both edit them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from hub.domain import audit, locks
+from hub.domain.errors import DomainError, NotAllowed
+from hub.domain.events.permissions import can_edit_event, member_organisation_ids
+from hub.domain.events.queries import live_registrations
+from hub.domain.events.registrations import promote_from_waitlist, tell_registrant
+from hub.domain.rooms import ensure_space_free
+from hub.domain.slugs import unique_slug
+from hub.extensions import db
+from hub.models import Event, EventState, Organisation, OrganisationKind, Space, User, utcnow
+
+
+@dataclass
+class EventDetails:
+    """What a partner or the staff fill in for an event."""
+
+    title: str
+    description: str
+    kind: str
+    audience: str
+    language: str
+    space_id: int
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+
+
+def _check_details(details: EventDetails, *, new: bool) -> Space:
+    space = db.session.get(Space, details.space_id)
+    if space is None:
+        raise DomainError(_l("Choose a room."), field="space_id")
+    if details.ends_at <= details.starts_at:
+        raise DomainError(_l("The event must end after it starts."), field="ends_at")
+    if new and details.starts_at <= utcnow():
+        raise DomainError(_l("The event must start in the future."), field="starts_at")
+    if details.capacity < 1:
+        raise DomainError(_l("Offer at least one seat."), field="capacity")
+    if details.capacity > space.capacity:
+        raise DomainError(
+            _l("This room holds %(capacity)d people at most.", capacity=space.capacity),
+            field="capacity",
+        )
+    opens, closes = details.registration_opens_at, details.registration_closes_at
+    if opens and closes and closes <= opens:
+        raise DomainError(
+            _l("Registrations must close after they open."), field="registration_closes_at"
+        )
+    if closes and closes > details.ends_at:
+        raise DomainError(
+            _l("Registrations must close before the event ends."),
+            field="registration_closes_at",
+        )
+    if opens and opens >= details.ends_at:
+        raise DomainError(
+            _l("Registrations must open before the event ends."), field="registration_opens_at"
+        )
+    return space
+
+
+def _apply(event: Event, details: EventDetails) -> None:
+    event.title = details.title.strip()
+    event.description = details.description.strip()
+    for name in (
+        "kind", "audience", "language", "space_id", "starts_at", "ends_at", "capacity",
+        "registration_opens_at", "registration_closes_at",
+    ):  # fmt: skip
+        setattr(event, name, getattr(details, name))
+
+
+def _new_event(actor: User, details: EventDetails, organisation: Organisation | None, **state):
+    event = Event(
+        slug=unique_slug(Event.slug, f"{details.title} {details.starts_at:%Y-%m-%d}", 150),
+        organisation_id=organisation.id if organisation else None,
+        created_by_id=actor.id,
+        **state,
+    )
+    _apply(event, details)
+    db.session.add(event)
+    return event
+
+
+def propose_event(actor: User, organisation: Organisation, details: EventDetails) -> Event:
+    """A member of a verified partner proposes an event; staff review it."""
+    if (
+        organisation.kind != OrganisationKind.PARTNER
+        or not organisation.is_verified
+        or organisation.id not in member_organisation_ids(actor)
+    ):
+        raise NotAllowed(
+            _l("Only members of a verified partner can propose events."), field="organisation"
+        )
+    _check_details(details, new=True)
+    event = _new_event(actor, details, organisation, state=EventState.PROPOSED)
+    audit.record(actor, "event.proposed", event, title=event.title, organisation=organisation.slug)
+    return event
+
+
+def create_event_as_staff(
+    actor: User, details: EventDetails, organisation: Organisation | None = None
+) -> Event:
+    """Staff create an event directly: it is published at once, if the room is free."""
+    if not actor.is_staff:
+        raise NotAllowed(_l("Only the venue team can create events directly."))
+    if organisation is not None and (
+        organisation.kind != OrganisationKind.PARTNER or not organisation.is_verified
+    ):
+        raise DomainError(_l("Choose a verified partner."), field="organisation")
+    _check_details(details, new=True)
+    ensure_space_free(details.space_id, details.starts_at, details.ends_at)
+    event = _new_event(
+        actor, details, organisation, state=EventState.PUBLISHED, published_at=utcnow()
+    )
+    audit.record(actor, "event.created", event, title=event.title, state=event.state)
+    return event
+
+
+def update_event(actor: User, event: Event, details: EventDetails) -> Event:
+    """Edit a proposal (its partner or staff), or a published event (staff only).
+
+    Moving a published event checks the room again; raising its capacity confirms people
+    from the waiting list, and the registrants are told of a new time or room.
+    """
+    if not can_edit_event(actor, event):
+        raise NotAllowed(_l("This event can no longer be changed."))
+    _check_details(details, new=False)
+    moved = False
+    if event.state == EventState.PUBLISHED:
+        locks.lock_event(event.id)
+        taken = locks.event_seats_taken(event.id)
+        if details.capacity < taken:
+            raise DomainError(
+                _l(
+                    "%(count)d people already hold a seat: the capacity cannot go below that.",
+                    count=taken,
+                ),
+                field="capacity",
+            )
+        moved = (details.space_id, details.starts_at, details.ends_at) != (
+            event.space_id,
+            event.starts_at,
+            event.ends_at,
+        )
+        if moved:
+            ensure_space_free(
+                details.space_id, details.starts_at, details.ends_at, ignore_event_id=event.id
+            )
+    before = {"starts_at": event.starts_at, "space_id": event.space_id, "capacity": event.capacity}
+    _apply(event, details)
+    db.session.flush()
+    audit.record(actor, "event.updated", event, before=before, moved=moved)
+    if event.state == EventState.PUBLISHED:
+        if moved:
+            for registration in live_registrations(event, waitlisted=True):
+                tell_registrant(registration, "event_moved")
+        promote_from_waitlist(event, actor)
+    return event

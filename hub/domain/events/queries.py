@@ -1,0 +1,325 @@
+"""What pages and the API list about events: the agenda, an event's page, the backstage lists.
+
+Each function answers in a fixed number of queries, whatever the amount of data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from hub.domain import locks
+from hub.domain.errors import NotFound
+from hub.domain.events.permissions import EDITABLE_STATES, member_organisation_ids
+from hub.extensions import db
+from hub.models import (
+    CoHostState,
+    Event,
+    EventHost,
+    EventState,
+    Organisation,
+    OrganisationKind,
+    Registration,
+    RegistrationState,
+    Space,
+    User,
+    Venue,
+    utcnow,
+)
+from hub.timezones import display_zone
+
+# --- The agenda -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgendaFilters:
+    """What a visitor narrowed the agenda to; empty values do not narrow it."""
+
+    kind: str = ""
+    audience: str = ""
+    venue: str = ""
+    month: str = ""  # YYYY-MM, as the reader counts months (the display time zone)
+
+    def as_args(self) -> dict[str, str]:
+        return {name: value for name, value in vars(self).items() if value}
+
+
+@dataclass(frozen=True)
+class UpcomingEvent:
+    event: Event
+    seats_left: int
+
+    @classmethod
+    def from_row(cls, event: Event, seats_left: int) -> UpcomingEvent:
+        return cls(event, max(seats_left, 0))
+
+
+def hosted_by(organisation: Organisation) -> sa.ColumnElement[bool]:
+    """Events an organisation proposed or co-hosts (an accepted invitation)."""
+    return sa.or_(
+        Event.organisation_id == organisation.id,
+        Event.id.in_(
+            sa.select(EventHost.event_id).where(
+                EventHost.organisation_id == organisation.id,
+                EventHost.state == CoHostState.ACCEPTED,
+            )
+        ),
+    )
+
+
+def upcoming_events(
+    filters: AgendaFilters | None = None,
+    *,
+    host: Organisation | None = None,
+    with_seats_only: bool = False,
+) -> sa.Select:
+    """Published events that have not ended, soonest first, their room and venue loaded.
+
+    Narrowed by the agenda's filters, to one host's events, or to those with seats left.
+    """
+    query = (
+        sa.select(Event)
+        .join(Space, Space.id == Event.space_id)
+        .join(Venue, Venue.id == Space.venue_id)
+        .where(Event.state == EventState.PUBLISHED, Event.ends_at > utcnow())
+        .order_by(Event.starts_at, Event.id)
+        .options(
+            sa.orm.contains_eager(Event.space).contains_eager(Space.venue),
+            sa.orm.joinedload(Event.organisation),
+        )
+    )
+    if host is not None:
+        query = query.where(hosted_by(host))
+    if with_seats_only:
+        query = query.where(Event.capacity > _seats_taken_column())
+    if filters is None:
+        return query
+    if filters.kind:
+        query = query.where(Event.kind == filters.kind)
+    if filters.audience:
+        query = query.where(Event.audience == filters.audience)
+    if filters.venue:
+        query = query.where(Venue.slug == filters.venue)
+    if filters.month:
+        start = datetime.strptime(filters.month, "%Y-%m").replace(tzinfo=display_zone())
+        end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+        query = query.where(Event.starts_at >= start, Event.starts_at < end)
+    return query
+
+
+def _seats_taken_column() -> sa.ScalarSelect:
+    return (
+        sa.select(sa.func.count(Registration.id))
+        .where(
+            Registration.event_id == Event.id,
+            Registration.state.in_(locks.EVENT_SEAT_STATES),
+        )
+        .correlate(Event)
+        .scalar_subquery()
+    )
+
+
+def with_seats_left(query: sa.Select) -> sa.Select:
+    """The query's events as rows of (event, seats left), counted in the same query."""
+    return query.add_columns(Event.capacity - _seats_taken_column())
+
+
+def upcoming_with_seats(query: sa.Select) -> list[UpcomingEvent]:
+    """The query's events, each with the seats still free, in one query."""
+    rows = db.session.execute(with_seats_left(query)).unique()
+    return [UpcomingEvent.from_row(event, seats_left) for event, seats_left in rows]
+
+
+def upcoming_events_for_host(organisation: Organisation, limit: int = 20) -> list[Event]:
+    """Upcoming published events the organisation proposed or co-hosts (accepted)."""
+    return list(db.session.scalars(upcoming_events(host=organisation).limit(limit)).unique())
+
+
+def upcoming_event(slug: str) -> UpcomingEvent:
+    """One upcoming published event with its seats left; NotFound otherwise."""
+    items = upcoming_with_seats(upcoming_events().where(Event.slug == slug))
+    if not items:
+        raise NotFound(_l("This event does not exist."))
+    return items[0]
+
+
+def seats_left(event: Event) -> int:
+    """Seats still free for this event (never below zero)."""
+    return max(event.capacity - locks.seats_taken_by_event([event.id])[event.id], 0)
+
+
+# --- One event -------------------------------------------------------------------------------
+
+
+def public_event(slug: str) -> Event:
+    """A published (or cancelled, so links keep answering) event by its slug."""
+    event = db.session.scalar(
+        sa.select(Event).where(
+            Event.slug == slug, Event.state.in_((EventState.PUBLISHED, EventState.CANCELLED))
+        )
+    )
+    if event is None:
+        raise NotFound(_l("This event does not exist."))
+    return event
+
+
+def public_hosts(event: Event) -> list[Organisation]:
+    """The proposing partner first, then the co-hosts who accepted."""
+    hosts = [event.organisation] if event.organisation is not None else []
+    hosts += sorted(
+        (h.organisation for h in event.hosts if h.state == CoHostState.ACCEPTED),
+        key=lambda organisation: organisation.name,
+    )
+    return hosts
+
+
+def registration_counts(event: Event) -> dict[str, int]:
+    """Registrations of the event per state."""
+    rows = db.session.execute(
+        sa.select(Registration.state, sa.func.count())
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.state)
+    )
+    counts = {state.value: 0 for state in RegistrationState}
+    counts.update({RegistrationState(state).value: count for state, count in rows})
+    return counts
+
+
+# --- Registrations ---------------------------------------------------------------------------
+
+
+def registration_by_token(token: str) -> Registration:
+    """The registration a private link names; NotFound for any other token."""
+    registration = db.session.scalar(sa.select(Registration).where(Registration.token == token))
+    if registration is None:
+        raise NotFound(_l("This registration does not exist."))
+    return registration
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next person to get a seat; None when not on the waiting list."""
+    if registration.state != RegistrationState.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.state == RegistrationState.WAITLISTED,
+            Registration.id < registration.id,
+        )
+    )
+    return ahead + 1
+
+
+def live_registration_for(event_id: int, email: str) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.email == email,
+            Registration.state != RegistrationState.CANCELLED,
+        )
+    )
+
+
+def live_registrations(event: Event, waitlisted: bool = False) -> list[Registration]:
+    """Confirmed registrations (and waitlisted ones if asked), oldest first."""
+    states = [RegistrationState.CONFIRMED]
+    if waitlisted:
+        states.append(RegistrationState.WAITLISTED)
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id, Registration.state.in_(states))
+            .order_by(Registration.id)
+        )
+    )
+
+
+# --- Backstage -------------------------------------------------------------------------------
+
+
+def verified_partners(exclude: Iterable[int] = ()) -> list[Organisation]:
+    """Verified partners by name, but those in `exclude` (ids)."""
+    query = (
+        sa.select(Organisation)
+        .where(
+            Organisation.kind == OrganisationKind.PARTNER,
+            Organisation.verified_at.is_not(None),
+            Organisation.id.not_in(list(exclude)),
+        )
+        .order_by(Organisation.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def partners_to_invite(event: Event) -> list[Organisation]:
+    """Verified partners not yet hosting or invited (those who declined may be asked again)."""
+    taken = {host.organisation_id for host in event.hosts if host.state != CoHostState.DECLINED}
+    taken.add(event.organisation_id or 0)
+    return verified_partners(exclude=taken)
+
+
+def invitations_awaiting(user: User, event: Event) -> list[EventHost]:
+    """The event's invitations to co-host that this person's partners have to answer."""
+    mine = member_organisation_ids(user)
+    return [
+        host
+        for host in event.hosts
+        if host.organisation_id in mine and host.state == CoHostState.INVITED
+    ]
+
+
+def cohost_invitations_for(user: User) -> list[EventHost]:
+    """Invitations to co-host waiting for an answer from the person's partners."""
+    organisation_ids = member_organisation_ids(user)
+    if not organisation_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(EventHost)
+            .join(Event, Event.id == EventHost.event_id)
+            .where(
+                EventHost.organisation_id.in_(organisation_ids),
+                EventHost.state == CoHostState.INVITED,
+                Event.state.in_((*EDITABLE_STATES, EventState.PUBLISHED)),
+                Event.ends_at > utcnow(),
+            )
+            .order_by(Event.starts_at)
+        )
+    )
+
+
+def events_for_member(user: User) -> list[Event]:
+    """Events proposed by the person's partners or co-hosted by them (accepted)."""
+    organisation_ids = member_organisation_ids(user)
+    if not organisation_ids:
+        return []
+    cohosted = sa.select(EventHost.event_id).where(
+        EventHost.organisation_id.in_(organisation_ids), EventHost.state == CoHostState.ACCEPTED
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Event)
+            .where(sa.or_(Event.organisation_id.in_(organisation_ids), Event.id.in_(cohosted)))
+            .order_by(Event.starts_at.desc())
+        )
+    )
+
+
+def proposals_to_review() -> list[Event]:
+    return list(
+        db.session.scalars(
+            sa.select(Event).where(Event.state == EventState.PROPOSED).order_by(Event.starts_at)
+        )
+    )
+
+
+def events_for_staff(state: EventState | None = None) -> sa.Select:
+    """Every event, latest first, or those in one state."""
+    query = sa.select(Event).order_by(Event.starts_at.desc(), Event.id.desc())
+    if state is not None:
+        query = query.where(Event.state == state)
+    return query

@@ -1,0 +1,1 @@
+"""Innovations: what startups show, what staff feature, how visitors find them."""

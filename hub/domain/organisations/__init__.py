@@ -1,0 +1,1 @@
+"""Startups and partners: profiles, members and invitations, verification by staff."""

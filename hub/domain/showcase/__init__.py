@@ -1,0 +1,1 @@
+"""Demo slots, the startups' applications for them, and the seats they hold."""

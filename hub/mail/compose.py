@@ -1,0 +1,90 @@
+"""Rendering a queued email: subject, text body and attachments, at delivery time.
+
+Rendering happens in an app context without a request (the worker, the outbox command, or
+after the response has gone), in the recipient's language; links come from PUBLIC_URL
+(`link(...)` in the templates, hub/links.py). The first line of `mail/<kind>.txt` is the
+subject. This is the one place that turns an outbox row into what is sent, so an HTML part
+or another attachment is added here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+
+from hub.domain.outbox import ROW
+from hub.extensions import db
+from hub.models import OutboxMessage
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content_type: str
+    content: str
+
+
+@dataclass
+class ComposedEmail:
+    recipient: str
+    subject: str
+    text: str
+    locale: str
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def compose(message: OutboxMessage) -> ComposedEmail:
+    """The email an outbox row stands for, rendered now in the recipient's language."""
+    if not message.context and message.body_text:
+        # Queued before emails were rendered at delivery: send what was rendered then.
+        return ComposedEmail(message.recipient, message.subject, message.body_text, message.locale)
+    context = _loaded(message.context or {})
+    with force_locale(message.locale):
+        rendered = render_template(f"mail/{message.kind}.txt", **context)
+        attachments = _attachments(context) if context.get("with_files") else []
+    subject, _, body = rendered.strip().partition("\n")
+    return ComposedEmail(
+        recipient=message.recipient,
+        subject=subject.strip()[:250],
+        text=body.strip() + "\n",
+        locale=message.locale,
+        attachments=attachments,
+    )
+
+
+def _attachments(context: dict) -> list[Attachment]:
+    """The calendar file of the event and the check-in QR code of the registration."""
+    from hub.calendars import event_calendar, registration_qr_svg
+
+    event, registration = context["event"], context["registration"]
+    return [
+        Attachment(
+            f"{event.slug}.ics",
+            "text/calendar; charset=utf-8",
+            event_calendar([event]).decode(),
+        ),
+        Attachment("check-in-qr-code.svg", "image/svg+xml", registration_qr_svg(registration)),
+    ]
+
+
+def _models_by_table() -> dict[str, type]:
+    return {
+        mapper.class_.__tablename__: mapper.class_
+        for mapper in db.Model.registry.mappers
+        if hasattr(mapper.class_, "__tablename__")
+    }
+
+
+def _loaded(value: Any, models: dict[str, type] | None = None) -> Any:
+    """The context with each row reference read again from the database."""
+    models = models if models is not None else _models_by_table()
+    if isinstance(value, dict):
+        if ROW in value:
+            return db.session.get(models[value[ROW]], value["id"])
+        return {key: _loaded(item, models) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_loaded(item, models) for item in value]
+    return value

@@ -1,0 +1,85 @@
+"""Events, their co-hosts and the people registered."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from hub.models import (
+    CoHostState,
+    Event,
+    EventHost,
+    EventKind,
+    EventState,
+    Organisation,
+    Registration,
+    RegistrationState,
+    Space,
+    utcnow,
+)
+from tests.factories.base import Builder, keep, sequence
+
+
+class EventFactories(Builder):
+    def event(
+        self,
+        space: Space | None = None,
+        organisation: Organisation | None = None,
+        *,
+        title: str | None = None,
+        state: EventState = EventState.PUBLISHED,
+        capacity: int = 10,
+        starts_in: timedelta = timedelta(days=7),
+        starts_at: datetime | None = None,
+        duration: timedelta = timedelta(hours=2),
+        kind: EventKind = EventKind.WORKSHOP,
+        **fields,
+    ) -> Event:
+        """An event (published by default) starting `starts_in` from now, or at `starts_at`."""
+        space = space or self.space()
+        number = next(sequence)
+        starts_at = starts_at or (utcnow() + starts_in).replace(second=0, microsecond=0)
+        with self.app.app_context():
+            event = Event(
+                slug=f"atelier-{number}",
+                title=title or f"Atelier numéro {number}",
+                description=fields.pop("description", "Un atelier pour **tous**."),
+                kind=kind,
+                space_id=space.id,
+                starts_at=starts_at,
+                ends_at=starts_at + duration,
+                capacity=capacity,
+                state=state,
+                organisation_id=organisation.id if organisation else None,
+                published_at=utcnow() if state == EventState.PUBLISHED else None,
+                **fields,
+            )
+            return keep(event)
+
+    def cohost(
+        self, event: Event, organisation: Organisation, state: CoHostState = CoHostState.ACCEPTED
+    ) -> EventHost:
+        with self.app.app_context():
+            return keep(EventHost(event_id=event.id, organisation_id=organisation.id, state=state))
+
+    def registration(
+        self,
+        event: Event,
+        email: str | None = None,
+        name: str = "Sam Durand",
+        state: RegistrationState = RegistrationState.CONFIRMED,
+        locale: str = "fr",
+    ) -> Registration:
+        with self.app.app_context():
+            return keep(
+                Registration(
+                    event_id=event.id,
+                    name=name,
+                    email=email or f"visitor{next(sequence)}@example.org",
+                    consent=True,
+                    locale=locale,
+                    state=state,
+                    token=secrets.token_urlsafe(32),
+                    confirmed_at=utcnow() if state == RegistrationState.CONFIRMED else None,
+                )
+            )

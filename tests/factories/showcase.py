@@ -1,0 +1,83 @@
+"""Demo slots and the startups' applications for them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from hub.models import (
+    Application,
+    ApplicationState,
+    Innovation,
+    Organisation,
+    ShowcaseSlot,
+    SlotStatus,
+    Space,
+    SpaceKind,
+    utcnow,
+)
+from tests.factories.base import Builder, keep, sequence
+
+
+class ShowcaseFactories(Builder):
+    def slot(
+        self,
+        seats: int = 3,
+        space: Space | None = None,
+        *,
+        theme: str | None = None,
+        starts_in: timedelta = timedelta(days=20),
+        starts_at: datetime | None = None,
+        deadline_in: timedelta = timedelta(days=10),
+        duration: timedelta = timedelta(hours=3),
+        status: SlotStatus = SlotStatus.OPEN,
+        **fields,
+    ) -> ShowcaseSlot:
+        """A demo slot on a stand; its deadline comes `deadline_in` from now."""
+        space = space or self.space(kind=SpaceKind.STAND, capacity=6)
+        now = utcnow().replace(microsecond=0)
+        starts_at = starts_at or now + starts_in
+        with self.app.app_context():
+            slot = ShowcaseSlot(
+                space_id=space.id,
+                starts_at=starts_at,
+                ends_at=starts_at + duration,
+                application_deadline=now + deadline_in,
+                seats=seats,
+                theme=theme or f"Demo day {next(sequence)}",
+                status=status,
+                **fields,
+            )
+            return keep(slot, "space")
+
+    def application(
+        self,
+        slot: ShowcaseSlot,
+        organisation: Organisation | None = None,
+        *,
+        innovation: Innovation | None = None,
+        state: ApplicationState = ApplicationState.SUBMITTED,
+        pitch: str = "We will show a working prototype to visitors.",
+        waitlisted_minutes_ago: int = 0,
+    ) -> Application:
+        """An application of `organisation` (or of `innovation`'s startup, or of a new startup
+        with an owner) for `slot`."""
+        if organisation is None and innovation is not None:
+            organisation_id = innovation.organisation_id
+        else:
+            organisation = organisation or self.startup(owner=self.user())
+            organisation_id = organisation.id
+            innovation = innovation or self.innovation(organisation)
+        with self.app.app_context():
+            now = utcnow()
+            application = Application(
+                slot_id=slot.id,
+                organisation_id=organisation_id,
+                innovation_id=innovation.id,
+                pitch=pitch,
+                state=state,
+                submitted_at=None if state == ApplicationState.DRAFT else now,
+                waitlisted_at=now - timedelta(minutes=waitlisted_minutes_ago)
+                if state == ApplicationState.WAITLISTED
+                else None,
+            )
+            return keep(application)

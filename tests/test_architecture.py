@@ -1,0 +1,84 @@
+"""The dependency rule, read from the imports: blueprints → domain → models.
+
+The domain never reaches for the request, the session, `g`, templates or URL building, nor
+for the edges (views, rendering, mail delivery, links); models know nothing of either.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT
+
+HUB = ROOT / "hub"
+EDGES = (
+    "hub.blueprints",
+    "hub.rendering",
+    "hub.errors",
+    "hub.unit_of_work",
+    "hub.links",
+    "hub.mail",
+    "hub.templating",
+    "hub.public_cache",
+    "hub.query_args",
+    "hub.calendars",
+    "hub.images",
+)
+FLASK_REQUEST_NAMES = {"request", "session", "g", "render_template", "url_for", "flash"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> list[tuple[str, str | None]]:
+    """(module, name) for every import in the file, relative ones resolved."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, None) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found += [(node.module or "", alias.name) for alias in node.names]
+    return found
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((HUB / package).rglob("*.py"))
+
+
+def within(module: str, packages) -> bool:
+    return any(module == package or module.startswith(package + ".") for package in packages)
+
+
+@pytest.mark.parametrize("path", modules("domain"), ids=module_name)
+def test_the_domain_never_touches_the_request_nor_the_edges(path):
+    bad = [
+        f"{module}.{name}" if name else module
+        for module, name in imports_of(path)
+        if within(module, EDGES)
+        or (module == "flask" and name in FLASK_REQUEST_NAMES)
+        or within(module, ("flask_login", "jinja2", "jinja2_fragments", "htmx_flask"))
+    ]
+    assert bad == [], f"{module_name(path)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", modules("models"), ids=module_name)
+def test_models_know_nothing_of_the_domain_or_the_views(path):
+    bad = [module for module, _name in imports_of(path) if within(module, ("hub.domain", *EDGES))]
+    assert bad == [], f"{module_name(path)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", modules("blueprints"), ids=module_name)
+def test_views_leave_the_transaction_to_the_unit_of_work(path):
+    source = path.read_text()
+    assert "db.session.commit" not in source and "db.session.rollback" not in source
+    assert "except DomainError" not in source
+
+
+def test_production_code_keeps_no_test_switch():
+    switches = [path for path in HUB.rglob("*.py") if "TESTING_" in path.read_text()]
+    assert switches == []
