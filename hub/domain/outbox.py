@@ -8,6 +8,7 @@ built from PUBLIC_URL; nothing is lost if the mail server is down.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from hub.extensions import db
@@ -16,15 +17,25 @@ from hub.models import OutboxMessage
 ROW = "$row"
 
 
-def queue(recipient: str, template: str, locale: str = "fr", **context: Any) -> OutboxMessage:
+def queue(
+    recipient: str,
+    template: str,
+    locale: str = "fr",
+    *,
+    send_at: datetime | None = None,
+    **context: Any,
+) -> OutboxMessage:
     """Add the email `mail/<template>.txt` for `recipient` to the current transaction.
 
     `context` holds plain values (text, numbers, lists, dicts) and model rows, which are
-    kept as references and read again when the email is rendered.
+    kept as references and read again when the email is rendered. `send_at` schedules it
+    for later (a reminder, a feedback request); by default it goes as soon as possible.
     """
     message = OutboxMessage(
         recipient=recipient, kind=template, locale=locale, context=_plain(context)
     )
+    if send_at is not None:
+        message.next_attempt_at = send_at
     db.session.add(message)
     return message
 

@@ -137,3 +137,18 @@ def test_tests_read_emails_rendered_as_they_will_be_sent(app, ctx, user):
         "password_reset",
         "Choose a new Atelier Hub password",
     )
+
+
+def test_an_email_scheduled_for_later_waits_until_its_time(ctx, app, user):
+    later = queue_reset_email(user, send_at=utcnow() + timedelta(hours=20))
+    now = queue_reset_email(user)
+    db.session.commit()
+
+    assert deliver_pending(app) == (1, 0)
+    assert db.session.get(OutboxMessage, now.id).status == MessageStatus.SENT
+    assert db.session.get(OutboxMessage, later.id).status == MessageStatus.PENDING
+
+    db.session.get(OutboxMessage, later.id).next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert deliver_pending(app) == (1, 0)
+    assert db.session.get(OutboxMessage, later.id).status == MessageStatus.SENT
