@@ -98,6 +98,8 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # default: <instance>/uploads
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 2 * 1024 * 1024))
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", 60 * 60 * 24 * 14))
+    # Days after an event that its registrations (and the feedback link) are kept.
+    REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", 90))
 
     RATELIMIT_INTEREST = os.environ.get("RATELIMIT_INTEREST", "20/minute")
 

@@ -168,6 +168,7 @@ def seed_demo() -> list[str]:
     report += seed_showcase(staff, member_password)
     # Featured last: it picks among the innovations the showcase part published.
     report += seed_featured(staff)
+    report += seed_figures_year(staff)
     report.append("Demo content is in place.")
     return report
 
@@ -242,7 +243,9 @@ def seed_events(staff: User) -> int:
     }
     zone = ZoneInfo(venue.timezone)
     today = datetime.now(zone).date()
-    created = 0
+    from hub.domain.figures import counters
+
+    created = []
     for (slug, title, kind, audience, room, days, start, end, capacity, host, cohosts,
          registrants, state) in DEMO_EVENTS:  # fmt: skip
         if db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is not None:
@@ -303,11 +306,12 @@ def seed_events(staff: User) -> int:
             )
             event_registration.event = event
             db.session.add(event_registration)
-        created += 1
+        created.append(event)
     if created:
         db.session.flush()
-        audit.record(staff, "demo.events_seeded", staff, events=created)
-    return created
+        counters.rebuild_event_figures(created)
+        audit.record(staff, "demo.events_seeded", staff, events=len(created))
+    return len(created)
 
 
 # Demo slots, innovations and applications -------------------------------------------------
@@ -474,3 +478,208 @@ def seed_featured(staff: User, count: int = 3) -> list[str]:
     for innovation in candidates:
         feature_innovation(staff, innovation)
     return [f"Featured innovations: {len(candidates)}."] if candidates else []
+
+
+# A year of figures: past events in every venue, people who come back, feedback ----------
+
+# title, kind, audience, venue slug, room, host partner, co-host, capacity, local hour
+YEAR_EVENTS = [
+    ("Premiers pas sur ordinateur", "training", "residents", "saint-etienne", "Salle de formation Ozanam", "mediatheque-tarentaize", None, 12, 14),
+    ("Faire ses démarches en ligne", "workshop", "residents", "saint-etienne", "Salle de formation Jacquard", "mediatheque-tarentaize", "cci-lyon-metropole", 16, 10),
+    ("Vendre en ligne quand on est commerçant", "training", "professionals", "saint-etienne", "Salle de formation Jacquard", "cci-lyon-metropole", None, 16, 9),
+    ("Les rendez-vous de la French Tech", "meetup", "everyone", "saint-etienne", "Salle de conférence Manufacture", "french-tech-saint-etienne", "ecole-design", 80, 18),
+    ("Design et accessibilité numérique", "conference", "professionals", "rennes", "Auditorium", "ecole-design", None, 120, 18),
+    ("Protéger ses données personnelles", "workshop", "everyone", "montpellier", "Labo", None, None, 12, 14),
+    ("Tableur pour les associations", "training", "residents", "nancy", "Salle Art nouveau", "mediatheque-tarentaize", None, 12, 10),
+]  # fmt: skip
+YEAR_COMMENTS = [
+    "Très clair, merci à l'animatrice !",
+    "Un peu rapide pour moi, mais j'ai appris beaucoup.",
+    "Exactement ce qu'il me fallait pour mon commerce.",
+    "La salle était trop petite pour tout le monde.",
+    "J'aimerais une suite à cet atelier.",
+    "",
+    "",
+]
+YEAR_PEOPLE = 140  # a pool of residents: some come once, some come back
+
+
+def seed_figures_year(staff: User) -> list[str]:
+    """Twelve months of past events (registrations, check-ins, feedback), demo days and
+    interest, so that the figures pages have something to show. Created once."""
+    import random
+
+    from hub.domain.figures import counters
+    from hub.models import (
+        Audience,
+        CoHostState,
+        Event,
+        EventHost,
+        EventKind,
+        EventState,
+        Feedback,
+        InnovationInterestDay,
+        Registration,
+        RegistrationState,
+    )
+    from hub.text import slugify
+
+    if db.session.scalar(sa.select(Event.id).where(Event.slug.like("annee-%")).limit(1)):
+        return []
+    rng = random.Random(2026)  # noqa: S311 — demo content, the same on every run
+    partners = {
+        organisation.slug: organisation
+        for organisation in db.session.scalars(
+            sa.select(Organisation).where(Organisation.kind == OrganisationKind.PARTNER)
+        )
+    }
+    rooms = {
+        (space.venue.slug, space.name): space for space in db.session.scalars(sa.select(Space))
+    }
+    people = [
+        (
+            f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[(n * 5) % len(LAST_NAMES)]}",
+            f"{slugify(FIRST_NAMES[n % len(FIRST_NAMES)])}.{n}@habitant.example",
+        )
+        for n in range(YEAR_PEOPLE)
+    ]
+    events = []
+    for week in range(2, 52):  # every week of the past year, one or two events
+        for index in rng.sample(range(len(YEAR_EVENTS)), rng.choice((1, 1, 2))):
+            title, kind, audience, venue, room, host, cohost, capacity, hour = YEAR_EVENTS[index]
+            space = rooms[venue, room]
+            starts_at = _local(-7 * week + index % 5, hour)
+            event = Event(
+                slug=f"annee-{week}-{index}",
+                title=title,
+                description=DEMO_DESCRIPTION.format(title=title),
+                kind=EventKind(kind),
+                audience=Audience(audience),
+                space=space,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=2),
+                capacity=capacity,
+                state=EventState.PUBLISHED,
+                organisation=partners.get(host),
+                published_at=starts_at - timedelta(days=30),
+            )
+            if cohost:
+                event.hosts.append(
+                    EventHost(organisation=partners[cohost], state=CoHostState.ACCEPTED)
+                )
+            db.session.add(event)
+            db.session.flush()
+            _year_registrations(event, rng.sample(people, min(len(people), capacity + 4)), rng)
+            events.append(event)
+    db.session.flush()
+    for event in events:
+        attendees = db.session.scalars(
+            sa.select(Registration).where(
+                Registration.event_id == event.id,
+                Registration.state == RegistrationState.ATTENDED,
+            )
+        ).all()
+        for registration in attendees[: len(attendees) * 2 // 3]:
+            db.session.add(
+                Feedback(
+                    event_id=event.id,
+                    registration_id=registration.id,
+                    rating=rng.choice((3, 4, 4, 5, 5, 5, 2)),
+                    comment=rng.choice(YEAR_COMMENTS),
+                    created_at=event.ends_at + timedelta(days=1),
+                    updated_at=event.ends_at + timedelta(days=1),
+                )
+            )
+    db.session.flush()
+    counters.rebuild_event_figures(events)
+    _past_demo_days()
+    for innovation in db.session.scalars(sa.select(Innovation)):
+        total = 0
+        for days_ago in sorted(rng.sample(range(1, 360), 12)):
+            clicks = rng.randint(1, 6)
+            total += clicks
+            db.session.add(
+                InnovationInterestDay(
+                    innovation_id=innovation.id,
+                    day=(utcnow() - timedelta(days=days_ago)).date(),
+                    clicks=clicks,
+                )
+            )
+        innovation.interest_count += total
+    audit.record(staff, "demo.figures_seeded", staff, events=len(events))
+    return [f"A year of figures: {len(events)} past events with registrations and feedback."]
+
+
+def _past_demo_days() -> None:
+    """Three demo days of the past year, with the startups that were shown."""
+    space = db.session.scalar(
+        sa.select(Space)
+        .join(Space.venue)
+        .where(Venue.slug == "saint-etienne", Space.name == "Espace démo")
+    )
+    innovations = db.session.scalars(
+        sa.select(Innovation)
+        .where(Innovation.status == InnovationStatus.PUBLISHED)
+        .order_by(Innovation.id)
+    ).all()
+    for number, (theme, days) in enumerate(
+        [("Démo day — Rentrée numérique", -300), ("Démo day — Fabriqué à Saint-Étienne", -200),
+         ("Démo day — Printemps des startups", -100)]
+    ):  # fmt: skip
+        starts_at = _local(days, 14)
+        slot = ShowcaseSlot(
+            space=space, theme=theme, starts_at=starts_at, ends_at=starts_at + timedelta(hours=4),
+            application_deadline=starts_at - timedelta(days=10), seats=3, status=SlotStatus.CLOSED,
+            description="Les startups du territoire présentent leurs innovations au public.",
+        )  # fmt: skip
+        db.session.add(slot)
+        db.session.flush()
+        for innovation in innovations[number : number + 3]:
+            db.session.add(
+                Application(
+                    slot_id=slot.id, organisation_id=innovation.organisation_id,
+                    innovation=innovation, pitch="Une démonstration en direct.",
+                    needs="Une table.", state=ApplicationState.CONFIRMED,
+                    submitted_at=slot.application_deadline - timedelta(days=3),
+                )
+            )  # fmt: skip
+
+
+def _year_registrations(event, chosen: list[tuple[str, str]], rng) -> None:
+    """Seats first come, first served; a few cancel, freeing seats for the waiting list;
+    about four in five of those holding a seat come."""
+    from hub.models import Registration, RegistrationState
+
+    registered_at = event.starts_at - timedelta(days=14)
+    registrations = []
+    for number, (name, email) in enumerate(chosen[: rng.randint(len(chosen) // 2, len(chosen))]):
+        seated = number < event.capacity
+        registration = Registration(
+            event_id=event.id,
+            name=name,
+            email=email,
+            consent=True,
+            locale="fr",
+            state=RegistrationState.CONFIRMED if seated else RegistrationState.WAITLISTED,
+            token=secrets.token_urlsafe(32),
+            created_at=registered_at + timedelta(hours=number),
+            confirmed_at=registered_at + timedelta(hours=number) if seated else None,
+        )
+        db.session.add(registration)
+        registrations.append(registration)
+    db.session.flush()
+    seated = [r for r in registrations if r.state == RegistrationState.CONFIRMED]
+    waiting = [r for r in registrations if r.state == RegistrationState.WAITLISTED]
+    for registration in seated[: rng.randint(0, 2)]:
+        registration.state = RegistrationState.CANCELLED
+        registration.cancelled_at = event.starts_at - timedelta(days=2)
+        if waiting:
+            promoted = waiting.pop(0)
+            promoted.state = RegistrationState.CONFIRMED
+            promoted.confirmed_at = registration.cancelled_at
+            audit.record(None, "registration.promoted", promoted, event=event.slug)
+            seated.append(promoted)
+    for registration in seated:
+        if registration.state == RegistrationState.CONFIRMED and rng.random() < 0.8:
+            registration.state = RegistrationState.ATTENDED
+            registration.attended_at = event.starts_at + timedelta(minutes=rng.randint(0, 20))

@@ -10,9 +10,11 @@ from hub.models.events import (
     EventHost,
     EventKind,
     EventState,
+    Feedback,
     Registration,
     RegistrationState,
 )
+from hub.models.figures import EventFigures, InnovationInterestDay, PeriodKind
 from hub.models.innovations import Innovation, InnovationStatus
 from hub.models.invitations import Invitation
 from hub.models.mail import MessageStatus, OutboxMessage
@@ -40,10 +42,13 @@ __all__ = [
     "AuditEntry",
     "CoHostState",
     "Event",
+    "EventFigures",
     "EventHost",
     "EventKind",
     "EventState",
+    "Feedback",
     "Innovation",
+    "InnovationInterestDay",
     "InnovationStatus",
     "Invitation",
     "Membership",
@@ -52,6 +57,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "OutboxMessage",
+    "PeriodKind",
     "Registration",
     "RegistrationState",
     "Role",

@@ -132,6 +132,8 @@ class Registration(db.Model):
             postgresql_where=sa.text(_live_registration_sql),
         ),
         sa.Index("ix_registrations_event_state", "event_id", "state"),
+        # Whether a person came before (figures) and what is held under an address.
+        sa.Index("ix_registrations_email_state", "email", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,3 +157,26 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.state}>"
+
+
+class Feedback(db.Model):
+    """An attendee's answer to "how did it go?": one per registration, changeable for a while."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating_one_to_five"),
+        sa.Index("ix_feedback_event_updated", "event_id", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    # One answer per attendee: the database refuses a second one.
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), unique=True
+    )
+    rating: Mapped[int]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship()

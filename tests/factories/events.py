@@ -5,12 +5,15 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from hub.domain.figures import counters
+from hub.extensions import db
 from hub.models import (
     CoHostState,
     Event,
     EventHost,
     EventKind,
     EventState,
+    Feedback,
     Organisation,
     Registration,
     RegistrationState,
@@ -54,7 +57,15 @@ class EventFactories(Builder):
                 published_at=utcnow() if state == EventState.PUBLISHED else None,
                 **fields,
             )
-            return keep(event)
+            event = keep(event)
+        self.recount(event.id)
+        return event
+
+    def recount(self, event_id: int) -> None:
+        """Set the event's kept counts from its rows, as if every change had been recorded."""
+        with self.app.app_context():
+            counters.rebuild_event_figures([db.session.get(Event, event_id)])
+            db.session.commit()
 
     def cohost(
         self, event: Event, organisation: Organisation, state: CoHostState = CoHostState.ACCEPTED
@@ -69,9 +80,14 @@ class EventFactories(Builder):
         name: str = "Sam Durand",
         state: RegistrationState = RegistrationState.CONFIRMED,
         locale: str = "fr",
+        attended_at: datetime | None = None,
     ) -> Registration:
+        """A registration row; the event's kept counts are set again from its rows."""
+        seated = state in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
+        if state == RegistrationState.ATTENDED:
+            attended_at = attended_at or utcnow()
         with self.app.app_context():
-            return keep(
+            registration = keep(
                 Registration(
                     event_id=event.id,
                     name=name,
@@ -80,6 +96,22 @@ class EventFactories(Builder):
                     locale=locale,
                     state=state,
                     token=secrets.token_urlsafe(32),
-                    confirmed_at=utcnow() if state == RegistrationState.CONFIRMED else None,
+                    confirmed_at=utcnow() if seated else None,
+                    attended_at=attended_at,
                 )
             )
+        self.recount(event.id)
+        return registration
+
+    def feedback(self, registration: Registration, rating: int = 4, comment: str = "") -> Feedback:
+        with self.app.app_context():
+            feedback = keep(
+                Feedback(
+                    event_id=registration.event_id,
+                    registration_id=registration.id,
+                    rating=rating,
+                    comment=comment,
+                )
+            )
+        self.recount(registration.event_id)
+        return feedback

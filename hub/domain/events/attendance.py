@@ -8,9 +8,11 @@ import io
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from hub.domain import audit, like
+from hub.domain import audit, like, locks
 from hub.domain.errors import Conflict, NotFound
+from hub.domain.events.feedback import request_feedback
 from hub.domain.events.permissions import can_manage_event
+from hub.domain.figures import counters
 from hub.extensions import db
 from hub.models import Event, Registration, RegistrationState, User, utcnow
 
@@ -52,15 +54,23 @@ def registration_for_code(user: User, code: str) -> Registration | None:
 
 
 def check_in(actor: User, registration: Registration) -> bool:
-    """Mark a confirmed person as attended. Returns False if they were already checked in."""
+    """Mark a confirmed person as attended. Returns False if they were already checked in.
+
+    They are asked how it went by an email sent after the event (feedback.request_feedback).
+    """
     if not can_manage_event(actor, registration.event):
         raise NotFound(_l("This registration does not exist."))
+    # Under the event's lock: two doors scanning one code count one check-in.
+    locks.lock_event(registration.event_id)
+    db.session.refresh(registration)
     if registration.state == RegistrationState.ATTENDED:
         return False
     if registration.state != RegistrationState.CONFIRMED:
         raise Conflict(_l("%(name)s has no confirmed seat for this event.", name=registration.name))
     registration.state = RegistrationState.ATTENDED
     registration.attended_at = utcnow()
+    counters.record_check_in(registration)
+    request_feedback(registration)
     audit.record(actor, "registration.attended", registration)
     return True
 

@@ -10,6 +10,7 @@ from hub.domain.events.cohosts import tell_hosts
 from hub.domain.events.permissions import EDITABLE_STATES
 from hub.domain.events.queries import live_registrations
 from hub.domain.events.registrations import tell_registrant
+from hub.domain.figures import counters
 from hub.domain.rooms import ensure_space_free
 from hub.models import Event, EventState, User, utcnow
 
@@ -24,6 +25,7 @@ def publish_event(actor: User, event: Event) -> Event:
     event.state = EventState.PUBLISHED
     event.published_at = utcnow()
     event.decision_message = ""
+    counters.record_schedule(event)
     audit.record(actor, "event.published", event)
     tell_hosts(event, "event_published")
     return event

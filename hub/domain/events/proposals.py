@@ -12,6 +12,7 @@ from hub.domain.errors import DomainError, NotAllowed
 from hub.domain.events.permissions import can_edit_event, member_organisation_ids
 from hub.domain.events.queries import live_registrations
 from hub.domain.events.registrations import promote_from_waitlist, tell_registrant
+from hub.domain.figures import counters
 from hub.domain.rooms import ensure_space_free
 from hub.domain.slugs import unique_slug
 from hub.extensions import db
@@ -120,6 +121,8 @@ def create_event_as_staff(
     event = _new_event(
         actor, details, organisation, state=EventState.PUBLISHED, published_at=utcnow()
     )
+    db.session.flush()
+    counters.record_schedule(event)
     audit.record(actor, "event.created", event, title=event.title, state=event.state)
     return event
 
@@ -159,6 +162,7 @@ def update_event(actor: User, event: Event, details: EventDetails) -> Event:
     db.session.flush()
     audit.record(actor, "event.updated", event, before=before, moved=moved)
     if event.state == EventState.PUBLISHED:
+        counters.record_schedule(event)
         if moved:
             for registration in live_registrations(event, waitlisted=True):
                 tell_registrant(registration, "event_moved")

@@ -19,6 +19,7 @@ from hub.domain import audit, locks, outbox
 from hub.domain.accounts.queries import normalise_email
 from hub.domain.errors import Conflict, DomainError, NotFound
 from hub.domain.events.queries import live_registration_for, waitlist_position
+from hub.domain.figures import counters
 from hub.extensions import db
 from hub.models import (
     AuditEntry,
@@ -109,6 +110,7 @@ def register_for_event(
             raise
         _resend_private_link(existing, user)
         return RegistrationOutcome(existing, created=False)
+    counters.record_registration(registration)
     audit.record(user, f"registration.{state.value}", registration, event=event_id)
     if has_seat:
         tell_registrant(registration, "event_registration_confirmed", with_files=True)
@@ -157,6 +159,7 @@ def cancel_registration(registration: Registration, actor: User | None = None) -
     registration.state = RegistrationState.CANCELLED
     registration.cancelled_at = utcnow()
     db.session.flush()
+    counters.record_cancellation(registration, previous)
     audit.record(actor, "registration.cancelled", registration, previous=previous)
     if held_seat and registration.event.state == EventState.PUBLISHED:
         promote_from_waitlist(registration.event, actor)
@@ -185,6 +188,7 @@ def promote_from_waitlist(event: Event, actor: User | None = None) -> list[Regis
     for registration in promoted:
         registration.state = RegistrationState.CONFIRMED
         registration.confirmed_at = utcnow()
+        counters.record_promotion(registration)
         audit.record(actor, "registration.promoted", registration, event=event.slug)
         tell_registrant(registration, "event_registration_promoted", with_files=True)
     db.session.flush()

@@ -8,6 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.domain import audit
 from hub.domain.errors import Conflict, NotAllowed
+from hub.domain.figures import counters
 from hub.domain.innovations.queries import is_public
 from hub.extensions import db
 from hub.models import Innovation, User
@@ -92,5 +93,6 @@ def register_interest(innovation: Innovation, actor: User | None = None) -> int:
     ).scalar_one()
     # The page shows the new count; the row is not marked changed, so no flush writes it.
     set_committed_value(innovation, "interest_count", count)
+    counters.record_interest(innovation.id)
     audit.record(actor, "innovation.interest", innovation, count=count)
     return count

@@ -1,0 +1,1 @@
+"""Impact figures: counts kept at the time (counters), periods, and the figures read."""

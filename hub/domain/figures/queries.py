@@ -1,0 +1,437 @@
+"""The impact figures, read from the kept counts by SQL aggregates.
+
+Every figure of events comes from EventFigures (one row per event, indexed by the local day
+the event starts) joined to the event's own columns for the filters: a few thousand rows a
+year, summed by the database; no registration is read. Distinct people come from merging
+the events' sketches (hub/domain/figures/people.py). Demo days, innovations and interest
+are read from their own tables (no personal data there).
+
+Events counted: published ones that have started by `now`, in the period. Attendance and
+no-shows are read on the events that have ended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from hub.domain.figures import people
+from hub.domain.figures.periods import Period
+from hub.extensions import db
+from hub.models import (
+    Application,
+    ApplicationState,
+    Audience,
+    CoHostState,
+    Event,
+    EventFigures,
+    EventHost,
+    EventKind,
+    EventState,
+    Innovation,
+    InnovationInterestDay,
+    InnovationStatus,
+    Organisation,
+    ShowcaseSlot,
+    SlotStatus,
+    Space,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class FigureFilters:
+    """What the figures are read over: a period, and optionally a venue, a kind of event,
+    an audience and a hosting partner (events it proposed or co-hosts)."""
+
+    period: Period
+    venue_id: int | None = None
+    kind: EventKind | None = None
+    audience: Audience | None = None
+    partner_id: int | None = None
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class EventTotals:
+    events: int = 0
+    upcoming: int = 0
+    seats: int = 0
+    registrations: int = 0
+    waitlisted: int = 0
+    promoted: int = 0
+    cancelled: int = 0
+    attended: int = 0
+    no_shows: int = 0
+    returning_attendances: int = 0
+    feedback_count: int = 0
+    rating_sum: int = 0
+    people: int = 0
+    returning_people: int = 0
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Of the seats still held when the events ended, the share checked in."""
+        return _rate(self.attended, self.attended + self.no_shows)
+
+    @property
+    def no_show_rate(self) -> float | None:
+        return _rate(self.no_shows, self.attended + self.no_shows)
+
+    @property
+    def waitlist_seated_rate(self) -> float | None:
+        return _rate(self.promoted, self.waitlisted)
+
+    @property
+    def fill_rate(self) -> float | None:
+        return _rate(self.attended + self.no_shows, self.seats)
+
+    @property
+    def feedback_average(self) -> float | None:
+        return round(self.rating_sum / self.feedback_count, 2) if self.feedback_count else None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the figures page shows for one choice of filters."""
+
+    filters: FigureFilters
+    totals: EventTotals
+    months: list[MonthRow]
+    audiences: list[GroupRow]
+    partners: list[GroupRow]
+    demo_days: int
+    startups_shown: int
+    innovations_published: int
+    interest: list[InterestRow] = field(default_factory=list)
+
+    @property
+    def interest_total(self) -> int:
+        return sum(row.clicks for row in self.interest)
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    year: int
+    month: int
+    registrations: int
+    attended: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """Registrations and attendance of one audience or one partner."""
+
+    key: str  # the audience's value, or the partner's slug ("" for the venue team)
+    name: str
+    events: int
+    registrations: int
+    attended: int
+
+
+@dataclass(frozen=True)
+class InterestRow:
+    slug: str
+    title: str
+    startup: str
+    clicks: int
+
+
+def _held(filters: FigureFilters, now: datetime) -> list:
+    """The conditions on EventFigures ⨝ Event that select the events the figures cover."""
+    period = filters.period
+    conditions = [
+        Event.state == EventState.PUBLISHED,
+        EventFigures.local_date >= period.first,
+        EventFigures.local_date <= period.last,
+    ]
+    if filters.venue_id is not None:
+        conditions.append(
+            Event.space_id.in_(sa.select(Space.id).where(Space.venue_id == filters.venue_id))
+        )
+    if filters.kind is not None:
+        conditions.append(Event.kind == filters.kind)
+    if filters.audience is not None:
+        conditions.append(Event.audience == filters.audience)
+    if filters.partner_id is not None:
+        conditions.append(
+            sa.or_(
+                Event.organisation_id == filters.partner_id,
+                Event.id.in_(
+                    sa.select(EventHost.event_id).where(
+                        EventHost.organisation_id == filters.partner_id,
+                        EventHost.state == CoHostState.ACCEPTED,
+                    )
+                ),
+            )
+        )
+    return conditions
+
+
+def _counted(query: sa.Select, filters: FigureFilters, now: datetime, started: bool = True):
+    query = query.select_from(EventFigures).join(Event, Event.id == EventFigures.event_id)
+    query = query.where(*_held(filters, now))
+    return query.where(Event.starts_at <= now) if started else query
+
+
+def _sum(column) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(column), 0)
+
+
+def event_totals(filters: FigureFilters, now: datetime | None = None) -> EventTotals:
+    """The period's event figures: one aggregate query, and the sketches merged."""
+    now = now or utcnow()
+    ended = Event.ends_at <= now
+    row = db.session.execute(
+        _counted(
+            sa.select(
+                sa.func.count(),
+                _sum(Event.capacity),
+                _sum(EventFigures.registrations),
+                _sum(EventFigures.waitlisted),
+                _sum(EventFigures.promoted),
+                _sum(EventFigures.cancelled),
+                _sum(sa.case((ended, EventFigures.attended), else_=0)),
+                _sum(sa.case((ended, EventFigures.holding), else_=0)),
+                _sum(EventFigures.returning_attendances),
+                _sum(EventFigures.feedback_count),
+                _sum(EventFigures.rating_sum),
+            ),
+            filters,
+            now,
+        )
+    ).one()
+    upcoming = db.session.scalar(
+        _counted(sa.select(sa.func.count()), filters, now, started=False).where(
+            Event.starts_at > now
+        )
+    )
+    sketches = db.session.execute(
+        _counted(
+            sa.select(EventFigures.people_sketch, EventFigures.returning_sketch).where(
+                EventFigures.people_sketch.is_not(None)
+            ),
+            filters,
+            now,
+        )
+    ).all()
+    return EventTotals(
+        events=row[0],
+        upcoming=upcoming,
+        seats=row[1],
+        registrations=row[2],
+        waitlisted=row[3],
+        promoted=row[4],
+        cancelled=row[5],
+        attended=row[6],
+        no_shows=row[7],
+        returning_attendances=row[8],
+        feedback_count=row[9],
+        rating_sum=row[10],
+        people=people.distinct_people(sketch for sketch, _ in sketches),
+        returning_people=people.distinct_people(sketch for _, sketch in sketches),
+    )
+
+
+def per_month(filters: FigureFilters, now: datetime | None = None) -> list[MonthRow]:
+    """Registrations and attendance per month of the period (months without events: 0)."""
+    now = now or utcnow()
+    year = sa.extract("year", EventFigures.local_date)
+    month = sa.extract("month", EventFigures.local_date)
+    rows = db.session.execute(
+        _counted(
+            sa.select(
+                year, month, _sum(EventFigures.registrations), _sum(EventFigures.attended)
+            ).group_by(year, month),
+            filters,
+            now,
+        )
+    ).all()
+    found = {(int(y), int(m)): (registrations, attended) for y, m, registrations, attended in rows}
+    return [MonthRow(y, m, *found.get((y, m), (0, 0))) for y, m in filters.period.months]
+
+
+def per_audience(filters: FigureFilters, now: datetime | None = None) -> list[GroupRow]:
+    """Events, registrations and attendance per audience, every audience listed."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        _counted(
+            sa.select(
+                Event.audience,
+                sa.func.count(),
+                _sum(EventFigures.registrations),
+                _sum(EventFigures.attended),
+            ).group_by(Event.audience),
+            filters,
+            now,
+        )
+    ).all()
+    found = {audience: rest for audience, *rest in rows}
+    return [
+        GroupRow(audience.value, str(audience.label), *found.get(audience, (0, 0, 0)))
+        for audience in Audience
+    ]
+
+
+def per_partner(
+    filters: FigureFilters, now: datetime | None = None, limit: int = 10
+) -> list[GroupRow]:
+    """The partners whose events drew the most registrations: proposer and accepted co-hosts
+    each count the event (so the rows may add up to more than the total)."""
+    now = now or utcnow()
+    hosts = sa.union_all(
+        sa.select(Event.id.label("event_id"), Event.organisation_id.label("organisation_id")),
+        sa.select(EventHost.event_id, EventHost.organisation_id).where(
+            EventHost.state == CoHostState.ACCEPTED
+        ),
+    ).subquery()
+    events = _counted(
+        sa.select(
+            Event.id.label("event_id"),
+            EventFigures.registrations.label("registrations"),
+            EventFigures.attended.label("attended"),
+        ),
+        filters,
+        now,
+    ).subquery()
+    registrations = sa.func.sum(events.c.registrations)
+    rows = db.session.execute(
+        sa.select(
+            Organisation.slug,
+            Organisation.name,
+            sa.func.count(),
+            registrations,
+            sa.func.sum(events.c.attended),
+        )
+        .select_from(events)
+        .join(hosts, hosts.c.event_id == events.c.event_id)
+        .outerjoin(Organisation, Organisation.id == hosts.c.organisation_id)
+        .group_by(Organisation.slug, Organisation.name)
+        .order_by(registrations.desc(), Organisation.name)
+        .limit(limit)
+    ).all()
+    return [
+        GroupRow(slug or "", name or "", count, registrations or 0, attended or 0)
+        for slug, name, count, registrations, attended in rows
+    ]
+
+
+def demo_day_figures(
+    filters: FigureFilters, now: datetime | None = None, startup_id: int | None = None
+) -> tuple[int, int]:
+    """Demo days held in the period (at the venue chosen) and the startups confirmed in them;
+    for one startup: the demo days it was shown at."""
+    now = now or utcnow()
+    start, end = filters.period.utc_bounds()
+    confirmed = Application.state == ApplicationState.CONFIRMED
+    conditions = [
+        ShowcaseSlot.status != SlotStatus.CANCELLED,
+        ShowcaseSlot.starts_at >= start,
+        ShowcaseSlot.starts_at < end,
+        ShowcaseSlot.starts_at <= now,
+    ]
+    if filters.venue_id is not None:
+        conditions.append(
+            ShowcaseSlot.space_id.in_(sa.select(Space.id).where(Space.venue_id == filters.venue_id))
+        )
+    if startup_id is not None:
+        shown_in = sa.select(Application.slot_id).where(
+            confirmed, Application.organisation_id == startup_id
+        )
+        held = db.session.scalar(
+            sa.select(sa.func.count()).where(*conditions, ShowcaseSlot.id.in_(shown_in))
+        )
+        return held, int(held > 0)
+    held = db.session.scalar(sa.select(sa.func.count()).where(*conditions))
+    shown = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Application.organisation_id)))
+        .join(ShowcaseSlot, ShowcaseSlot.id == Application.slot_id)
+        .where(confirmed, *conditions)
+    )
+    return held, shown
+
+
+def innovations_published(filters: FigureFilters, startup_id: int | None = None) -> int:
+    """Innovations first published in the period (still public or archived since)."""
+    start, end = filters.period.utc_bounds()
+    query = sa.select(sa.func.count()).where(
+        Innovation.status.in_((InnovationStatus.PUBLISHED, InnovationStatus.ARCHIVED)),
+        Innovation.published_at >= start,
+        Innovation.published_at < end,
+    )
+    if startup_id is not None:
+        query = query.where(Innovation.organisation_id == startup_id)
+    return db.session.scalar(query)
+
+
+def interest_per_innovation(
+    filters: FigureFilters, startup_id: int | None = None, limit: int = 20
+) -> list[InterestRow]:
+    """ "I'm interested" clicks per innovation over the period, most first (daily counts)."""
+    period = filters.period
+    clicks = sa.func.sum(InnovationInterestDay.clicks)
+    query = (
+        sa.select(Innovation.slug, Innovation.title, Organisation.name, clicks)
+        .select_from(InnovationInterestDay)
+        .join(Innovation, Innovation.id == InnovationInterestDay.innovation_id)
+        .join(Organisation, Organisation.id == Innovation.organisation_id)
+        .where(InnovationInterestDay.day >= period.first, InnovationInterestDay.day <= period.last)
+        .group_by(Innovation.id, Innovation.slug, Innovation.title, Organisation.name)
+        .order_by(clicks.desc(), Innovation.title)
+        .limit(limit)
+    )
+    if startup_id is not None:
+        query = query.where(Innovation.organisation_id == startup_id)
+    return [InterestRow(*row) for row in db.session.execute(query)]
+
+
+def figures_for(filters: FigureFilters, now: datetime | None = None) -> Figures:
+    """The whole figures page for the venue team (or a partner, with its partner_id)."""
+    now = now or utcnow()
+    demo_days, startups = demo_day_figures(filters, now)
+    return Figures(
+        filters=filters,
+        totals=event_totals(filters, now),
+        months=per_month(filters, now),
+        audiences=per_audience(filters, now),
+        partners=per_partner(filters, now),
+        demo_days=demo_days,
+        startups_shown=startups,
+        innovations_published=innovations_published(filters),
+        interest=interest_per_innovation(filters),
+    )
+
+
+@dataclass(frozen=True)
+class StartupFigures:
+    """What a startup sees: its demo days and the interest its innovations drew."""
+
+    filters: FigureFilters
+    demo_days: int
+    innovations_published: int
+    interest: list[InterestRow]
+
+    @property
+    def interest_total(self) -> int:
+        return sum(row.clicks for row in self.interest)
+
+
+def startup_figures(
+    filters: FigureFilters, startup: Organisation, now: datetime | None = None
+) -> StartupFigures:
+    demo_days, _ = demo_day_figures(filters, now, startup_id=startup.id)
+    return StartupFigures(
+        filters=filters,
+        demo_days=demo_days,
+        innovations_published=innovations_published(filters, startup_id=startup.id),
+        interest=interest_per_innovation(filters, startup_id=startup.id, limit=100),
+    )
