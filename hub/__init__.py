@@ -111,6 +111,8 @@ def _register_blueprints(app: Flask) -> None:
     from hub.blueprints.embed import bp as embed_bp
     from hub.blueprints.events import bp as events_bp
     from hub.blueprints.featured import bp as featured_bp
+    from hub.blueprints.feedback import bp as feedback_bp
+    from hub.blueprints.figures import bp as figures_bp
     from hub.blueprints.hosting import bp as hosting_bp
     from hub.blueprints.innovations import bp as innovations_bp
     from hub.blueprints.main import bp as main_bp
@@ -128,6 +130,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(innovations_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(hosting_bp)
+    app.register_blueprint(figures_bp)
+    app.register_blueprint(feedback_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(manage_innovations_bp)

@@ -35,6 +35,7 @@ TEMPLATE_ENUMS = (
     models.Audience,
     models.EventKind,
     models.EventState,
+    models.PeriodKind,
     models.RegistrationState,
     models.StartupStage,
 )

@@ -24,7 +24,7 @@ from hub.domain.events.registrations import (
 from hub.domain.pages import paginate
 from hub.domain.rooms import venues
 from hub.extensions import limiter
-from hub.models import Audience, EventKind
+from hub.models import Audience, EventKind, utcnow
 from hub.public_cache import cached_page
 from hub.query_args import Choice, PageArgs, Text, read_args
 from hub.rendering import render
@@ -205,6 +205,7 @@ def my_registration(token: str):
         registration=registration,
         event=registration.event,
         position=queries.waitlist_position(registration),
+        now=utcnow(),
     )
     # The address is the key to the registration: keep it out of shared caches.
     response.headers["Cache-Control"] = "private, no-store"

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub.blueprints import register_panel, staff_required
 from hub.domain.events import attendance, cohosts, decisions, permissions, proposals, queries
+from hub.domain.events.feedback import feedback_summary
 from hub.domain.organisations.queries import partners_of
 from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
@@ -212,6 +213,7 @@ def _render_manage(event: Event, invite_form=None, decision_form=None, status=20
         can_invite=permissions.can_invite_cohosts(current_user, event),
         my_invitations=queries.invitations_awaiting(current_user, event),
         counts=queries.registration_counts(event) if can_manage else None,
+        feedback=feedback_summary(event) if can_manage else None,
         seats_left=queries.seats_left(event),
     )
 

@@ -47,17 +47,27 @@ def _upsert(model, keys: dict, insert: dict, update: dict) -> None:
     db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=update))
 
 
+def _ensure_row(event: Event) -> None:
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(EventFigures)
+        .values(event_id=event.id, local_date=local_date_of(event), updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["event_id"])
+    )
+
+
 def _add(event: Event, **deltas: int) -> None:
-    """Add to the event's counts (creating its row), in one statement that cannot lose a step."""
+    """Add to the event's counts (creating its row first): an UPDATE of `n = n + delta`,
+    which cannot lose a step to a simultaneous one."""
+    _ensure_row(event)
     table = EventFigures.__table__
-    _upsert(
-        EventFigures,
-        {"event_id": event.id},
-        {"local_date": local_date_of(event), **deltas, "updated_at": utcnow()},
-        {
+    db.session.execute(
+        sa.update(EventFigures)
+        .where(EventFigures.event_id == event.id)
+        .values(
             **{name: table.c[name] + delta for name, delta in deltas.items()},
-            "updated_at": utcnow(),
-        },
+            updated_at=utcnow(),
+        )
     )
 
 

@@ -108,11 +108,8 @@ class Figures:
     demo_days: int
     startups_shown: int
     innovations_published: int
+    interest_total: int = 0
     interest: list[InterestRow] = field(default_factory=list)
-
-    @property
-    def interest_total(self) -> int:
-        return sum(row.clicks for row in self.interest)
 
 
 @dataclass(frozen=True)
@@ -373,6 +370,21 @@ def innovations_published(filters: FigureFilters, startup_id: int | None = None)
     return db.session.scalar(query)
 
 
+def interest_total(filters: FigureFilters, startup_id: int | None = None) -> int:
+    """Every "I'm interested" click of the period (all innovations, or one startup's)."""
+    period = filters.period
+    query = sa.select(_sum(InnovationInterestDay.clicks)).where(
+        InnovationInterestDay.day >= period.first, InnovationInterestDay.day <= period.last
+    )
+    if startup_id is not None:
+        query = query.where(
+            InnovationInterestDay.innovation_id.in_(
+                sa.select(Innovation.id).where(Innovation.organisation_id == startup_id)
+            )
+        )
+    return db.session.scalar(query)
+
+
 def interest_per_innovation(
     filters: FigureFilters, startup_id: int | None = None, limit: int = 20
 ) -> list[InterestRow]:
@@ -407,6 +419,7 @@ def figures_for(filters: FigureFilters, now: datetime | None = None) -> Figures:
         demo_days=demo_days,
         startups_shown=startups,
         innovations_published=innovations_published(filters),
+        interest_total=interest_total(filters),
         interest=interest_per_innovation(filters),
     )
 
@@ -418,11 +431,8 @@ class StartupFigures:
     filters: FigureFilters
     demo_days: int
     innovations_published: int
+    interest_total: int
     interest: list[InterestRow]
-
-    @property
-    def interest_total(self) -> int:
-        return sum(row.clicks for row in self.interest)
 
 
 def startup_figures(
@@ -433,5 +443,6 @@ def startup_figures(
         filters=filters,
         demo_days=demo_days,
         innovations_published=innovations_published(filters, startup_id=startup.id),
+        interest_total=interest_total(filters, startup_id=startup.id),
         interest=interest_per_innovation(filters, startup_id=startup.id, limit=100),
     )

@@ -12,3 +12,11 @@
     }
   });
 })();
+
+// The report's "Print or save as PDF" button (no inline handler: strict CSP).
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (target instanceof Element && target.closest("[data-print]")) {
+    window.print();
+  }
+});
