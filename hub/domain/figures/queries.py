@@ -313,7 +313,7 @@ def per_partner(
         .join(hosts, hosts.c.event_id == events.c.event_id)
         .outerjoin(Organisation, Organisation.id == hosts.c.organisation_id)
         .group_by(Organisation.slug, Organisation.name)
-        .order_by(registrations.desc(), Organisation.name)
+        .order_by(registrations.desc(), Organisation.slug.is_(None), Organisation.name)
         .limit(limit)
     ).all()
     return [
