@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -100,7 +100,12 @@ def register_template_helpers(app: Flask) -> None:
     def hour(value: datetime | None, venue=None) -> str:
         return format_time(in_zone(value, venue), "short", rebase=False) if value else ""
 
-    app.jinja_env.filters.update(datetime=when, date=day, time=hour, markdown=render_markdown)
+    def decimal(value: float | int | None, pattern: str = "0.0") -> str:
+        return format_decimal(value, pattern) if value is not None else ""
+
+    app.jinja_env.filters.update(
+        datetime=when, date=day, time=hour, markdown=render_markdown, decimal=decimal
+    )
     app.jinja_env.globals.update(
         static_url=static_url,
         current_locale=lambda: str(get_locale()),

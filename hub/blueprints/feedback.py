@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from hub.domain.events import queries
@@ -34,7 +34,7 @@ RATING_LABELS = {
 class FeedbackForm(FlaskForm):
     rating = RadioField(
         _l("How did it go?"),
-        choices=list(RATING_LABELS.items()),
+        choices=[SelectChoice(value, label) for value, label in RATING_LABELS.items()],
         coerce=int,
         validators=[InputRequired(_l("Choose a rating from 1 to 5."))],
     )

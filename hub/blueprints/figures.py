@@ -84,7 +84,7 @@ class Headline:
         if self.value is None:
             return "—"
         if self.style == "percent":
-            return format_percent(self.value, "#,##0 %")
+            return format_percent(self.value)
         if self.style == "rating":
             return _("%(rating)s / 5", rating=format_decimal(self.value, "0.0"))
         return format_decimal(self.value)

@@ -421,16 +421,16 @@ def test_feedback_is_refused_before_the_end_after_retention_and_to_non_attendees
     make, ctx, staff, settings
 ):
     event, registration = attended_registration(make, staff)
-    with pytest.raises(Conflict, match="once the event is over"):
+    with pytest.raises(Conflict, match="une fois l.événement terminé"):
         feedback.answer_feedback(registration, 4, "")
     db.session.rollback()
     move_to_the_past(event.id, days=10)
     settings(REGISTRATION_RETENTION_DAYS=5)
-    with pytest.raises(Conflict, match="closed"):
+    with pytest.raises(Conflict, match="sont closes"):
         feedback.answer_feedback(registration_of("ana@example.org", event.id), 4, "")
     db.session.rollback()
     settings(REGISTRATION_RETENTION_DAYS=90)
-    with pytest.raises(Conflict, match="came to the event"):
+    with pytest.raises(Conflict, match="Seules les personnes venues"):
         feedback.answer_feedback(registration_of("ben@example.org", event.id), 4, "")
     db.session.rollback()
     for rating in (None, 0, 6):
