@@ -101,9 +101,7 @@ def move_to_the_past(event_id: int, days: int = 2) -> Event:
 # --- Counts kept at the time ------------------------------------------------------------------
 
 
-def test_registrations_waitlist_promotion_cancellation_and_check_in_are_counted(
-    make, ctx, staff
-):
+def test_registrations_waitlist_promotion_cancellation_and_check_in_are_counted(make, ctx, staff):
     event = make.event(capacity=2)
     register(event.id, "ana@example.org", "ben@example.org", "cleo@example.org", "dan@example.org")
     cancel("ana@example.org", event.id)  # Cleo, first on the waiting list, gets the seat
@@ -238,9 +236,7 @@ def test_kept_counts_equal_a_recount_from_the_rows(make, ctx, staff, seed):
         assert kept(event.id) == {name: getattr(recount, name) for name in EVENT_COUNTS}
         figures = db.session.get(EventFigures, event.id)
         assert people.distinct_people([figures.people_sketch]) == len(recount.people)
-        assert people.distinct_people([figures.returning_sketch]) == len(
-            recount.returning_people
-        )
+        assert people.distinct_people([figures.returning_sketch]) == len(recount.returning_people)
 
 
 # --- Anonymising or deleting personal data changes no figure -----------------------------------
@@ -253,7 +249,9 @@ def figures_now(filters):
 
 def test_figures_do_not_change_when_registrations_are_anonymised_or_deleted(make, ctx, staff):
     host = make.partner()
-    events = [make.event(organisation=host, capacity=2, starts_in=timedelta(days=d)) for d in (3, 4)]
+    events = [
+        make.event(organisation=host, capacity=2, starts_in=timedelta(days=d)) for d in (3, 4)
+    ]
     for event in events:
         register(event.id, "ana@example.org", "ben@example.org", "cleo@example.org")
         cancel("ben@example.org", event.id)
@@ -421,7 +419,7 @@ def test_feedback_is_refused_before_the_end_after_retention_and_to_non_attendees
     make, ctx, staff, settings
 ):
     event, registration = attended_registration(make, staff)
-    with pytest.raises(Conflict, match="une fois l.événement terminé"):
+    with pytest.raises(Conflict, match=r"une fois l.événement terminé"):
         feedback.answer_feedback(registration, 4, "")
     db.session.rollback()
     move_to_the_past(event.id, days=10)

@@ -59,7 +59,7 @@ def test_staff_figures_are_for_staff_only(client, make, url):
 
 
 def test_staff_see_every_event_and_filter_by_partner(client, make, two_partners):
-    *_, mine, theirs, own, other = two_partners
+    *_, _mine, theirs, _own, _other = two_partners
     client.login(make.staff().email)
     html = client.get("/staff/figures?period=year").get_data(as_text=True)
     assert (figure(html, "events"), figure(html, "registrations")) == ("2", "10")
@@ -71,7 +71,7 @@ def test_staff_see_every_event_and_filter_by_partner(client, make, two_partners)
 
 
 def test_a_partner_sees_only_the_events_it_hosted(client, two_partners):
-    alice, _bob, mine, theirs, own, other = two_partners
+    alice, _bob, _mine, theirs, _own, _other = two_partners
     client.login(alice.email)
     response = client.get("/account/figures?period=year")
     html = response.get_data(as_text=True)
@@ -90,7 +90,7 @@ def test_a_partner_sees_only_the_events_it_hosted(client, two_partners):
 
 
 def test_a_cohost_sees_the_cohosted_event(client, make, two_partners):
-    _alice, bob, mine, theirs, own, other = two_partners
+    _alice, bob, _mine, theirs, own, _other = two_partners
     make.cohost(own, theirs)
     client.login(bob.email)
     html = client.get("/account/figures?period=year").get_data(as_text=True)
@@ -176,7 +176,7 @@ def test_each_table_downloads_as_csv_and_all_of_them_as_a_workbook(client, make,
 
 
 def test_the_report_has_the_headline_figures_charts_and_filters(client, make, two_partners):
-    *_, mine, theirs, own, other = two_partners
+    *_, mine, _theirs, _own, _other = two_partners
     client.login(make.staff().email)
     html = client.get(f"/staff/figures/report?period=year&partner={mine.slug}").get_data(
         as_text=True
