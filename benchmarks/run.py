@@ -40,6 +40,7 @@ from benchmarks import report
 from benchmarks.databases import postgres_reachable, prepare, throwaway_database
 from benchmarks.load import BROWSER_HEADERS, load, log_in, status_of, unique_prefix, wrk_path
 from benchmarks.probes import Probe, all_probes
+from benchmarks.seed import SECRET_KEY as SEED_SECRET_KEY
 from benchmarks.seed import SeedFacts, SeedSize
 from benchmarks.servers import MemoryWatch, gunicorn
 from benchmarks.transfer import home_page_transfer
@@ -97,7 +98,7 @@ def app_environment(url: str) -> dict:
     return {
         **os.environ,
         "DATABASE_URL": url,
-        "SECRET_KEY": "benchmark-secret-key",
+        "SECRET_KEY": SEED_SECRET_KEY,
         "LOG_LEVEL": "WARNING",
         "MAIL_DELIVER_AFTER_REQUEST": "false",
         "PYTHONPATH": str(ROOT),

@@ -5,7 +5,10 @@ row): for N innovations, N/2 startups and 200 partners; events and registrations
 (5,000 and 50,000 by default); demo days with confirmed startups, a dozen featured
 innovations, and one staff account for pages that need a login.
 
-Only hub.models is imported from the application: table and column names are the contract.
+Only hub.models is imported from the application (table and column names are the contract),
+and the sketch functions of the figures (hub/domain/figures/people.py), whose bytes are too.
+The kept counts of the figures (event_figures, innovation_interest_days) are written in bulk
+from the same rows, as the domain would have counted them.
 """
 
 from __future__ import annotations
@@ -13,16 +16,21 @@ from __future__ import annotations
 import json
 import random
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from hub.domain.figures.people import add_to_sketch, person_hash, person_key
 from hub.models import (
     Application,
     Event,
+    EventFigures,
     Innovation,
+    InnovationInterestDay,
     Organisation,
     Registration,
     ShowcaseSlot,
@@ -39,6 +47,8 @@ CHUNK = 5_000
 COMMON_WORD = "numérique"
 STAFF_EMAIL = "bench-staff@example.org"
 STAFF_PASSWORD = "bench staff password"  # a throwaway database, dropped after the run
+SECRET_KEY = "benchmark-secret-key"  # the app's, in run.py: the sketches hash with it
+ZONE = ZoneInfo("Europe/Paris")
 
 CITIES = ["Saint-Étienne", "Rennes", "Montpellier", "Nancy", "Firminy", "Roanne", "Montbrison"]
 VENUES = 4
@@ -148,7 +158,8 @@ def seed(engine: sa.Engine, size: SeedSize = SeedSize(), seed_value: int = 42) -
         startup_ids, partner_ids = _organisations(connection, rng, size.startups, now)
         _innovations(connection, rng, size.innovations, startup_ids, now)
         event_rows = _events(connection, rng, size, space_ids, partner_ids, now)
-        _registrations(connection, size.registrations, event_rows, now)
+        _registrations(connection, rng, size.registrations, event_rows, now)
+        _interest_days(connection, rng, size.innovations, now)
         _demo_days(connection, space_ids, now)
         _staff(connection, now)
         upcoming = connection.scalar(
@@ -228,19 +239,34 @@ def _events(connection, rng, size: SeedSize, space_ids, partner_ids, now) -> lis
         )  # fmt: skip
     _insert(connection, Event.__table__, rows)
     table = Event.__table__
-    return connection.execute(
-        sa.select(table.c.slug, table.c.id, table.c.capacity, table.c.starts_at).order_by(
-            table.c.starts_at, table.c.id
+    venue_of = dict(
+        connection.execute(sa.select(Space.__table__.c.id, Space.__table__.c.venue_id)).all()
+    )
+    return [
+        (slug, event_id, capacity, starts_at, {
+            "state": "published", "starts_at": starts_at, "ends_at": ends_at,
+            "venue_id": venue_of[space_id], "kind": kind, "audience": audience,
+            "organisation_id": organisation_id, "capacity": capacity})
+        for slug, event_id, capacity, starts_at, ends_at, space_id, kind, audience, organisation_id
+        in connection.execute(
+            sa.select(table.c.slug, table.c.id, table.c.capacity, table.c.starts_at,
+                      table.c.ends_at, table.c.space_id, table.c.kind, table.c.audience,
+                      table.c.organisation_id).order_by(table.c.starts_at, table.c.id)
         )
-    ).all()
+    ]  # fmt: skip
 
 
-def _registrations(connection, count: int, event_rows, now) -> None:
-    """Spread evenly; beyond capacity people wait. Past events' people mostly came."""
-    rows = []
+def _registrations(connection, rng, count: int, event_rows, now) -> None:
+    """Spread evenly; beyond capacity people wait. Past events' people mostly came.
+
+    Each event's kept counts follow (people's addresses repeat across events, so that some
+    come back), with some feedback from those who came."""
+    rows, figures = [], []
+    key = person_key(SECRET_KEY)
     per_event, extra = divmod(count, max(len(event_rows), 1))
-    for index, (_slug, event_id, capacity, starts_at) in enumerate(event_rows):
+    for index, (_slug, event_id, capacity, starts_at, facts) in enumerate(event_rows):
         past = starts_at < now
+        counts, attendees = Counter(), []
         for n in range(per_event + (1 if index < extra else 0)):
             seated = n < capacity
             state = "confirmed" if seated else "waitlisted"
@@ -248,16 +274,43 @@ def _registrations(connection, count: int, event_rows, now) -> None:
                 state = "attended"
             rows.append(
                 {"event_id": event_id, "name": f"Personne {n}",
-                 "email": f"personne{n}.{event_id}@example.org", "consent": True, "locale": "fr",
+                 "email": f"personne{n}.{event_id % 500}@example.org", "consent": True, "locale": "fr",
                  "state": state, "token": f"bench-{event_id:07d}-{n:06d}",
                  "created_at": min(now, starts_at) - timedelta(days=7),
                  "confirmed_at": now if seated else None,
                  "attended_at": starts_at if state == "attended" else None}
             )  # fmt: skip
+            counts[state] += 1
+            if state == "attended":
+                attendees.append(person_hash(rows[-1]["email"], key))
             if len(rows) >= CHUNK:
                 _insert(connection, Registration.__table__, rows)
                 rows.clear()
+        answers = counts["attended"] // 2
+        figures.append(
+            {"event_id": event_id, "local_date": starts_at.astimezone(ZONE).date(), **facts,
+             "registrations": sum(counts.values()), "waitlisted": counts["waitlisted"],
+             "promoted": 0, "cancelled": 0, "holding": counts["confirmed"],
+             "attended": counts["attended"], "returning_attendances": counts["attended"] // 3,
+             "feedback_count": answers, "rating_sum": answers * rng.randint(3, 5),
+             "people_sketch": add_to_sketch(None, attendees) if attendees else None,
+             "returning_sketch": add_to_sketch(None, attendees[::3]) if attendees else None,
+             "updated_at": now}
+        )  # fmt: skip
     _insert(connection, Registration.__table__, rows)
+    for start in range(0, len(figures), CHUNK):
+        connection.execute(sa.insert(EventFigures.__table__), figures[start : start + CHUNK])
+
+
+def _interest_days(connection, rng, innovations: int, now) -> None:
+    """ "I'm interested" clicks on every tenth innovation, on a few days of the past year."""
+    rows = [
+        {"innovation_id": innovation_id, "day": (now - timedelta(days=days)).date(),
+         "clicks": rng.randint(1, 9)}
+        for innovation_id in _ids(connection, Innovation.__table__)[::10]
+        for days in sorted(rng.sample(range(1, 365), 6))
+    ]  # fmt: skip
+    _insert(connection, InnovationInterestDay.__table__, rows)
 
 
 def _demo_days(connection, space_ids, now) -> None:

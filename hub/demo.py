@@ -17,12 +17,22 @@ from hub.extensions import db
 from hub.models import (
     Application,
     ApplicationState,
+    Audience,
+    CoHostState,
+    Event,
+    EventHost,
+    EventKind,
+    EventState,
+    Feedback,
     Innovation,
+    InnovationInterestDay,
     InnovationStatus,
     Membership,
     MembershipRole,
     Organisation,
     OrganisationKind,
+    Registration,
+    RegistrationState,
     Role,
     ShowcaseSlot,
     SlotStatus,
@@ -221,16 +231,6 @@ def seed_events(staff: User) -> int:
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from hub.models import (
-        Audience,
-        CoHostState,
-        Event,
-        EventHost,
-        EventKind,
-        EventState,
-        Registration,
-        RegistrationState,
-    )
     from hub.text import slugify
 
     venue = db.session.scalar(sa.select(Venue).where(Venue.slug == "saint-etienne"))
@@ -510,18 +510,6 @@ def seed_figures_year(staff: User) -> list[str]:
     import random
 
     from hub.domain.figures import counters
-    from hub.models import (
-        Audience,
-        CoHostState,
-        Event,
-        EventHost,
-        EventKind,
-        EventState,
-        Feedback,
-        InnovationInterestDay,
-        Registration,
-        RegistrationState,
-    )
     from hub.text import slugify
 
     if db.session.scalar(sa.select(Event.id).where(Event.slug.like("annee-%")).limit(1)):
@@ -648,8 +636,6 @@ def _past_demo_days() -> None:
 def _year_registrations(event, chosen: list[tuple[str, str]], rng) -> None:
     """Seats first come, first served; a few cancel, freeing seats for the waiting list;
     about four in five of those holding a seat come."""
-    from hub.models import Registration, RegistrationState
-
     registered_at = event.starts_at - timedelta(days=14)
     registrations = []
     for number, (name, email) in enumerate(chosen[: rng.randint(len(chosen) // 2, len(chosen))]):

@@ -20,6 +20,14 @@ def safe_next_url(default: str) -> str:
     return default
 
 
+def keep_private(response):
+    """A page whose address is a secret (a private link): no shared cache keeps it, and
+    the address is not sent on to other sites."""
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def staff_required(view):
     """Staff only: anonymous visitors are sent to log in, members get a 404."""
 

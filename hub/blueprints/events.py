@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from hub.blueprints import keep_private
 from hub.domain.events import queries
 from hub.domain.events.queries import AgendaFilters
 from hub.domain.events.registrations import (
@@ -207,10 +208,8 @@ def my_registration(token: str):
         position=queries.waitlist_position(registration),
         now=utcnow(),
     )
-    # The address is the key to the registration: keep it out of shared caches.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    # The address is the key to the registration.
+    return keep_private(response)
 
 
 @bp.post("/r/<token>/cancel")

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from hub.blueprints import keep_private
 from hub.domain.events import queries
 from hub.domain.events.feedback import (
     COMMENT_MAX,
@@ -56,10 +57,7 @@ def _render(registration, form, saved=False, status=200):
         closed=feedback_closed_reason(registration),
         closes_at=feedback_closes_at(registration.event),
     )
-    # The address is the key to the registration: keep it out of shared caches.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return keep_private(response)
 
 
 @bp.get("/r/<token>/feedback")

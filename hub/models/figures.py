@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import db
-from hub.models.base import LabelledEnum, UTCDateTime, utcnow
+from hub.models.base import LabelledEnum, UTCDateTime, enum_type, utcnow
+from hub.models.events import Audience, EventKind, EventState
 
 EVENT_COUNTS = (
     "registrations",
@@ -40,10 +41,13 @@ class PeriodKind(LabelledEnum):
 
 
 class EventFigures(db.Model):
-    """One event's counts, kept from its first registration on."""
+    """One event's counts, kept from its publication on, beside a copy of what the figures
+    filter on (its day, times, state, venue, kind, audience, proposer, seats), so that the
+    figures read this one narrow table."""
 
     __tablename__ = "event_figures"
     __table_args__ = (
+        sa.Index("ix_event_figures_local_date_state", "local_date", "state"),
         *(sa.CheckConstraint(f"{name} >= 0", name=f"{name}_not_negative") for name in EVENT_COUNTS),
         sa.CheckConstraint(
             "rating_sum BETWEEN feedback_count AND 5 * feedback_count", name="ratings_one_to_five"
@@ -54,7 +58,18 @@ class EventFigures(db.Model):
         sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
     )
     # The day the event starts, in its venue's time zone: periods and months are read on it.
-    local_date: Mapped[date] = mapped_column(sa.Date, index=True)
+    local_date: Mapped[date] = mapped_column(sa.Date)
+    # The event's facts, copied by counters.record_event() whenever they change.
+    state: Mapped[EventState] = mapped_column(enum_type(EventState))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venues.id", ondelete="CASCADE"))
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind))
+    audience: Mapped[Audience] = mapped_column(enum_type(Audience))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    capacity: Mapped[int]
     # Every registration made (a seat at once, or the waiting list).
     registrations: Mapped[int] = mapped_column(default=0)
     # People who joined the waiting list, and how many of them were given a seat later.

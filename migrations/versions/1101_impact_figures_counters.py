@@ -22,6 +22,9 @@ down_revision = '0401'
 branch_labels = None
 depends_on = None
 
+# The event's facts copied beside its counts (ends_at is read raw: it is stored naive UTC).
+FACTS = ('event_id', 'local_date', 'starts_at', 'state', 'ends_at', 'venue_id', 'kind',
+         'audience', 'organisation_id', 'capacity')
 COUNTS = ('registrations', 'waitlisted', 'promoted', 'cancelled', 'holding', 'attended',
           'returning_attendances', 'feedback_count', 'rating_sum')
 
@@ -41,6 +44,14 @@ def upgrade():
     op.create_table('event_figures',
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('state', sa.Enum('draft', 'proposed', 'published', 'rejected', 'cancelled', name='eventstate', native_enum=False, create_constraint=True, length=13), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('ends_at', sa.DateTime(), nullable=False),
+    sa.Column('venue_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('training', 'workshop', 'conference', 'meetup', 'demo_day', name='eventkind', native_enum=False, create_constraint=True, length=14), nullable=False),
+    sa.Column('audience', sa.Enum('residents', 'professionals', 'everyone', name='audience', native_enum=False, create_constraint=True, length=17), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('capacity', sa.Integer(), nullable=False),
     *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
     sa.Column('people_sketch', sa.LargeBinary(), nullable=True),
     sa.Column('returning_sketch', sa.LargeBinary(), nullable=True),
@@ -48,10 +59,12 @@ def upgrade():
     *(sa.CheckConstraint(f'{name} >= 0', name=op.f(f'ck_event_figures_{name}_not_negative')) for name in COUNTS),
     sa.CheckConstraint('rating_sum BETWEEN feedback_count AND 5 * feedback_count', name=op.f('ck_event_figures_ratings_one_to_five')),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_figures_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_event_figures_organisation_id_organisations'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['venue_id'], ['venues.id'], name=op.f('fk_event_figures_venue_id_venues'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('event_id', name=op.f('pk_event_figures'))
     )
     with op.batch_alter_table('event_figures', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_event_figures_local_date'), ['local_date'], unique=False)
+        batch_op.create_index('ix_event_figures_local_date_state', ['local_date', 'state'], unique=False)
 
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.create_index('ix_registrations_email_state', ['email', 'state'], unique=False)
@@ -78,8 +91,10 @@ def _sketch(hashes):
 def _backfill_event_figures(connection):
     """Counts as they stand in the rows held today; promotions from the audit trail."""
     events = connection.execute(sa.text(
-        'SELECT events.id, events.starts_at, venues.timezone FROM events '
-        'JOIN spaces ON spaces.id = events.space_id JOIN venues ON venues.id = spaces.venue_id'
+        'SELECT events.id, events.starts_at, venues.timezone, events.state, events.ends_at, '
+        'venues.id, events.kind, events.audience, events.organisation_id, events.capacity '
+        'FROM events JOIN spaces ON spaces.id = events.space_id '
+        'JOIN venues ON venues.id = spaces.venue_id'
     )).all()
     if not events:
         return
@@ -115,13 +130,17 @@ def _backfill_event_figures(connection):
             counts[event_id]['returning_attendances'] += 1
         seen[person].add(event_id)
         people[event_id].add(person)
-    table = sa.table('event_figures', sa.column('event_id'), sa.column('local_date'),
-                     *(sa.column(name) for name in COUNTS), sa.column('people_sketch'),
-                     sa.column('returning_sketch'), sa.column('updated_at'))
+    types = {'local_date': sa.Date(), 'starts_at': sa.DateTime(), 'ends_at': sa.DateTime(),
+             'updated_at': sa.DateTime(), 'people_sketch': sa.LargeBinary(),
+             'returning_sketch': sa.LargeBinary()}
+    names = (*FACTS, *COUNTS, 'people_sketch', 'returning_sketch', 'updated_at')
+    table = sa.table('event_figures', *(sa.column(name, types.get(name)) for name in names))
     rows = []
-    for event_id, starts_at, timezone in events:
+    for event_id, starts_at, timezone, *facts in events:
         rows.append({
             'event_id': event_id, 'local_date': _local_day(starts_at, ZoneInfo(timezone or 'Europe/Paris')),
+            'starts_at': _naive(starts_at), **dict(zip(FACTS[3:], facts, strict=True)),
+            'ends_at': _naive(facts[1]),
             **{name: counts[event_id][name] for name in COUNTS},
             'people_sketch': _sketch(people[event_id]) if people[event_id] else None,
             'returning_sketch': _sketch(returning[event_id]) if returning[event_id] else None,
@@ -149,7 +168,7 @@ def _backfill_interest_days(connection):
         if rest > 0:
             days[innovation_id, _local_day(published_at or created_at, zone)] += rest
     known = set(connection.execute(sa.text('SELECT id FROM innovations')).scalars())
-    table = sa.table('innovation_interest_days', sa.column('innovation_id'), sa.column('day'), sa.column('clicks'))
+    table = sa.table('innovation_interest_days', sa.column('innovation_id'), sa.column('day', sa.Date()), sa.column('clicks'))
     op.bulk_insert(table, [
         {'innovation_id': innovation_id, 'day': day, 'clicks': clicks}
         for (innovation_id, day), clicks in days.items() if innovation_id in known
@@ -170,7 +189,7 @@ def downgrade():
         batch_op.drop_index('ix_registrations_email_state')
 
     with op.batch_alter_table('event_figures', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_event_figures_local_date'))
+        batch_op.drop_index('ix_event_figures_local_date_state')
 
     op.drop_table('event_figures')
     with op.batch_alter_table('innovation_interest_days', schema=None) as batch_op:

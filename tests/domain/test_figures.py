@@ -93,7 +93,7 @@ def move_to_the_past(event_id: int, days: int = 2) -> Event:
     event = event_row(event_id)
     event.starts_at = utcnow() - timedelta(days=days)
     event.ends_at = event.starts_at + timedelta(hours=2)
-    counters.record_schedule(event)
+    counters.record_event(event)
     db.session.commit()
     return event
 

@@ -25,7 +25,7 @@ def publish_event(actor: User, event: Event) -> Event:
     event.state = EventState.PUBLISHED
     event.published_at = utcnow()
     event.decision_message = ""
-    counters.record_schedule(event)
+    counters.record_event(event)
     audit.record(actor, "event.published", event)
     tell_hosts(event, "event_published")
     return event
@@ -58,6 +58,7 @@ def cancel_event(actor: User, event: Event, message: str) -> Event:
     event = locked
     event.state = EventState.CANCELLED
     event.decision_message = message.strip()
+    counters.record_event(event)
     registrations = live_registrations(event, waitlisted=True)
     audit.record(
         actor,

@@ -122,7 +122,7 @@ def create_event_as_staff(
         actor, details, organisation, state=EventState.PUBLISHED, published_at=utcnow()
     )
     db.session.flush()
-    counters.record_schedule(event)
+    counters.record_event(event)
     audit.record(actor, "event.created", event, title=event.title, state=event.state)
     return event
 
@@ -162,7 +162,7 @@ def update_event(actor: User, event: Event, details: EventDetails) -> Event:
     db.session.flush()
     audit.record(actor, "event.updated", event, before=before, moved=moved)
     if event.state == EventState.PUBLISHED:
-        counters.record_schedule(event)
+        counters.record_event(event)
         if moved:
             for registration in live_registrations(event, waitlisted=True):
                 tell_registrant(registration, "event_moved")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,10 +34,22 @@ from hub.models.figures import EVENT_COUNTS
 from hub.timezones import in_zone
 
 
-def local_date_of(event: Event) -> date:
-    """The day the event starts, in its venue's zone: the day its figures belong to."""
-    # By the room's id: after a move, event.space may still be the old room.
-    return in_zone(event.starts_at, db.session.get(Space, event.space_id).venue).date()
+def event_facts(event: Event) -> dict:
+    """What the figures filter on, copied from the event: the day it starts in its venue's
+    zone (by the room's id: after a move, event.space may still be the old room), times,
+    state, venue, kind, audience, proposer and seats."""
+    venue = db.session.get(Space, event.space_id).venue
+    return {
+        "local_date": in_zone(event.starts_at, venue).date(),
+        "state": event.state,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "venue_id": venue.id,
+        "kind": event.kind,
+        "audience": event.audience,
+        "organisation_id": event.organisation_id,
+        "capacity": event.capacity,
+    }
 
 
 def _upsert(model, keys: dict, insert: dict, update: dict) -> None:
@@ -47,19 +59,22 @@ def _upsert(model, keys: dict, insert: dict, update: dict) -> None:
     db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=update))
 
 
-def _ensure_row(event: Event) -> None:
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    db.session.execute(
-        dialect.insert(EventFigures)
-        .values(event_id=event.id, local_date=local_date_of(event), updated_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["event_id"])
-    )
+def record_event(event: Event) -> None:
+    """An event was published, changed (time, room, kind, audience, seats) or cancelled:
+    its row follows. Call it wherever one of those changes."""
+    facts = {**event_facts(event), "updated_at": utcnow()}
+    _upsert(EventFigures, {"event_id": event.id}, facts, facts)
 
 
 def _add(event: Event, **deltas: int) -> None:
     """Add to the event's counts (creating its row first): an UPDATE of `n = n + delta`,
     which cannot lose a step to a simultaneous one."""
-    _ensure_row(event)
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(EventFigures)
+        .values(event_id=event.id, **event_facts(event), updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["event_id"])
+    )
     table = EventFigures.__table__
     db.session.execute(
         sa.update(EventFigures)
@@ -68,16 +83,6 @@ def _add(event: Event, **deltas: int) -> None:
             **{name: table.c[name] + delta for name, delta in deltas.items()},
             updated_at=utcnow(),
         )
-    )
-
-
-def record_schedule(event: Event) -> None:
-    """An event is published, or moved: its figures belong to the (new) day it starts."""
-    _upsert(
-        EventFigures,
-        {"event_id": event.id},
-        {"local_date": local_date_of(event), "updated_at": utcnow()},
-        {"local_date": local_date_of(event), "updated_at": utcnow()},
     )
 
 
@@ -233,9 +238,5 @@ def rebuild_event_figures(events: Iterable[Event]) -> None:
         values = {name: getattr(counts, name) for name in EVENT_COUNTS}
         values["people_sketch"] = people.add_to_sketch(None, counts.people)
         values["returning_sketch"] = people.add_to_sketch(None, counts.returning_people)
-        _upsert(
-            EventFigures,
-            {"event_id": event.id},
-            {"local_date": local_date_of(event), **values, "updated_at": utcnow()},
-            {"local_date": local_date_of(event), **values, "updated_at": utcnow()},
-        )
+        values.update(event_facts(event), updated_at=utcnow())
+        _upsert(EventFigures, {"event_id": event.id}, values, values)

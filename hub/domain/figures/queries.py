@@ -1,10 +1,10 @@
 """The impact figures, read from the kept counts by SQL aggregates.
 
-Every figure of events comes from EventFigures (one row per event, indexed by the local day
-the event starts) joined to the event's own columns for the filters: a few thousand rows a
-year, summed by the database; no registration is read. Distinct people come from merging
-the events' sketches (hub/domain/figures/people.py). Demo days, innovations and interest
-are read from their own tables (no personal data there).
+Every figure of events comes from EventFigures alone (one narrow row per event, indexed by
+the local day the event starts, with a copy of the event's facts the filters need): a few
+thousand rows a year, summed by the database; no registration or event row is read.
+Distinct people come from merging the events' sketches (hub/domain/figures/people.py).
+Demo days, innovations and interest are read from their own tables (no personal data there).
 
 Events counted: published ones that have started by `now`, in the period. Attendance and
 no-shows are read on the events that have ended.
@@ -25,7 +25,6 @@ from hub.models import (
     ApplicationState,
     Audience,
     CoHostState,
-    Event,
     EventFigures,
     EventHost,
     EventKind,
@@ -144,26 +143,24 @@ class InterestRow:
 
 
 def _held(filters: FigureFilters, now: datetime) -> list:
-    """The conditions on EventFigures ⨝ Event that select the events the figures cover."""
+    """The conditions on EventFigures that select the events the figures cover."""
     period = filters.period
     conditions = [
-        Event.state == EventState.PUBLISHED,
+        EventFigures.state == EventState.PUBLISHED,
         EventFigures.local_date >= period.first,
         EventFigures.local_date <= period.last,
     ]
     if filters.venue_id is not None:
-        conditions.append(
-            Event.space_id.in_(sa.select(Space.id).where(Space.venue_id == filters.venue_id))
-        )
+        conditions.append(EventFigures.venue_id == filters.venue_id)
     if filters.kind is not None:
-        conditions.append(Event.kind == filters.kind)
+        conditions.append(EventFigures.kind == filters.kind)
     if filters.audience is not None:
-        conditions.append(Event.audience == filters.audience)
+        conditions.append(EventFigures.audience == filters.audience)
     if filters.partner_id is not None:
         conditions.append(
             sa.or_(
-                Event.organisation_id == filters.partner_id,
-                Event.id.in_(
+                EventFigures.organisation_id == filters.partner_id,
+                EventFigures.event_id.in_(
                     sa.select(EventHost.event_id).where(
                         EventHost.organisation_id == filters.partner_id,
                         EventHost.state == CoHostState.ACCEPTED,
@@ -175,43 +172,75 @@ def _held(filters: FigureFilters, now: datetime) -> list:
 
 
 def _counted(query: sa.Select, filters: FigureFilters, now: datetime, started: bool = True):
-    query = query.select_from(EventFigures).join(Event, Event.id == EventFigures.event_id)
-    query = query.where(*_held(filters, now))
-    return query.where(Event.starts_at <= now) if started else query
+    query = query.select_from(EventFigures).where(*_held(filters, now))
+    return query.where(EventFigures.starts_at <= now) if started else query
 
 
 def _sum(column) -> sa.ColumnElement:
     return sa.func.coalesce(sa.func.sum(column), 0)
 
 
-def event_totals(filters: FigureFilters, now: datetime | None = None) -> EventTotals:
-    """The period's event figures: one aggregate query, and the sketches merged."""
-    now = now or utcnow()
-    ended = Event.ends_at <= now
-    row = db.session.execute(
-        _counted(
-            sa.select(
-                sa.func.count(),
-                _sum(Event.capacity),
-                _sum(EventFigures.registrations),
-                _sum(EventFigures.waitlisted),
-                _sum(EventFigures.promoted),
-                _sum(EventFigures.cancelled),
-                _sum(sa.case((ended, EventFigures.attended), else_=0)),
-                _sum(sa.case((ended, EventFigures.holding), else_=0)),
-                _sum(EventFigures.returning_attendances),
-                _sum(EventFigures.feedback_count),
-                _sum(EventFigures.rating_sum),
-            ),
-            filters,
-            now,
-        )
-    ).one()
-    upcoming = db.session.scalar(
-        _counted(sa.select(sa.func.count()), filters, now, started=False).where(
-            Event.starts_at > now
-        )
+@dataclass(frozen=True)
+class _Group:
+    """The sums of the events of one month and audience, started or not yet."""
+
+    year: int
+    month: int
+    audience: Audience
+    started: bool
+    events: int
+    seats: int
+    registrations: int
+    waitlisted: int
+    promoted: int
+    cancelled: int
+    attended: int  # all check-ins
+    attended_ended: int  # check-ins of the events that have ended
+    no_shows: int  # seats still held when the events ended
+    returning_attendances: int
+    feedback_count: int
+    rating_sum: int
+
+
+def _groups(filters: FigureFilters, now: datetime) -> list[_Group]:
+    """One aggregate query: the period's events summed per month, audience and whether they
+    have started (a few dozen rows), from which the totals and both charts are read."""
+    year = sa.extract("year", EventFigures.local_date)
+    month = sa.extract("month", EventFigures.local_date)
+    started = EventFigures.starts_at <= now
+    ended = EventFigures.ends_at <= now
+    query = _counted(
+        sa.select(
+            year,
+            month,
+            EventFigures.audience,
+            started,
+            sa.func.count(),
+            _sum(EventFigures.capacity),
+            _sum(EventFigures.registrations),
+            _sum(EventFigures.waitlisted),
+            _sum(EventFigures.promoted),
+            _sum(EventFigures.cancelled),
+            _sum(EventFigures.attended),
+            _sum(sa.case((ended, EventFigures.attended), else_=0)),
+            _sum(sa.case((ended, EventFigures.holding), else_=0)),
+            _sum(EventFigures.returning_attendances),
+            _sum(EventFigures.feedback_count),
+            _sum(EventFigures.rating_sum),
+        ).group_by(year, month, EventFigures.audience, started),
+        filters,
+        now,
+        started=False,
     )
+    return [
+        _Group(int(y), int(m), Audience(audience), bool(flag), *sums)
+        for y, m, audience, flag, *sums in db.session.execute(query)
+    ]
+
+
+def _people(filters: FigureFilters, now: datetime) -> tuple[int, int]:
+    """Distinct people checked in, and those of them who had come before: the events'
+    sketches merged."""
     sketches = db.session.execute(
         _counted(
             sa.select(EventFigures.people_sketch, EventFigures.returning_sketch).where(
@@ -221,105 +250,118 @@ def event_totals(filters: FigureFilters, now: datetime | None = None) -> EventTo
             now,
         )
     ).all()
-    return EventTotals(
-        events=row[0],
-        upcoming=upcoming,
-        seats=row[1],
-        registrations=row[2],
-        waitlisted=row[3],
-        promoted=row[4],
-        cancelled=row[5],
-        attended=row[6],
-        no_shows=row[7],
-        returning_attendances=row[8],
-        feedback_count=row[9],
-        rating_sum=row[10],
-        people=people.distinct_people(sketch for sketch, _ in sketches),
-        returning_people=people.distinct_people(sketch for _, sketch in sketches),
+    return (
+        people.distinct_people(sketch for sketch, _ in sketches),
+        people.distinct_people(sketch for _, sketch in sketches),
     )
 
 
-def per_month(filters: FigureFilters, now: datetime | None = None) -> list[MonthRow]:
-    """Registrations and attendance per month of the period (months without events: 0)."""
-    now = now or utcnow()
-    year = sa.extract("year", EventFigures.local_date)
-    month = sa.extract("month", EventFigures.local_date)
-    rows = db.session.execute(
-        _counted(
-            sa.select(
-                year, month, _sum(EventFigures.registrations), _sum(EventFigures.attended)
-            ).group_by(year, month),
-            filters,
-            now,
-        )
-    ).all()
-    found = {(int(y), int(m)): (registrations, attended) for y, m, registrations, attended in rows}
-    return [MonthRow(y, m, *found.get((y, m), (0, 0))) for y, m in filters.period.months]
+def _totals(groups: list[_Group], reached: tuple[int, int]) -> EventTotals:
+    held = [group for group in groups if group.started]
+
+    def total(name: str) -> int:
+        return sum(getattr(group, name) for group in held)
+
+    return EventTotals(
+        events=total("events"),
+        upcoming=sum(group.events for group in groups if not group.started),
+        seats=total("seats"),
+        registrations=total("registrations"),
+        waitlisted=total("waitlisted"),
+        promoted=total("promoted"),
+        cancelled=total("cancelled"),
+        attended=total("attended_ended"),
+        no_shows=total("no_shows"),
+        returning_attendances=total("returning_attendances"),
+        feedback_count=total("feedback_count"),
+        rating_sum=total("rating_sum"),
+        people=reached[0],
+        returning_people=reached[1],
+    )
 
 
-def per_audience(filters: FigureFilters, now: datetime | None = None) -> list[GroupRow]:
-    """Events, registrations and attendance per audience, every audience listed."""
-    now = now or utcnow()
-    rows = db.session.execute(
-        _counted(
-            sa.select(
-                Event.audience,
-                sa.func.count(),
-                _sum(EventFigures.registrations),
-                _sum(EventFigures.attended),
-            ).group_by(Event.audience),
-            filters,
-            now,
-        )
-    ).all()
-    found = {audience: rest for audience, *rest in rows}
+def _months(groups: list[_Group], period: Period) -> list[MonthRow]:
+    found: dict[tuple[int, int], list[int]] = {}
+    for group in groups:
+        if group.started:
+            sums = found.setdefault((group.year, group.month), [0, 0])
+            sums[0] += group.registrations
+            sums[1] += group.attended
+    return [MonthRow(y, m, *found.get((y, m), (0, 0))) for y, m in period.months]
+
+
+def _audiences(groups: list[_Group]) -> list[GroupRow]:
+    found: dict[Audience, list[int]] = {}
+    for group in groups:
+        if group.started:
+            sums = found.setdefault(group.audience, [0, 0, 0])
+            sums[0] += group.events
+            sums[1] += group.registrations
+            sums[2] += group.attended
     return [
         GroupRow(audience.value, str(audience.label), *found.get(audience, (0, 0, 0)))
         for audience in Audience
     ]
 
 
+def event_totals(filters: FigureFilters, now: datetime | None = None) -> EventTotals:
+    """The period's event figures (events held, seats, registrations, attendance…)."""
+    now = now or utcnow()
+    return _totals(_groups(filters, now), _people(filters, now))
+
+
+def per_month(filters: FigureFilters, now: datetime | None = None) -> list[MonthRow]:
+    """Registrations and attendance per month of the period (months without events: 0)."""
+    return _months(_groups(filters, now or utcnow()), filters.period)
+
+
+def per_audience(filters: FigureFilters, now: datetime | None = None) -> list[GroupRow]:
+    """Events, registrations and attendance per audience, every audience listed."""
+    return _audiences(_groups(filters, now or utcnow()))
+
+
 def per_partner(
     filters: FigureFilters, now: datetime | None = None, limit: int = 10
 ) -> list[GroupRow]:
     """The partners whose events drew the most registrations: proposer and accepted co-hosts
-    each count the event (so the rows may add up to more than the total)."""
+    each count the event (so the rows may add up to more than the total); the venue team's
+    own events under the key "". Two aggregate queries (proposers, co-hosts) merged."""
     now = now or utcnow()
-    hosts = sa.union_all(
-        sa.select(Event.id.label("event_id"), Event.organisation_id.label("organisation_id")),
-        sa.select(EventHost.event_id, EventHost.organisation_id).where(
-            EventHost.state == CoHostState.ACCEPTED
-        ),
-    ).subquery()
-    events = _counted(
-        sa.select(
-            Event.id.label("event_id"),
-            EventFigures.registrations.label("registrations"),
-            EventFigures.attended.label("attended"),
-        ),
+    sums = (sa.func.count(), _sum(EventFigures.registrations), _sum(EventFigures.attended))
+    proposers = _counted(
+        sa.select(EventFigures.organisation_id, *sums).group_by(EventFigures.organisation_id),
         filters,
         now,
-    ).subquery()
-    registrations = sa.func.sum(events.c.registrations)
-    rows = db.session.execute(
-        sa.select(
-            Organisation.slug,
-            Organisation.name,
-            sa.func.count(),
-            registrations,
-            sa.func.sum(events.c.attended),
+    )
+    cohosts = _counted(
+        sa.select(EventHost.organisation_id, *sums)
+        .join(EventHost, EventHost.event_id == EventFigures.event_id)
+        .where(EventHost.state == CoHostState.ACCEPTED)
+        .group_by(EventHost.organisation_id),
+        filters,
+        now,
+    )
+    found: dict[int | None, list[int]] = {}
+    for query in (proposers, cohosts):
+        for organisation_id, *values in db.session.execute(query):
+            found[organisation_id] = [
+                a + b for a, b in zip(found.get(organisation_id, [0, 0, 0]), values, strict=True)
+            ]
+    known = [key for key in found if key is not None]
+    names = {
+        organisation_id: (slug, name)
+        for organisation_id, slug, name in db.session.execute(
+            sa.select(Organisation.id, Organisation.slug, Organisation.name).where(
+                Organisation.id.in_(known)
+            )
         )
-        .select_from(events)
-        .join(hosts, hosts.c.event_id == events.c.event_id)
-        .outerjoin(Organisation, Organisation.id == hosts.c.organisation_id)
-        .group_by(Organisation.slug, Organisation.name)
-        .order_by(registrations.desc(), Organisation.slug.is_(None), Organisation.name)
-        .limit(limit)
-    ).all()
-    return [
-        GroupRow(slug or "", name or "", count, registrations or 0, attended or 0)
-        for slug, name, count, registrations, attended in rows
+    }
+    rows = [
+        GroupRow(*(names[key] if key is not None else ("", "")), *values)
+        for key, values in found.items()
     ]
+    rows.sort(key=lambda row: (-row.registrations, row.key == "", row.name))
+    return rows[:limit]
 
 
 def demo_day_figures(
@@ -410,11 +452,12 @@ def figures_for(filters: FigureFilters, now: datetime | None = None) -> Figures:
     """The whole figures page for the venue team (or a partner, with its partner_id)."""
     now = now or utcnow()
     demo_days, startups = demo_day_figures(filters, now)
+    groups = _groups(filters, now)
     return Figures(
         filters=filters,
-        totals=event_totals(filters, now),
-        months=per_month(filters, now),
-        audiences=per_audience(filters, now),
+        totals=_totals(groups, _people(filters, now)),
+        months=_months(groups, filters.period),
+        audiences=_audiences(groups),
         partners=per_partner(filters, now),
         demo_days=demo_days,
         startups_shown=startups,
