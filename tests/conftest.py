@@ -61,6 +61,7 @@ def app(database_url, tmp_path_factory):
             "UPLOAD_DIR": str(instance / "uploads"),
             "RATELIMIT_STORAGE_URI": "memory://",
             "PUBLIC_URL": "http://localhost",
+            "FIGURES_CACHE_SECONDS": 0,  # every test reads the figures it has just written
         }
     )
     application.test_client_class = HubClient

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import sqlalchemy as sa
 from flask_migrate import check, downgrade, upgrade
 
+from hub.domain.figures import people
 from hub.extensions import db
+from hub.models import (
+    AuditEntry,
+    Event,
+    EventFigures,
+    EventKind,
+    EventState,
+    Innovation,
+    InnovationInterestDay,
+    Organisation,
+    OrganisationKind,
+    Registration,
+    Space,
+    SpaceKind,
+    Venue,
+)
 from hub.public_cache import public_cache
 from tests.support import ROOT
 
@@ -27,3 +45,78 @@ def test_every_migration_goes_down_to_base_and_up_again(app):
         check(directory=MIGRATIONS)
         # The content counters started again: pages cached before must not be served.
         public_cache().clear()
+
+
+START = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)  # 00:30 on 1 April in Nancy (summer time)
+
+
+def rows_from_before_the_counters() -> tuple[int, int, int]:
+    """Two events (one person came to both), registrations in every state, a promotion and
+    interest clicks, written as they were before revision 1101; (events' ids, venue's id)."""
+    venue = Venue(slug="nancy", name="Atelier de Nancy", city="Nancy", address="")
+    space = Space(venue=venue, name="Salle", kind=SpaceKind.TRAINING_ROOM, capacity=20)
+    startup = Organisation(kind=OrganisationKind.STARTUP, slug="capteurs", name="Capteurs")
+    first, second = (
+        Event(slug=slug, title=slug, kind=EventKind.WORKSHOP, space=space, starts_at=at,
+              ends_at=at + timedelta(hours=2), capacity=3, state=EventState.PUBLISHED)
+        for slug, at in (("avant", START - timedelta(days=30)), ("apres", START))
+    )  # fmt: skip
+    innovation = Innovation(organisation=startup, slug="sonde", title="Sonde",
+                            interest_count=5, published_at=START)  # fmt: skip
+    db.session.add_all([first, second, innovation])
+    registrations = {}
+    for event, letter, state in (
+        (first, "a", "attended"), (second, "a", "attended"), (second, "b", "attended"),
+        (second, "c", "confirmed"), (second, "d", "waitlisted"), (second, "e", "cancelled"),
+        (second, "f", "cancelled"), (second, "g", "confirmed"),
+    ):  # fmt: skip
+        registrations[event.slug, letter] = Registration(
+            event=event, name=letter, email=f"{letter}@example.org", state=state,
+            token=f"{event.slug}-{letter}",
+            confirmed_at=None if letter in "de" else START,  # d and e never had a seat
+            attended_at=event.starts_at if state == "attended" else None,
+        )  # fmt: skip
+    db.session.add_all(registrations.values())
+    db.session.flush()
+    promoted = registrations["apres", "g"]
+    db.session.add(AuditEntry(action="registration.promoted", target_type="registrations",
+                              target_id=promoted.id))  # fmt: skip
+    for _click in range(2):
+        db.session.add(AuditEntry(action="innovation.interest", target_type="innovations",
+                                  target_id=innovation.id,
+                                  created_at=datetime(2026, 4, 2, 10, tzinfo=UTC)))  # fmt: skip
+    db.session.commit()
+    return first.id, second.id, venue.id
+
+
+def test_the_figures_migration_counts_the_rows_already_held(app):
+    with app.app_context():
+        db.session.remove()
+        downgrade(directory=MIGRATIONS, revision="0401")
+        try:
+            first_id, second_id, venue_id = rows_from_before_the_counters()
+        finally:
+            db.session.remove()
+            upgrade(directory=MIGRATIONS)
+            public_cache().clear()
+        figures = db.session.get(EventFigures, second_id)
+        assert figures.local_date.isoformat() == "2026-04-01"
+        assert (figures.state, figures.capacity, figures.venue_id) == ("published", 3, venue_id)
+        counts = {name: getattr(figures, name) for name in (
+            "registrations", "waitlisted", "promoted", "cancelled", "holding", "attended",
+            "returning_attendances")}  # fmt: skip
+        assert counts == {
+            "registrations": 7, "waitlisted": 3, "promoted": 1, "cancelled": 2, "holding": 2,
+            "attended": 2, "returning_attendances": 1}  # fmt: skip
+        assert people.distinct_people([figures.people_sketch]) == 2
+        assert people.distinct_people([figures.returning_sketch]) == 1
+        assert db.session.get(EventFigures, first_id).returning_attendances == 0
+        days = db.session.execute(
+            sa.select(InnovationInterestDay.day, InnovationInterestDay.clicks).order_by(
+                InnovationInterestDay.day
+            )
+        ).all()
+        assert [(day.isoformat(), clicks) for day, clicks in days] == [
+            ("2026-04-01", 3),  # the clicks the audit trail does not hold: on its publication day
+            ("2026-04-02", 2),
+        ]

@@ -8,12 +8,15 @@ its innovations drew. Each page has a CSV of each table, an .xlsx workbook of al
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, url_for
-from flask_babel import format_date, format_decimal, format_percent
+from flask import Blueprint, abort, current_app, url_for
+from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -308,10 +311,41 @@ def charts(figures, scope: Scope) -> list[Chart]:
     ]
 
 
+# Figures computed in the last FIGURES_CACHE_SECONDS, per worker, by scope, filters and
+# language: a page asked again (another filter and back, the report, a download) is not
+# summed again. Counts change all day long; figures a minute old are what a report needs.
+_recent: OrderedDict[tuple, tuple[float, object]] = OrderedDict()
+_recent_lock = threading.Lock()
+RECENT_ENTRIES = 64
+
+
+def _recently_computed(key: tuple, compute):
+    seconds = current_app.config["FIGURES_CACHE_SECONDS"]
+    if seconds <= 0:
+        return compute()
+    now = time.monotonic()
+    with _recent_lock:
+        found = _recent.get(key)
+        if found is not None and found[0] > now:
+            _recent.move_to_end(key)
+            return found[1]
+    value = compute()
+    with _recent_lock:
+        _recent[key] = (now + seconds, value)
+        _recent.move_to_end(key)
+        while len(_recent) > RECENT_ENTRIES:
+            _recent.popitem(last=False)
+    return value
+
+
 def _figures(choices: Choices, scope: Scope):
+    organisation_id = scope.organisation.id if scope.organisation else None
+    key = (scope.area, organisation_id, choices.filters, str(get_locale()))
     if scope.is_startup:
-        return queries.startup_figures(choices.filters, scope.organisation)
-    return queries.figures_for(choices.filters)
+        return _recently_computed(
+            key, lambda: queries.startup_figures(choices.filters, scope.organisation)
+        )
+    return _recently_computed(key, lambda: queries.figures_for(choices.filters))
 
 
 def tables(figures, scope: Scope) -> dict[str, Table]:

@@ -155,6 +155,20 @@ def test_pages_have_no_inline_style_or_script(client, make, two_partners):
         assert html.count("<svg") == 3 and html.count("<table") >= 3
 
 
+def test_a_worker_reuses_figures_it_has_just_computed_for_a_minute(
+    client, make, two_partners, settings
+):
+    *_, own, _other = two_partners
+    client.login(make.staff().email)
+    settings(FIGURES_CACHE_SECONDS=60)
+    url = "/staff/figures?period=year&audience=everyone"
+    assert figure(client.get(url).get_data(as_text=True), "registrations") == "10"
+    make.registration(own)
+    assert figure(client.get(url).get_data(as_text=True), "registrations") == "10"
+    settings(FIGURES_CACHE_SECONDS=0)
+    assert figure(client.get(url).get_data(as_text=True), "registrations") == "11"
+
+
 # --- Downloads and the report -----------------------------------------------------------------
 
 
