@@ -100,14 +100,13 @@ class Headline:
         return self.value
 
 
-def _partners() -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            sa.select(Organisation)
-            .where(Organisation.kind == OrganisationKind.PARTNER)
-            .order_by(Organisation.name)
-        )
-    )
+def _partners() -> list:
+    """Every partner's slug and name, for the filter (rows, not whole organisations)."""
+    return db.session.execute(
+        sa.select(Organisation.slug, Organisation.name)
+        .where(Organisation.kind == OrganisationKind.PARTNER)
+        .order_by(Organisation.name)
+    ).all()
 
 
 def _account_scope(org_slug: str) -> Scope:
@@ -400,7 +399,6 @@ def _context(scope: Scope) -> dict:
         "figures": figures,
         "headlines": headlines(figures, scope) if figures else [],
         "charts": charts(figures, scope) if figures else [],
-        "tables": tables(figures, scope) if figures else {},
         "venues": venues(),
         "partners": _partners() if scope.area == "staff" else [],
     }
@@ -424,7 +422,7 @@ def _download(scope: Scope, extension: str):
     name = f"figures-{period.first.isoformat()}-{period.last.isoformat()}"
     if scope.organisation is not None:
         name = f"{scope.organisation.slug}-{name}"
-    found = context["tables"]
+    found = tables(context["figures"], scope)
     if extension == "xlsx":
         return xlsx_response(list(found.values()), f"{name}.xlsx")
     table = context["args"]["table"] or "summary"
