@@ -34,7 +34,7 @@ RATING_LABELS = {
 
 class FeedbackForm(FlaskForm):
     rating = RadioField(
-        _l("How did it go?"),
+        _l("Your rating, from 1 to 5"),
         choices=[SelectChoice(value, label) for value, label in RATING_LABELS.items()],
         coerce=int,
         validators=[InputRequired(_l("Choose a rating from 1 to 5."))],
