@@ -31,6 +31,7 @@ from hub.models.showcase import (
     SlotStatus,
 )
 from hub.models.venues import Space, SpaceKind, Venue
+from hub.models.worker import JobSchedule
 
 __all__ = [
     "LIVE_APPLICATION_STATES",
@@ -46,6 +47,7 @@ __all__ = [
     "Innovation",
     "InnovationStatus",
     "Invitation",
+    "JobSchedule",
     "Membership",
     "MembershipRole",
     "MessageStatus",
