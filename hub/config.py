@@ -94,6 +94,8 @@ class Config:
     MAIL_SENDING_TIMEOUT = float(os.environ.get("MAIL_SENDING_TIMEOUT", 300))
     # How often the worker looks for due mail and due periodic jobs.
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", 5))
+    # Confirmed registrants are reminded this many hours before their event starts.
+    REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", 24))
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 60 * 60))
     SIGNUP_CONFIRM_MAX_AGE = int(os.environ.get("SIGNUP_CONFIRM_MAX_AGE", 60 * 60 * 48))

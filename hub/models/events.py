@@ -150,8 +150,11 @@ class Registration(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The event's start that the reminder announced: a moved event is announced again.
+    reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.state}>"
+

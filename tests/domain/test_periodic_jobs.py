@@ -44,6 +44,7 @@ def schedule(name: str = JOB.name) -> JobSchedule:
 def test_the_worker_finds_the_jobs_declared_in_the_domain_without_a_list():
     names = [job.name for job in declared_jobs()]
 
+    assert "events.reminders" in names
     assert names == sorted(names)
 
 

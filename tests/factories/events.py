@@ -69,7 +69,9 @@ class EventFactories(Builder):
         name: str = "Sam Durand",
         state: RegistrationState = RegistrationState.CONFIRMED,
         locale: str = "fr",
+        confirmed_at: datetime | None = None,
     ) -> Registration:
+        """A registration; a confirmed one was confirmed at `confirmed_at` (default: now)."""
         with self.app.app_context():
             return keep(
                 Registration(
@@ -80,6 +82,7 @@ class EventFactories(Builder):
                     locale=locale,
                     state=state,
                     token=secrets.token_urlsafe(32),
-                    confirmed_at=utcnow() if state == RegistrationState.CONFIRMED else None,
+                    confirmed_at=confirmed_at
+                    or (utcnow() if state == RegistrationState.CONFIRMED else None),
                 )
             )
