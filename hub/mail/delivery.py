@@ -125,19 +125,21 @@ def take_back_stale_claims(app: Flask, now: datetime) -> int:
     return taken_back
 
 
+def next_due_message(now: datetime) -> sa.Select:
+    """The id of the message to send next: pending and due, the longest due first."""
+    return (
+        sa.select(OutboxMessage.id)
+        .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+    )
+
+
 def claim_next_message(holder: str, now: datetime) -> int | None:
     """Take the next due message for `holder`; its id, or None when none is due."""
     with write_intent(True):
         while True:
-            due = (
-                sa.select(OutboxMessage.id)
-                .where(
-                    OutboxMessage.status == MessageStatus.PENDING,
-                    OutboxMessage.next_attempt_at <= now,
-                )
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                .limit(1)
-            )
+            due = next_due_message(now)
             if db.engine.dialect.name == "postgresql":
                 # Skip the rows another process is claiming instead of waiting for them.
                 due = due.with_for_update(skip_locked=True)

@@ -27,15 +27,7 @@ PAUSE = float(os.environ.get("RACE_PAUSE", "0.3"))
 
 def claim_without_guard(holder: str, now: datetime) -> int | None:
     with write_intent(False):
-        message_id = db.session.scalar(
-            sa.select(OutboxMessage.id)
-            .where(
-                OutboxMessage.status == MessageStatus.PENDING,
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(1)
-        )
+        message_id = db.session.scalar(delivery.next_due_message(now))
         db.session.commit()
     if message_id is None:
         return None

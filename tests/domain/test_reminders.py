@@ -56,9 +56,7 @@ def test_confirmed_registrants_are_reminded_once_from_the_reminder_time(app, ctx
     assert registration("wait@example.org").reminded_for is None
 
 
-def test_a_reminder_has_the_private_link_the_place_how_to_get_there_and_the_files(
-    app, ctx, make
-):
+def test_a_reminder_has_the_private_link_the_place_how_to_get_there_and_the_files(app, ctx, make):
     space = make.space(
         venue_slug="saint-etienne", access_notes="Tram T1 ou T2, arrêt Hôtel de Ville."
     )
@@ -113,9 +111,7 @@ def test_someone_promoted_before_the_reminder_time_is_reminded(app, ctx, make):
     assert reminded(app) == ["wait@example.org"]
 
 
-def test_someone_confirmed_or_promoted_after_the_reminder_time_gets_no_second_email(
-    app, ctx, make
-):
+def test_someone_confirmed_or_promoted_after_the_reminder_time_gets_no_second_email(app, ctx, make):
     """Their confirmation, just sent with the same details and files, serves."""
     event = make.event(capacity=2, starts_in=timedelta(hours=10))
     make.registration(event, email="early@example.org", confirmed_at=utcnow() - 3 * DAY)
@@ -154,17 +150,7 @@ def test_a_cancelled_event_sends_no_reminder(app, ctx, make, staff):
 
 def move(event_id: int, staff_id: int, by: timedelta) -> Event:
     event = db.session.get(Event, event_id)
-    details = EventDetails(
-        title=event.title,
-        description=event.description,
-        kind=event.kind,
-        audience=event.audience,
-        language=event.language,
-        space_id=event.space_id,
-        starts_at=event.starts_at + by,
-        ends_at=event.ends_at + by,
-        capacity=event.capacity,
-    )
+    details = EventDetails.of(event, starts_at=event.starts_at + by, ends_at=event.ends_at + by)
     update_event(db.session.get(User, staff_id), event, details)
     db.session.commit()
     return event
@@ -208,9 +194,7 @@ def next_summer_time_sunday(after: date) -> date:
     return last - timedelta(days=(last.weekday() + 1) % 7)
 
 
-def test_a_reminder_is_due_exactly_the_hours_before_even_across_a_clock_change(
-    app, ctx, make
-):
+def test_a_reminder_is_due_exactly_the_hours_before_even_across_a_clock_change(app, ctx, make):
     """24 hours are 24 real hours: before a 10:00 event on the night clocks go forward,
     the reminder is due at 09:00 the day before, Paris time."""
     sunday = next_summer_time_sunday(utcnow().date() + timedelta(days=2))
