@@ -96,6 +96,8 @@ class Config:
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", 5))
     # Confirmed registrants are reminded this many hours before their event starts.
     REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", 24))
+    # Messages the hosts may send to one event's registrants in 24 hours.
+    EVENT_MESSAGES_PER_DAY = int(os.environ.get("EVENT_MESSAGES_PER_DAY", 5))
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 60 * 60))
     SIGNUP_CONFIRM_MAX_AGE = int(os.environ.get("SIGNUP_CONFIRM_MAX_AGE", 60 * 60 * 48))
