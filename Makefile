@@ -21,7 +21,9 @@ STATIC := $(VENV)/.static-compressed
 run: $(INSTALLED) $(CATALOGS) $(STATIC)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+	@# The Procfile's processes, side by side: the web app (gunicorn) and the worker.
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) WEB_CONCURRENCY=$(WORKERS) \
+	  $(BIN)/honcho start --port $(PORT)
 
 dev: $(INSTALLED) $(CATALOGS) $(STATIC)
 	$(FLASK) db upgrade

@@ -1,4 +1,4 @@
-"""Commands: create-user, seed-demo, outbox send, backup."""
+"""Commands: create-user, seed-demo, outbox send, worker, backup."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(outbox)
+    app.cli.add_command(worker_command)
     app.cli.add_command(backup_command)
 
 
@@ -76,6 +77,16 @@ def outbox_send(limit: int) -> None:
 
     sent, failed = deliver_pending(current_app._get_current_object(), limit=limit)
     click.echo(f"{sent} sent, {failed} failed (kept for a retry).")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Run what is due now, deliver the due mail, then exit.")
+def worker_command(once: bool) -> None:
+    """Run periodic jobs and deliver the outbox until SIGTERM or SIGINT."""
+    from hub.worker import Worker
+
+    Worker(current_app._get_current_object()).run(once=once)
 
 
 @click.command("backup")

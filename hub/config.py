@@ -88,6 +88,16 @@ class Config:
     MAIL_DIR = os.environ.get("MAIL_DIR", "")  # default: <instance>/mail
     MAIL_DELIVER_AFTER_REQUEST = _flag("MAIL_DELIVER_AFTER_REQUEST", True)
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", 6))
+    SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", 20))
+    # A message claimed longer ago than this belongs to a process that died mid-send and is
+    # sent again; keep it well above SMTP_TIMEOUT.
+    MAIL_SENDING_TIMEOUT = float(os.environ.get("MAIL_SENDING_TIMEOUT", 300))
+    # How often the worker looks for due mail and due periodic jobs.
+    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", 5))
+    # Confirmed registrants are reminded this many hours before their event starts.
+    REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", 24))
+    # Messages the hosts may send to one event's registrants in 24 hours.
+    EVENT_MESSAGES_PER_DAY = int(os.environ.get("EVENT_MESSAGES_PER_DAY", 5))
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 60 * 60))
     SIGNUP_CONFIRM_MAX_AGE = int(os.environ.get("SIGNUP_CONFIRM_MAX_AGE", 60 * 60 * 48))

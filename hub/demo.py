@@ -68,6 +68,15 @@ VENUES = [
      [("Grande salle", SpaceKind.CONFERENCE_ROOM, 70), ("Salle Art nouveau", SpaceKind.TRAINING_ROOM, 12)]),
 ]  # fmt: skip
 
+# How to get there, shown on event pages and in reminders.
+VENUE_ACCESS = {
+    "saint-etienne": "Tram T1, T2 ou T3, arrêt Hôtel de Ville. Parkings Hôtel de Ville et Jean Jaurès. "
+                     "Entrée de plain-pied par la rue de la Résistance ; ascenseur jusqu'aux salles de formation.",
+    "rennes": "Métro ligne A, station République, puis 5 minutes à pied le long de la Vilaine.",
+    "montpellier": "Tram 1 ou 2, arrêt Comédie. Accès de plain-pied, boucle magnétique à l'accueil.",
+    "nancy": "Tram T1, arrêt Point Central, puis la rue Héré jusqu'à la place.",
+}  # fmt: skip
+
 STARTUPS = [
     ("ecotrace", "ÉcoTrace", "Mesurer l'empreinte carbone des commerces de proximité",
      "Saint-Étienne", ["Climat", "Commerce"], StartupStage.LAUNCHED, "camille.roux@ecotrace.example"),
@@ -141,6 +150,8 @@ def seed_venues() -> list[Venue]:
         if venue is None:
             venue = Venue(slug=slug, name=name, city=city, address=address)
             db.session.add(venue)
+        if not venue.access_notes:
+            venue.access_notes = VENUE_ACCESS.get(slug, "")
         known = {space.name for space in venue.spaces}
         for space_name, kind, capacity in spaces:
             if space_name not in known:
@@ -200,6 +211,8 @@ LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Pet
 DEMO_EVENTS = [
     ("initiation-numerique-seniors", "Initiation au numérique pour les seniors", "training", "residents",
      "Salle de formation Ozanam", 5, (14, 0), (16, 0), 12, "mediatheque-tarentaize", ["cci-lyon-metropole"], 11, "published"),
+    ("prendre-en-main-son-smartphone", "Atelier : bien prendre en main son smartphone", "workshop", "residents",
+     "Salle de formation Ozanam", 1, (14, 0), (16, 0), 10, "mediatheque-tarentaize", [], 8, "published"),
     ("creer-le-site-de-son-commerce", "Atelier : créer le site de son commerce", "workshop", "professionals",
      "Salle de formation Jacquard", 8, (9, 30), (12, 30), 16, "cci-lyon-metropole", ["french-tech-saint-etienne"], 20, "published"),
     ("ia-au-service-des-pme", "Conférence : l'IA au service des PME", "conference", "professionals",
@@ -294,14 +307,17 @@ def seed_events(staff: User) -> int:
                 registration_state = (
                     RegistrationState.CONFIRMED if seated else RegistrationState.WAITLISTED
                 )
+            # Registered some days before, so the worker sends tomorrow's reminders.
+            registered_at = min(utcnow() - timedelta(days=2), starts_at - timedelta(days=7))
             event_registration = Registration(
+                created_at=registered_at,
                 name=f"{first} {last}",
                 email=f"{slugify(first)}.{slugify(last)}.{number}@exemple.fr",
                 consent=True,
                 locale="fr",
                 state=registration_state,
                 token=secrets.token_urlsafe(32),
-                confirmed_at=utcnow() if seated else None,
+                confirmed_at=registered_at if seated else None,
                 attended_at=starts_at if registration_state == RegistrationState.ATTENDED else None,
             )
             event_registration.event = event
@@ -311,7 +327,32 @@ def seed_events(staff: User) -> int:
         db.session.flush()
         counters.rebuild_event_figures(created)
         audit.record(staff, "demo.events_seeded", staff, events=len(created))
+        _thank_the_attendees("securiser-ses-mots-de-passe")
     return len(created)
+
+
+def _thank_the_attendees(slug: str) -> None:
+    """The hosts of a past event write to those who came (queued like any message)."""
+    from hub.domain.events.messages import MessageDraft, send_message
+    from hub.domain.events.queries import recipient_counts
+    from hub.models import Event, EventMessage, MessageAudience
+
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    if event is None or db.session.scalar(
+        sa.select(sa.func.count()).where(EventMessage.event_id == event.id)
+    ):
+        return
+    draft = MessageDraft(
+        MessageAudience.ATTENDED,
+        subject_fr="Merci d'être venus : les supports de l'atelier",
+        body_fr=(
+            "Merci pour votre participation à l'atelier sur les mots de passe.\n\n"
+            "Vous trouverez les supports à la médiathèque et sur notre site. "
+            "Prochain rendez-vous : l'initiation au numérique, dans quelques jours."
+        ),
+    )
+    host = event.organisation.memberships[0].user
+    send_message(host, event, draft, recipient_counts(event)[MessageAudience.ATTENDED])
 
 
 # Demo slots, innovations and applications -------------------------------------------------

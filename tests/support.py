@@ -148,6 +148,59 @@ def gunicorn_server(
         process.wait(timeout=15)
 
 
+class WorkerProcess:
+    """`flask --app <app> worker` in a process of its own, as production runs it.
+
+    Its log goes to `log_path`; `start()` returns once the worker says it has started.
+    """
+
+    def __init__(self, database_url: str, log_path: Path, app: str = "hub", **env: str):
+        self.log_path = log_path
+        self.command = [sys.executable, "-m", "flask", "--app", app, "worker"]
+        self.environment = {
+            **os.environ,
+            "DATABASE_URL": database_url.replace("postgresql+psycopg://", "postgresql://"),
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "PUBLIC_URL": "http://localhost",
+            "MAIL_DELIVER_AFTER_REQUEST": "false",
+            "WORKER_POLL_SECONDS": "0.2",
+            "LOG_LEVEL": "INFO",
+            **env,
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 90) -> WorkerProcess:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command, cwd=ROOT, env=self.environment, stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + timeout
+        while " started: " not in self.log:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the worker did not start:\n{self.log}")
+            time.sleep(0.1)
+        return self
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def send(self, signum: int) -> None:
+        self.process.send_signal(signum)
+
+    def wait(self, timeout: float = 60) -> int:
+        return self.process.wait(timeout=timeout)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
 @dataclass
 class Email:
     """A queued email as it will be sent: rendered now, like delivery renders it."""

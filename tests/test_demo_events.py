@@ -7,7 +7,16 @@ import sqlalchemy as sa
 from hub.demo import DEMO_EVENTS
 from hub.domain.events.queries import seats_left
 from hub.extensions import db
-from hub.models import CoHostState, Event, EventHost, EventState, Registration, RegistrationState
+from hub.models import (
+    CoHostState,
+    Event,
+    EventHost,
+    EventMessage,
+    EventState,
+    Registration,
+    RegistrationState,
+    Venue,
+)
 
 DEMO_SLUGS = {row[0] for row in DEMO_EVENTS}
 
@@ -20,7 +29,7 @@ def test_seed_demo_adds_events_once(app, runner):
     with app.app_context():
         every_event = db.session.scalars(sa.select(Event).order_by(Event.starts_at)).all()
         events = [event for event in every_event if event.slug in DEMO_SLUGS]
-        assert len(events) == 8
+        assert len(events) == len(DEMO_SLUGS)
         assert {event.state for event in events} == {EventState.PUBLISHED, EventState.PROPOSED}
         upcoming = [
             e for e in events if e.state == EventState.PUBLISHED and e.starts_at > e.created_at
@@ -48,3 +57,11 @@ def test_seed_demo_adds_events_once(app, runner):
             for second in published:
                 if first.id < second.id and first.space_id == second.space_id:
                     assert first.ends_at <= second.starts_at or second.ends_at <= first.starts_at
+
+        # Tomorrow's workshop has confirmed people the worker will remind; a past one's
+        # hosts thanked those who came; every venue says how to get there.
+        tomorrow = next(e for e in events if e.slug == "prendre-en-main-son-smartphone")
+        assert seats_left(tomorrow) == 2
+        [thanks] = db.session.scalars(sa.select(EventMessage)).all()
+        assert (thanks.audience.value, thanks.recipients) == ("attended", 9)
+        assert all(venue.access_notes for venue in db.session.scalars(sa.select(Venue)))

@@ -39,9 +39,17 @@ def test_the_procfile_runs_gunicorn_on_the_wsgi_entry_point_and_the_worker():
     )
 
     assert set(processes) == {"web", "worker"}
-    assert processes["web"].startswith("gunicorn --bind 0.0.0.0:${PORT:-8000} ")
+    assert processes["web"].startswith("gunicorn --bind ${HOST:-0.0.0.0}:${PORT:-8000} ")
     assert processes["web"].endswith(" wsgi:app")
     assert processes["worker"] == "flask --app hub worker"
+
+
+def test_make_run_starts_the_procfile_with_honcho_pinned_in_the_dependencies():
+    makefile = (ROOT / "Makefile").read_text()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+
+    assert "$(BIN)/honcho start --port $(PORT)" in makefile
+    assert re.search(r'"honcho==[\d.]+"', pyproject)
 
 
 def test_the_image_builds_translations_and_compressed_static_files_and_runs_unprivileged():

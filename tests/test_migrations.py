@@ -10,19 +10,12 @@ from flask_migrate import check, downgrade, upgrade
 from hub.domain.figures import people
 from hub.extensions import db
 from hub.models import (
-    AuditEntry,
-    Event,
     EventFigures,
     EventKind,
     EventState,
-    Innovation,
     InnovationInterestDay,
-    Organisation,
     OrganisationKind,
-    Registration,
-    Space,
     SpaceKind,
-    Venue,
 )
 from hub.public_cache import public_cache
 from tests.support import ROOT
@@ -50,43 +43,86 @@ def test_every_migration_goes_down_to_base_and_up_again(app):
 START = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)  # 00:30 on 1 April in Nancy (summer time)
 
 
+def _writer():
+    """Insert rows into the tables as the database holds them now (an older revision): the
+    models describe the newest schema, so rows are written with the reflected tables, and a
+    required column left out gets a plain value of its type."""
+    tables = sa.MetaData()
+    tables.reflect(db.engine)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    plain = {str: "", int: 0, bool: False, datetime: now, dict: {}, list: [], object: []}
+
+    def insert(table: str, **values) -> int:
+        reflected = tables.tables[table]
+        for column in reflected.columns:
+            if column.name in values or column.nullable or column.primary_key:
+                continue
+            if column.server_default is None:
+                values[column.name] = plain[column.type.python_type]
+        values = {
+            key: value.astimezone(UTC).replace(tzinfo=None)
+            if isinstance(value, datetime) and value.tzinfo
+            else value
+            for key, value in values.items()
+        }
+        return db.session.execute(reflected.insert().values(**values)).inserted_primary_key[0]
+
+    return insert
+
+
 def rows_from_before_the_counters() -> tuple[int, int, int]:
     """Two events (one person came to both), registrations in every state, a promotion and
     interest clicks, written as they were before revision 1101; (events' ids, venue's id)."""
-    venue = Venue(slug="nancy", name="Atelier de Nancy", city="Nancy", address="")
-    space = Space(venue=venue, name="Salle", kind=SpaceKind.TRAINING_ROOM, capacity=20)
-    startup = Organisation(kind=OrganisationKind.STARTUP, slug="capteurs", name="Capteurs")
-    first, second = (
-        Event(slug=slug, title=slug, kind=EventKind.WORKSHOP, space=space, starts_at=at,
-              ends_at=at + timedelta(hours=2), capacity=3, state=EventState.PUBLISHED)
+    insert = _writer()
+    venue = insert("venues", slug="nancy", name="Atelier de Nancy", city="Nancy",
+                   timezone="Europe/Paris")  # fmt: skip
+    space = insert("spaces", venue_id=venue, name="Salle", kind=SpaceKind.TRAINING_ROOM.value,
+                   capacity=20)  # fmt: skip
+    startup = insert("organisations", kind=OrganisationKind.STARTUP.value, slug="capteurs",
+                     name="Capteurs")  # fmt: skip
+    events = {
+        slug: (
+            insert(
+                "events",
+                slug=slug,
+                title=slug,
+                kind=EventKind.WORKSHOP.value,
+                audience="everyone",
+                language="fr",
+                space_id=space,
+                starts_at=at,
+                ends_at=at + timedelta(hours=2),
+                capacity=3,
+                state=EventState.PUBLISHED.value,
+            ),
+            at,
+        )
         for slug, at in (("avant", START - timedelta(days=30)), ("apres", START))
-    )  # fmt: skip
-    innovation = Innovation(organisation=startup, slug="sonde", title="Sonde",
-                            interest_count=5, published_at=START)  # fmt: skip
-    db.session.add_all([first, second, innovation])
+    }
+    innovation = insert("innovations", organisation_id=startup, slug="sonde", title="Sonde",
+                        tags=[], status="published", interest_count=5,
+                        published_at=START)  # fmt: skip
     registrations = {}
-    for event, letter, state in (
-        (first, "a", "attended"), (second, "a", "attended"), (second, "b", "attended"),
-        (second, "c", "confirmed"), (second, "d", "waitlisted"), (second, "e", "cancelled"),
-        (second, "f", "cancelled"), (second, "g", "confirmed"),
+    for slug, letter, state in (
+        ("avant", "a", "attended"), ("apres", "a", "attended"), ("apres", "b", "attended"),
+        ("apres", "c", "confirmed"), ("apres", "d", "waitlisted"), ("apres", "e", "cancelled"),
+        ("apres", "f", "cancelled"), ("apres", "g", "confirmed"),
     ):  # fmt: skip
-        registrations[event.slug, letter] = Registration(
-            event=event, name=letter, email=f"{letter}@example.org", state=state,
-            token=f"{event.slug}-{letter}",
+        event_id, starts_at = events[slug]
+        registrations[slug, letter] = insert(
+            "registrations", event_id=event_id, name=letter, email=f"{letter}@example.org",
+            state=state, token=f"{slug}-{letter}", locale="fr",
             confirmed_at=None if letter in "de" else START,  # d and e never had a seat
-            attended_at=event.starts_at if state == "attended" else None,
+            attended_at=starts_at if state == "attended" else None,
         )  # fmt: skip
-    db.session.add_all(registrations.values())
-    db.session.flush()
-    promoted = registrations["apres", "g"]
-    db.session.add(AuditEntry(action="registration.promoted", target_type="registrations",
-                              target_id=promoted.id))  # fmt: skip
+    insert("audit_log", action="registration.promoted", target_type="registrations",
+           target_id=registrations["apres", "g"], details={}, created_at=START)  # fmt: skip
     for _click in range(2):
-        db.session.add(AuditEntry(action="innovation.interest", target_type="innovations",
-                                  target_id=innovation.id,
-                                  created_at=datetime(2026, 4, 2, 10, tzinfo=UTC)))  # fmt: skip
+        insert("audit_log", action="innovation.interest", target_type="innovations",
+               target_id=innovation, details={},
+               created_at=datetime(2026, 4, 2, 10, tzinfo=UTC))  # fmt: skip
     db.session.commit()
-    return first.id, second.id, venue.id
+    return events["avant"][0], events["apres"][0], venue
 
 
 def test_the_figures_migration_counts_the_rows_already_held(app):

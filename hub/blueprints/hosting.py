@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,7 +21,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub.blueprints import register_panel, staff_required
-from hub.domain.events import attendance, cohosts, decisions, permissions, proposals, queries
+from hub.domain.events import (
+    attendance,
+    cohosts,
+    decisions,
+    messages,
+    permissions,
+    proposals,
+    queries,
+)
 from hub.domain.events.feedback import feedback_summary
 from hub.domain.organisations.queries import partners_of
 from hub.domain.pages import paginate
@@ -30,7 +41,9 @@ from hub.models import (
     Event,
     EventHost,
     EventKind,
+    EventMessage,
     EventState,
+    MessageAudience,
     Organisation,
     RegistrationState,
     Space,
@@ -116,6 +129,30 @@ class InviteForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     message = TextAreaField(_l("Message"), validators=[Length(max=4000)])
+
+
+class MessageForm(FlaskForm):
+    audience = SelectField(_l("Write to"), validate_choice=True)
+    subject_fr = StringField(_l("Subject in French"), validators=[Length(max=messages.SUBJECT_MAX)])
+    body_fr = TextAreaField(_l("Message in French"), validators=[Length(max=messages.BODY_MAX)])
+    subject_en = StringField(
+        _l("Subject in English"), validators=[Length(max=messages.SUBJECT_MAX)]
+    )
+    body_en = TextAreaField(_l("Message in English"), validators=[Length(max=messages.BODY_MAX)])
+
+    def offer(self, counts: dict[MessageAudience, int]) -> MessageForm:
+        """The choice of recipients, each with the number of people it reaches."""
+        self.audience.choices = [
+            SelectChoice(audience.value, f"{audience.label} ({counts[audience]})")
+            for audience in MessageAudience
+        ]
+        return self
+
+    def draft(self) -> messages.MessageDraft:
+        return messages.MessageDraft(
+            audience=MessageAudience(self.audience.data),
+            **{name: self[name].data or "" for name in messages.DRAFT_TEXTS},
+        )
 
 
 class StaffEventArgs(PageArgs):
@@ -255,6 +292,86 @@ def respond(host_id: int):
     if request.form.get("back") == "event":
         return redirect(url_for("hosting.manage", event_id=host.event_id), 303)
     return redirect(url_for("account.dashboard"), 303)
+
+
+# --- Messages to registrants -----------------------------------------------------------------
+
+
+@dataclass
+class MessagePreview:
+    """What the host checks before sending: how many people, and the email in each language."""
+
+    recipients: int
+    by_language: dict[str, int]
+    emails: list[tuple[str, str, str]]  # language, subject, text
+
+
+@dataclass
+class SampleRecipient:
+    name: str
+    token: str
+
+
+def _preview(event: Event, message: EventMessage, recipients: int) -> MessagePreview:
+    from hub.mail.compose import render_email
+
+    sample = SampleRecipient(_("[their name]"), _("their-private-link"))
+    by_language: dict[str, int] = {}
+    for locale, count in queries.recipient_locales(event, message.audience).items():
+        language = message.language_for(locale)
+        by_language[language] = by_language.get(language, 0) + count
+    emails = []
+    for language in message.languages:
+        context = {"message": message, "language": language, "registration": sample}
+        subject, text = render_email("event_message", language, {**context, "event": event})
+        emails.append((language, subject, text))
+    return MessagePreview(recipients, by_language, emails)
+
+
+@bp.route("/account/events/<int:event_id>/message", methods=["GET", "POST"])
+@login_required
+def write_message(event_id: int):
+    """Write to the registrants: choose whom, see how many and a preview, then confirm."""
+    event = permissions.managed_event(current_user, event_id)
+    counts = queries.recipient_counts(event)
+    form = MessageForm().offer(counts)
+    preview = None
+    if form.validate_on_submit():
+        draft = form.draft()
+        if request.form.get("step") == "send":
+            confirmed = request.form.get("recipients", type=int, default=-1)
+            outcome = attempt_form(
+                form, lambda: messages.send_message(current_user, event, draft, confirmed)
+            )
+            if outcome.ok:
+                sent = outcome.value.recipients
+                flash(
+                    ngettext(
+                        "Your message is on its way to %(num)d person.",
+                        "Your message is on its way to %(num)d people.",
+                        sent,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("hosting.manage", event_id=event_id), 303)
+            counts = queries.recipient_counts(event)  # they may have changed meanwhile
+            form.offer(counts)
+        prepared = attempt_form(form, lambda: messages.prepare_message(draft))
+        if prepared.ok:
+            preview = _preview(event, prepared.value, counts[draft.audience])
+    chosen = form.audience.data
+    audience = MessageAudience(chosen) if chosen in set(MessageAudience) else MessageAudience.ALL
+    # A preview fetched while typing is not a refusal, even before the message is complete.
+    live_preview = request.htmx and request.form.get("step") != "send"
+    return render(
+        "hosting/message.html",
+        status=200 if live_preview else form_status(form),
+        event=event,
+        form=form,
+        preview=preview,
+        recipients=counts[audience],
+        sent=queries.messages_to_registrants(event),
+    )
 
 
 # --- Staff decisions ------------------------------------------------------------------------

@@ -42,17 +42,24 @@ def compose(message: OutboxMessage) -> ComposedEmail:
         # Queued before emails were rendered at delivery: send what was rendered then.
         return ComposedEmail(message.recipient, message.subject, message.body_text, message.locale)
     context = _loaded(message.context or {})
+    subject, text = render_email(message.kind, message.locale, context)
     with force_locale(message.locale):
-        rendered = render_template(f"mail/{message.kind}.txt", **context)
         attachments = _attachments(context) if context.get("with_files") else []
-    subject, _, body = rendered.strip().partition("\n")
     return ComposedEmail(
         recipient=message.recipient,
-        subject=subject.strip()[:250],
-        text=body.strip() + "\n",
+        subject=subject,
+        text=text,
         locale=message.locale,
         attachments=attachments,
     )
+
+
+def render_email(kind: str, locale: str, context: dict) -> tuple[str, str]:
+    """Subject and text of `mail/<kind>.txt` in `locale` (also what a preview shows)."""
+    with force_locale(locale):
+        rendered = render_template(f"mail/{kind}.txt", **context)
+    subject, _, body = rendered.strip().partition("\n")
+    return subject.strip()[:250], body.strip() + "\n"
 
 
 def _attachments(context: dict) -> list[Attachment]:

@@ -9,8 +9,10 @@ from hub.models.events import (
     Event,
     EventHost,
     EventKind,
+    EventMessage,
     EventState,
     Feedback,
+    MessageAudience,
     Registration,
     RegistrationState,
 )
@@ -33,6 +35,7 @@ from hub.models.showcase import (
     SlotStatus,
 )
 from hub.models.venues import Space, SpaceKind, Venue
+from hub.models.worker import JobSchedule
 
 __all__ = [
     "LIVE_APPLICATION_STATES",
@@ -45,14 +48,17 @@ __all__ = [
     "EventFigures",
     "EventHost",
     "EventKind",
+    "EventMessage",
     "EventState",
     "Feedback",
     "Innovation",
     "InnovationInterestDay",
     "InnovationStatus",
     "Invitation",
+    "JobSchedule",
     "Membership",
     "MembershipRole",
+    "MessageAudience",
     "MessageStatus",
     "Organisation",
     "OrganisationKind",

@@ -152,6 +152,8 @@ class Registration(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The event's start that the reminder announced: a moved event is announced again.
+    reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
 
@@ -180,3 +182,59 @@ class Feedback(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     registration: Mapped[Registration] = relationship()
+
+
+class MessageAudience(LabelledEnum):
+    """Whom the hosts write to, by registration state."""
+
+    ALL = "all", _l("Everyone registered (a seat or the waiting list)")
+    CONFIRMED = "confirmed", _l("Confirmed, not yet checked in")
+    WAITLISTED = "waitlisted", _l("On the waiting list")
+    ATTENDED = "attended", _l("Checked in (came)")
+
+
+class EventMessage(db.Model):
+    """A message the hosts or staff wrote to an event's registrants, in French, English or
+    both; each person gets the version in their registration's language where both exist."""
+
+    __tablename__ = "event_messages"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(subject_fr <> '' AND body_fr <> '') OR (subject_en <> '' AND body_en <> '')",
+            name="written_in_one_language_at_least",
+        ),
+        sa.Index("ix_event_messages_event_created", "event_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    audience: Mapped[MessageAudience] = mapped_column(enum_type(MessageAudience))
+    subject_fr: Mapped[str] = mapped_column(sa.String(150), default="")
+    body_fr: Mapped[str] = mapped_column(sa.Text, default="")
+    subject_en: Mapped[str] = mapped_column(sa.String(150), default="")
+    body_en: Mapped[str] = mapped_column(sa.Text, default="")
+    recipients: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the message is written in (subject and text), French first."""
+        return [
+            language
+            for language in ("fr", "en")
+            if getattr(self, f"subject_{language}") and getattr(self, f"body_{language}")
+        ]
+
+    def language_for(self, locale: str) -> str:
+        """The version a person reading `locale` gets: theirs if written, else the first."""
+        languages = self.languages
+        return locale if locale in languages else languages[0]
+
+    def subject_in(self, language: str) -> str:
+        return getattr(self, f"subject_{language}")
+
+    def body_in(self, language: str) -> str:
+        return getattr(self, f"body_{language}")

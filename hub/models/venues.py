@@ -26,6 +26,8 @@ class Venue(db.Model):
     city: Mapped[str] = mapped_column(sa.String(80))
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     timezone: Mapped[str] = mapped_column(sa.String(40), default="Europe/Paris")
+    # How to get there: public transport, parking, the entrance, step-free access.
+    access_notes: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     spaces: Mapped[list[Space]] = relationship(
         back_populates="venue", order_by="Space.name", cascade="all, delete-orphan"

@@ -146,12 +146,7 @@ def test_partners_co_host_staff_publish_and_the_public_registers(page, app, make
 
 
 def test_a_host_searches_attendees_and_checks_them_in_at_the_door(page, app, make):
-    make.user(email="alice@cci.example", name="Alice Chambre")
-    with app.app_context():
-        from hub.models import User
-
-        alice = db.session.scalar(sa.select(User).where(User.email == "alice@cci.example"))
-        db.session.expunge(alice)
+    alice = make.user(email="alice@cci.example", name="Alice Chambre")
     chamber = make.partner("Chambre de commerce", owner=alice)
     event = make.event(organisation=chamber, capacity=3, title="Atelier tableur")
     make.registration(event, name="Zoé Martin", email="zoe@example.org")
@@ -176,3 +171,41 @@ def test_a_host_searches_attendees_and_checks_them_in_at_the_door(page, app, mak
     page.get_by_role("button", name="Enregistrer l'arrivée de Yanis Petit").click()
     page.get_by_text("Yanis Petit est enregistré·e à l'entrée.").wait_for()
     assert page.get_by_text("Venu·e").is_visible()
+
+
+def test_a_host_writes_to_the_registrants_after_a_preview_and_the_email_arrives(page, app, make):
+    alice = make.user(email="alice@cci.example", name="Alice Chambre")
+    chamber = make.partner("Chambre de commerce", owner=alice)
+    event = make.event(organisation=chamber, capacity=2, title="Atelier tableur")
+    make.registration(event, name="Zoé Martin", email="zoe@example.org")
+    make.registration(event, name="Sam Smith", email="sam@example.org", locale="en")
+    make.registration(event, name="Yanis Petit", email="yanis@example.org", state="waitlisted")
+
+    log_in(page, "alice@cci.example")
+    page.goto(f"/account/events/{event.id}")
+    page.get_by_role("link", name="Écrire aux inscrits").click()
+    assert_accessible(page)
+    page.get_by_label("Écrire à").select_option("confirmed")
+    page.get_by_label("Objet en français").fill("Changement de salle")
+    page.get_by_label("Message en français").fill("Rendez-vous salle Jacquard, au 1er étage.")
+    page.get_by_label("Objet en anglais").fill("New room")
+    page.get_by_label("Message en anglais").fill("Meet in the Jacquard room, first floor.")
+
+    # The preview comes as the host types: how many people, and the email itself.
+    preview = page.locator("#message-preview")
+    preview.get_by_text("Ce message partira vers 2 personnes.").wait_for()
+    preview.get_by_text("En français : 1, en anglais : 1.").wait_for()
+    preview.get_by_text("Changement de salle — Atelier tableur").wait_for()
+    assert preview.get_by_text("New room — Atelier tableur").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Envoyer à 2 personnes").click()
+    page.get_by_text("Votre message part vers 2 personnes.").wait_for()
+    assert_accessible(page)
+
+    [french] = emails(app, "zoe@example.org", "event_message")
+    [english] = emails(app, "sam@example.org", "event_message")
+    assert french.subject == "Changement de salle — Atelier tableur"
+    assert "Rendez-vous salle Jacquard, au 1er étage." in french.body_text
+    assert "/r/" in private_link(french.body_text)
+    assert english.subject == "New room — Atelier tableur"
+    assert emails(app, "yanis@example.org", "event_message") == []

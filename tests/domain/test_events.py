@@ -184,17 +184,7 @@ def test_raising_the_capacity_confirms_people_waiting(make, rctx):
     event = make.event(capacity=1)
     sign_up(event.id, "Ana", "Ben", "Cleo")
     loaded = db.session.get(Event, event.id)
-    details = proposals.EventDetails(
-        title=loaded.title,
-        description=loaded.description,
-        kind=loaded.kind,
-        audience=loaded.audience,
-        language=loaded.language,
-        space_id=loaded.space_id,
-        starts_at=loaded.starts_at,
-        ends_at=loaded.ends_at,
-        capacity=2,
-    )
+    details = proposals.EventDetails.of(loaded, capacity=2)
     proposals.update_event(db.session.get(User, staff.id), loaded, details)
     db.session.commit()
     assert states(event.id) == [("Ana", "confirmed"), ("Ben", "confirmed"), ("Cleo", "waitlisted")]

@@ -12,7 +12,13 @@ import sqlalchemy as sa
 from hub.domain import outbox
 from hub.extensions import db
 from hub.mail.compose import compose
-from hub.mail.delivery import deliver_pending, mail_was_queued
+from hub.mail.delivery import (
+    build_email,
+    claim_next_message,
+    deliver_pending,
+    mail_was_queued,
+    take_back_stale_claims,
+)
 from hub.models import MessageStatus, OutboxMessage, utcnow
 from tests.support import emails, free_port
 
@@ -152,3 +158,48 @@ def test_an_email_scheduled_for_later_waits_until_its_time(ctx, app, user):
     db.session.commit()
     assert deliver_pending(app) == (1, 0)
     assert db.session.get(OutboxMessage, later.id).status == MessageStatus.SENT
+
+
+def test_a_claim_left_by_a_stopped_process_is_taken_back_after_the_sending_timeout(
+    ctx, app, user, settings
+):
+    settings(MAIL_SENDING_TIMEOUT=300)
+    queue_reset_email(user)
+    db.session.commit()
+    claimed_at = utcnow()
+    message_id = claim_next_message("host-a:41", claimed_at)  # then host-a:41 is killed
+    assert claim_next_message("host-b:7", claimed_at) is None
+
+    assert take_back_stale_claims(app, claimed_at + timedelta(seconds=299)) == 0
+    assert take_back_stale_claims(app, claimed_at + timedelta(seconds=301)) == 1
+    assert claim_next_message("host-b:7", claimed_at + timedelta(seconds=302)) == message_id
+    message = db.session.get(OutboxMessage, message_id)
+    assert (message.status, message.attempts, message.claimed_by) == (
+        MessageStatus.SENDING,
+        2,
+        "host-b:7",
+    )
+
+
+def test_each_process_claims_a_different_message(ctx, user):
+    for _ in range(3):
+        queue_reset_email(user)
+    db.session.commit()
+
+    claims = [claim_next_message(f"host:{pid}", utcnow()) for pid in (1, 2, 3, 4)]
+
+    assert claims[3] is None
+    assert sorted(claims[:3]) == sorted(db.session.scalars(sa.select(OutboxMessage.id)))
+
+
+def test_a_message_keeps_one_message_id_however_often_it_is_sent(ctx, app, user):
+    message = queue_reset_email(user)
+    db.session.commit()
+    composed = compose(message)
+
+    first = build_email(message, composed, app.config["MAIL_FROM"])
+    again = build_email(message, composed, app.config["MAIL_FROM"])
+
+    assert first["Message-ID"] == again["Message-ID"]
+    assert first["Message-ID"].startswith(f"<outbox.{message.id}.")
+    assert first["Message-ID"].endswith("@atelier-hub.localhost>")

@@ -81,8 +81,10 @@ class EventFactories(Builder):
         state: RegistrationState = RegistrationState.CONFIRMED,
         locale: str = "fr",
         attended_at: datetime | None = None,
+        confirmed_at: datetime | None = None,
     ) -> Registration:
-        """A registration row; the event's kept counts are set again from its rows."""
+        """A registration row (a confirmed one was confirmed at `confirmed_at`, default now);
+        the event's kept counts are set again from its rows."""
         seated = state in (RegistrationState.CONFIRMED, RegistrationState.ATTENDED)
         if state == RegistrationState.ATTENDED:
             attended_at = attended_at or utcnow()
@@ -96,7 +98,7 @@ class EventFactories(Builder):
                     locale=locale,
                     state=state,
                     token=secrets.token_urlsafe(32),
-                    confirmed_at=utcnow() if seated else None,
+                    confirmed_at=confirmed_at or (utcnow() if seated else None),
                     attended_at=attended_at,
                 )
             )

@@ -20,9 +20,10 @@ class VenueFactories(Builder):
         name: str | None = None,
         kind: SpaceKind = SpaceKind.TRAINING_ROOM,
         timezone: str = "Europe/Paris",
+        access_notes: str = "",
     ) -> Space:
-        """A space in the venue `venue_slug`, which is created (in `timezone`) the first time
-        it is named."""
+        """A space in the venue `venue_slug`, which is created the first time it is named
+        (with `timezone` and `access_notes`)."""
         with self.app.app_context():
             venue = db.session.scalar(sa.select(Venue).where(Venue.slug == venue_slug))
             if venue is None:
@@ -33,6 +34,7 @@ class VenueFactories(Builder):
                     city=city,
                     address=ADDRESSES.get(venue_slug, ""),
                     timezone=timezone,
+                    access_notes=access_notes,
                 )
             space = Space(
                 venue=venue,

@@ -388,23 +388,24 @@ EDIT = "/account/events/{id}/edit"
 STAFF_EVENTS = "/staff/events"
 STAFF_NEW = "/staff/events/new"
 PROPOSE = "/account/events/new"
+MESSAGE = "/account/events/{id}/message"
 
 # who → {url: expected status} for an event of the chamber (proposed), co-hosted by the school.
 MATRIX = {
     "anonymous": {MANAGE: 302, ATTENDEES: 302, CSV: 302, EDIT: 302, STAFF_EVENTS: 302,
-                  STAFF_NEW: 302, PROPOSE: 302},
+                  STAFF_NEW: 302, PROPOSE: 302, MESSAGE: 302},
     "outsider": {MANAGE: 404, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                 STAFF_NEW: 404, PROPOSE: 404},
+                 STAFF_NEW: 404, PROPOSE: 404, MESSAGE: 404},
     "other_partner": {MANAGE: 404, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                      STAFF_NEW: 404, PROPOSE: 200},
+                      STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404},
     "invited_cohost": {MANAGE: 200, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                       STAFF_NEW: 404, PROPOSE: 200},
+                       STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404},
     "accepted_cohost": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 404, STAFF_EVENTS: 404,
-                        STAFF_NEW: 404, PROPOSE: 200},
+                        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200},
     "proposer": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 200, STAFF_EVENTS: 404,
-                 STAFF_NEW: 404, PROPOSE: 200},
+                 STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200},
     "staff": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 200, STAFF_EVENTS: 200,
-              STAFF_NEW: 200, PROPOSE: 404},
+              STAFF_NEW: 200, PROPOSE: 404, MESSAGE: 200},
 }  # fmt: skip
 
 
@@ -445,6 +446,7 @@ def test_permission_matrix(client, make, role, url, expected):
         "/account/events/{id}/cohosts",
         "/account/events/{id}/attendees/{registration}/check-in",
         "/account/events/{id}/edit",
+        "/account/events/{id}/message",
     ],
 )
 def test_another_partners_event_answers_404_to_changes(client, make, path):

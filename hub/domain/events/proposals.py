@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -34,6 +34,11 @@ class EventDetails:
     capacity: int
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
+
+    @classmethod
+    def of(cls, event: Event, **changes) -> EventDetails:
+        """The event's details as they stand, with `changes` (to edit one or two of them)."""
+        return cls(**{field.name: getattr(event, field.name) for field in fields(cls)} | changes)
 
 
 def _check_details(details: EventDetails, *, new: bool) -> Space:

@@ -20,7 +20,9 @@ from hub.models import (
     CoHostState,
     Event,
     EventHost,
+    EventMessage,
     EventState,
+    MessageAudience,
     Organisation,
     OrganisationKind,
     Registration,
@@ -234,6 +236,75 @@ def live_registrations(event: Event, waitlisted: bool = False) -> list[Registrat
             sa.select(Registration)
             .where(Registration.event_id == event.id, Registration.state.in_(states))
             .order_by(Registration.id)
+        )
+    )
+
+
+# --- Messages to registrants ------------------------------------------------------------------
+
+# Whom each choice of recipients reaches, by the state of their registration.
+AUDIENCE_STATES = {
+    MessageAudience.ALL: (
+        RegistrationState.CONFIRMED,
+        RegistrationState.WAITLISTED,
+        RegistrationState.ATTENDED,
+    ),
+    MessageAudience.CONFIRMED: (RegistrationState.CONFIRMED,),
+    MessageAudience.WAITLISTED: (RegistrationState.WAITLISTED,),
+    MessageAudience.ATTENDED: (RegistrationState.ATTENDED,),
+}
+
+
+def message_recipients(event: Event, audience: MessageAudience) -> sa.Select:
+    """The registrations a message to `audience` reaches, oldest first."""
+    return (
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.state.in_(AUDIENCE_STATES[audience]),
+        )
+        .order_by(Registration.id)
+    )
+
+
+def recipient_counts(event: Event) -> dict[MessageAudience, int]:
+    """How many people each choice of recipients reaches (from registration_counts)."""
+    per_state = registration_counts(event)
+    return {
+        audience: sum(per_state[state.value] for state in states)
+        for audience, states in AUDIENCE_STATES.items()
+    }
+
+
+def recipient_locales(event: Event, audience: MessageAudience) -> dict[str, int]:
+    """How many of the audience registered in each language."""
+    rows = db.session.execute(
+        sa.select(Registration.locale, sa.func.count())
+        .where(
+            Registration.event_id == event.id,
+            Registration.state.in_(AUDIENCE_STATES[audience]),
+        )
+        .group_by(Registration.locale)
+    )
+    return dict(rows.all())
+
+
+def messages_sent_since(event: Event, since: datetime) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(EventMessage)
+        .where(EventMessage.event_id == event.id, EventMessage.created_at > since)
+    )
+
+
+def messages_to_registrants(event: Event, limit: int = 20) -> list[EventMessage]:
+    """The messages sent to the event's registrants, latest first."""
+    return list(
+        db.session.scalars(
+            sa.select(EventMessage)
+            .where(EventMessage.event_id == event.id)
+            .order_by(EventMessage.created_at.desc(), EventMessage.id.desc())
+            .limit(limit)
         )
     )
 
