@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     IntegerField,
     SelectChoice,
@@ -21,6 +22,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub.blueprints import register_panel, staff_required
+from hub.blueprints.image_forms import attempt_form_with_image
+from hub.domain import uploads
 from hub.domain.events import (
     attendance,
     cohosts,
@@ -36,6 +39,7 @@ from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
 from hub.extensions import db
 from hub.i18n import LANGUAGE_NAMES
+from hub.images import ImageUpload
 from hub.models import (
     Audience,
     Event,
@@ -85,6 +89,9 @@ class EventForm(FlaskForm):
     registration_closes_at = DateTimeLocalField(
         _l("Registrations close"), format=LOCAL_FORMAT, validators=[Optional()]
     )
+    image = ImageUpload(_l("Picture"), side=uploads.PICTURE_SIDE)
+    image_alt = StringField(_l("What the picture shows"), validators=[Optional(), Length(max=300)])
+    remove_image = BooleanField(_l("Remove the current picture"))
 
     TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
@@ -109,7 +116,7 @@ class EventForm(FlaskForm):
         )
 
     def fill(self, event: Event) -> None:
-        for name in ("title", "description", "language", "space_id", "capacity"):
+        for name in ("title", "description", "language", "space_id", "capacity", "image_alt"):
             self[name].data = getattr(event, name)
         self.kind.data, self.audience.data = event.kind.value, event.audience.value
         for name in self.TIMES:
@@ -181,9 +188,12 @@ def propose():
     form.organisation.choices = [SelectChoice(org.id, org.name) for org in partners]
     if form.validate_on_submit():
         organisation = next(org for org in partners if org.id == form.organisation.data)
-        outcome = attempt_form(
-            form, lambda: proposals.propose_event(current_user, organisation, form.details())
-        )
+
+        def propose_with_picture(image):
+            event = proposals.propose_event(current_user, organisation, form.details())
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, propose_with_picture)
         if outcome.ok:
             flash(_("Your proposal is sent. The venue team will review it."), "success")
             return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
@@ -201,10 +211,12 @@ def create():
     ]
     if form.validate_on_submit():
         organisation = next((o for o in partners if o.id == form.organisation.data), None)
-        outcome = attempt_form(
-            form,
-            lambda: proposals.create_event_as_staff(current_user, form.details(), organisation),
-        )
+
+        def create_with_picture(image):
+            event = proposals.create_event_as_staff(current_user, form.details(), organisation)
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, create_with_picture)
         if outcome.ok:
             flash(_("The event is published."), "success")
             return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
@@ -222,13 +234,22 @@ def edit(event_id: int):
     if not form.is_submitted():
         form.fill(event)
     if form.validate_on_submit():
-        outcome = attempt_form(
-            form, lambda: proposals.update_event(current_user, event, form.details())
-        )
+
+        def save_with_picture(image):
+            proposals.update_event(current_user, event, form.details())
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, save_with_picture)
         if outcome.ok:
             flash(_("The event is saved."), "success")
             return redirect(url_for("hosting.manage", event_id=event_id), 303)
     return render("hosting/form.html", form=form, event=event, status=form_status(form))
+
+
+def _set_picture(form: EventForm, event: Event, image: str | None) -> str | None:
+    """The picture chosen (or removed) and its description; the file it replaced."""
+    replace = bool(image) or bool(form.remove_image.data and event.image)
+    return proposals.set_picture(current_user, event, image, form.image_alt.data, replace=replace)
 
 
 @bp.get("/account/events/<int:event_id>")

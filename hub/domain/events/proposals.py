@@ -173,3 +173,21 @@ def update_event(actor: User, event: Event, details: EventDetails) -> Event:
                 tell_registrant(registration, "event_moved")
         promote_from_waitlist(event, actor)
     return event
+
+
+def set_picture(
+    actor: User, event: Event, image: str | None, alt: str, *, replace: bool
+) -> str | None:
+    """Describe the event's picture and, if `replace`, put `image` (None: no picture) in place.
+
+    Whoever may edit the event may change its picture. Returns the name of the file replaced
+    or removed (to delete once the change is stored), or None.
+    """
+    if not can_edit_event(actor, event):
+        raise NotAllowed(_l("This event can no longer be changed."))
+    values = {"image_alt": (alt or "").strip()[:300]}
+    if replace:
+        values["image"] = image
+    previous = event.image
+    changed = audit.apply_changes(actor, "event.picture_changed", event, values)
+    return previous if "image" in changed else None
