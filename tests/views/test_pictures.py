@@ -295,3 +295,18 @@ def test_a_bad_event_picture_keeps_what_was_typed(client, make, app):
     assert 'value="Atelier photo"' in response.text
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+
+def test_demo_data_draws_logos_and_pictures_once(app, make):
+    from hub.demo import seed_pictures
+
+    startup = make.startup("ÉcoTrace", slug="ecotrace")
+    make.innovation(startup, "Compteur carbone en boutique", slug="ecotrace-compteur-carbone")
+    with app.app_context():
+        assert seed_pictures() == ["Pictures drawn: 2."]
+        db.session.commit()
+        assert seed_pictures() == []
+        innovation = db.session.scalar(sa.select(Innovation))
+        assert re.fullmatch(r"[0-9a-f]{32}-1600x900\.webp", innovation.image)
+        assert innovation.image_alt.startswith("Un petit boîtier posé sur le comptoir")
+        assert re.fullmatch(r"[0-9a-f]{32}-512x512\.webp", innovation.organisation.logo)
