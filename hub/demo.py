@@ -735,7 +735,7 @@ def _drawn_picture(colour: tuple[int, int, int], size: tuple[int, int], seed: st
 
     from PIL import Image, ImageDraw
 
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (shapes of a demo picture)
     image = Image.new("RGB", size, tuple(255 - (255 - c) // 6 for c in colour))
     draw = ImageDraw.Draw(image)
     width, height = size
