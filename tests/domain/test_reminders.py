@@ -74,7 +74,7 @@ def test_a_reminder_has_the_private_link_the_place_how_to_get_there_and_the_file
     assert "Pour venir : Tram T1 ou T2, arrêt Hôtel de Ville." in email.body_text
     assert [file["filename"] for file in email.attachments] == [
         f"{event.slug}.ics",
-        "check-in-qr-code.svg",
+        "check-in-qr-code.png",
     ]
 
 

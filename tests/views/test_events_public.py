@@ -170,7 +170,7 @@ def test_registration_confirms_then_waitlists_with_a_position(client, app, make)
     assert f"/r/{token_of(app, 'ana@example.org')}" in confirmation.body_text
     assert [a["filename"] for a in confirmation.attachments] == [
         f"{event.slug}.ics",
-        "check-in-qr-code.svg",
+        "check-in-qr-code.png",
     ]
     assert "numéro 2 sur la liste d'attente" in mails[2].body_text
 
