@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -37,6 +37,7 @@ from hub.domain.events.feedback import feedback_summary
 from hub.domain.organisations.queries import partners_of
 from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
+from hub.exports import Table, csv_response, xlsx_response
 from hub.extensions import db
 from hub.i18n import LANGUAGE_NAMES
 from hub.images import ImageUpload
@@ -471,11 +472,42 @@ def attendees(event_id: int):
 @login_required
 def attendees_csv(event_id: int):
     event = permissions.managed_event(current_user, event_id)
-    header = [_("Name"), _("Email"), _("State"), _("Registered at"), _("Attended at"), _("Consent")]
-    response = make_response(attendance.attendees_csv(event, header))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'
-    return response
+    return csv_response(_attendee_table(event), f"{event.slug}-attendees.csv")
+
+
+@bp.get("/account/events/<int:event_id>/attendees.xlsx")
+@login_required
+def attendees_xlsx(event_id: int):
+    event = permissions.managed_event(current_user, event_id)
+    return xlsx_response([_attendee_table(event)], f"{event.slug}-attendees.xlsx")
+
+
+def _attendee_table(event: Event) -> Table:
+    """The attendee list in the reader's language, times on the venue's clock."""
+    venue = event.space.venue
+    return Table(
+        title=_("Attendees"),
+        headers=[
+            _("Name"),
+            _("Email"),
+            _("State"),
+            _("Registered at"),
+            _("Attended at"),
+            _("Consent"),
+        ],
+        rows=[
+            (
+                registration.name,
+                registration.email,
+                str(registration.state.label),
+                utc_to_local(registration.created_at, venue),
+                utc_to_local(registration.attended_at, venue),
+                registration.consent,
+            )
+            for registration in attendance.attendee_list(event)
+        ],
+        booleans=(_("yes"), _("no")),
+    )
 
 
 @bp.post("/account/events/<int:event_id>/attendees/<int:registration_id>/check-in")

@@ -96,12 +96,12 @@ def test_delivery_writes_an_eml_file_with_its_attachments_and_marks_it_sent(
     [path] = tmp_path.glob("*.eml")
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert message["To"] == "alex@example.org"
-    assert message["Subject"] == "Votre inscription est confirmée : Atelier tableur"
+    assert message["Subject"] == "Votre inscription est confirmée\u00a0: Atelier tableur"
     attached = {part.get_filename() for part in message.walk() if part.get_filename()}
     assert attached == {f"{event.slug}.ics", "check-in-qr-code.png"}
     sent = db.session.scalar(sa.select(OutboxMessage))
     assert (sent.status, sent.attempts) == (MessageStatus.SENT, 1)
-    assert sent.subject == "Votre inscription est confirmée : Atelier tableur"
+    assert sent.subject == "Votre inscription est confirmée\u00a0: Atelier tableur"
     assert deliver_pending(app) == (0, 0)  # never sent twice
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from hub.domain import audit, locks
 from hub.domain.errors import DomainError, NotAllowed
@@ -53,7 +54,11 @@ def _check_details(details: EventDetails, *, new: bool) -> Space:
         raise DomainError(_l("Offer at least one seat."), field="capacity")
     if details.capacity > space.capacity:
         raise DomainError(
-            _l("This room holds %(capacity)d people at most.", capacity=space.capacity),
+            lazy_ngettext(
+                "This room holds %(num)d person at most.",
+                "This room holds %(num)d people at most.",
+                space.capacity,
+            ),
             field="capacity",
         )
     opens, closes = details.registration_opens_at, details.registration_closes_at
@@ -147,9 +152,10 @@ def update_event(actor: User, event: Event, details: EventDetails) -> Event:
         taken = locks.event_seats_taken(event.id)
         if details.capacity < taken:
             raise DomainError(
-                _l(
-                    "%(count)d people already hold a seat: the capacity cannot go below that.",
-                    count=taken,
+                lazy_ngettext(
+                    "%(num)d person already holds a seat: the capacity cannot go below that.",
+                    "%(num)d people already hold a seat: the capacity cannot go below that.",
+                    taken,
                 ),
                 field="capacity",
             )
