@@ -83,7 +83,7 @@ def feed():
             "author": "Atelier Hub",
             "category": "event",
             "image": event.image,
-            "image_alt": event.image_alt,
+            "image_alt": event.image_alt or event.title,
         }
         for event in public_addresses.newest_events(FEED_ENTRIES)
     ]

@@ -310,3 +310,13 @@ def test_demo_data_draws_logos_and_pictures_once(app, make):
         assert re.fullmatch(r"[0-9a-f]{32}-1600x900\.webp", innovation.image)
         assert innovation.image_alt.startswith("Un petit boîtier posé sur le comptoir")
         assert re.fullmatch(r"[0-9a-f]{32}-512x512\.webp", innovation.organisation.logo)
+
+
+def test_an_event_picture_without_alt_text_is_described_by_its_title(client, make):
+    event = make.event(title="Atelier photo", image=PICTURE)
+    (tag,) = images(client.get(f"/events/{event.slug}").text)
+    assert 'alt="Atelier photo"' in tag
+    assert (
+        '<meta property="og:image:alt" content="Atelier photo">'
+        in client.get(f"/events/{event.slug}").text
+    )
