@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from hub.extensions import db
-from hub.models import Registration, User
+from hub.models import Application, Registration, User
 
 
 @pytest.fixture
@@ -138,3 +138,22 @@ def test_a_forged_interest_cookie_is_ignored(client, make, cookie):
     response = client.submit(f"/innovations/{innovation.slug}/interest")
     assert response.status_code == 303
     assert client.get_cookie("hub_interested").value == str(innovation.id)
+
+
+@pytest.mark.usefixtures("no_error_logged")
+@pytest.mark.parametrize("number", ["100000000000000000000", "99999999999", "-99999999999"])
+def test_a_number_beyond_the_database_in_a_form_is_an_error_beside_its_field(
+    app, client, make, number
+):
+    owner = make.user(email="owner@example.org")
+    startup = make.startup("ÉcoTrace", owner=owner)
+    make.innovation(startup, "Vélo cargo")
+    slot = make.slot()
+    client.login(owner.email)
+    response = client.submit(
+        f"/manage/{startup.slug}/applications/new?slot={slot.id}",
+        {"slot_id": str(slot.id), "innovation_id": number, "pitch": "Une démo."},
+    )
+    assert response.status_code == 422
+    assert "Ce nombre est trop grand." in response.text
+    assert count(app, Application) == 0
