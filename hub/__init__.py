@@ -40,6 +40,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"])
 
     _init_extensions(app)
+    from hub.request_guards import init_request_guards
+
+    init_request_guards(app)  # before the blueprints: their routes use its int converter
     _register_blueprints(app)
     _register_request_hooks(app)
 

@@ -69,7 +69,9 @@ class Config:
     REMEMBER_COOKIE_NAME = "hub_remember"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
 
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 4 * 1024 * 1024))
+    # The whole request: well above UPLOAD_MAX_BYTES, so a file over that limit still reaches
+    # its form and comes back as an error beside the field, with everything else typed kept.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, make_response, redirect, render_template, request
+from flask import (
+    Flask,
+    Response,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, SecurityError
 
 from hub.domain.errors import DomainError
 from hub.domain.errors import NotFound as DomainNotFound
@@ -98,6 +107,10 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         if code < 400:
             return error
+        if isinstance(error, SecurityError):
+            # A host outside TRUSTED_HOSTS: no address of the site can be built for it, so
+            # no page either.
+            return Response(f"{ERROR_TEXT[400][0]}\n", 400, mimetype="text/plain")
         title, message = ERROR_TEXT.get(code, (error.name, error.description))
         if isinstance(error, BadArgument):
             message = error.description  # names the parameter the API could not read

@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from marshmallow import ValidationError
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length
@@ -25,6 +24,7 @@ from hub.domain.events.registrations import (
 from hub.domain.pages import paginate
 from hub.domain.rooms import venues
 from hub.extensions import limiter
+from hub.forms import Form
 from hub.models import Audience, EventKind, utcnow
 from hub.public_cache import cached_page
 from hub.query_args import Choice, PageArgs, Text, read_args
@@ -53,7 +53,7 @@ class AgendaArgs(PageArgs):
     month = Text(7, validate_also=_a_month)
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         _l("Email"),

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     IntegerField,
@@ -35,6 +34,7 @@ from hub.domain.organisations.queries import partners_of
 from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
 from hub.extensions import db
+from hub.forms import Form
 from hub.i18n import LANGUAGE_NAMES
 from hub.models import (
     Audience,
@@ -58,7 +58,7 @@ PAGE_SIZE = 50
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     organisation = SelectField(_l("Hosting partner"), coerce=int, validate_choice=True)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
     kind = SelectField(
@@ -116,7 +116,7 @@ class EventForm(FlaskForm):
             self[name].data = utc_to_local(getattr(event, name), event.space.venue)
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     organisation = SelectField(_l("Partner to invite"), coerce=int, validate_choice=True)
 
     def offer(self, event: Event) -> InviteForm:
@@ -127,11 +127,11 @@ class InviteForm(FlaskForm):
         return self
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     message = TextAreaField(_l("Message"), validators=[Length(max=4000)])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     audience = SelectField(_l("Write to"), validate_choice=True)
     subject_fr = StringField(_l("Subject in French"), validators=[Length(max=messages.SUBJECT_MAX)])
     body_fr = TextAreaField(_l("Message in French"), validators=[Length(max=messages.BODY_MAX)])

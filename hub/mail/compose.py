@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from hub.domain.outbox import ROW
 from hub.extensions import db
 from hub.models import OutboxMessage
+from hub.text import one_line
 
 
 @dataclass
@@ -59,7 +60,9 @@ def render_email(kind: str, locale: str, context: dict) -> tuple[str, str]:
     with force_locale(locale):
         rendered = render_template(f"mail/{kind}.txt", **context)
     subject, _, body = rendered.strip().partition("\n")
-    return subject.strip()[:250], body.strip() + "\n"
+    # A header is one line: a title stored with a vertical tab or U+2028 must not stop
+    # the email from being sent.
+    return one_line(subject)[:250], body.strip() + "\n"
 
 
 def _attachments(context: dict) -> list[Attachment]:
