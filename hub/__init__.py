@@ -75,6 +75,11 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     htmx.init_app(app)
+    from hub.errors import keep_busy_retry_after
+
+    # Before the limiter: after-request hooks run last-registered first, so this one runs
+    # after the limiter has set its headers.
+    app.after_request(keep_busy_retry_after)
     limiter.init_app(app)
 
     login_manager.init_app(app)
