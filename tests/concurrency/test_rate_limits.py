@@ -1,13 +1,14 @@
 """A rate limit holds as configured across the worker processes of a real gunicorn.
 
-The app runs as `make run` serves it (sync workers, here three), and one more registration
-than the limit allows is sent at once from one address, so the requests land on several
-workers. Exactly one must be refused, with the default storage (no setting: a SQLite file
-the workers share) and with Redis. The control runs the same race on `memory://`, where
-each worker counts apart, to show that the race is real.
+The app runs under gunicorn with three sync workers (one request at a time each), and one
+more registration than the limit allows is sent at once from one address, so the requests
+land on several workers (the access log says which). Exactly one must be refused, with the
+default storage (no setting: a SQLite file the workers share) and with Redis. The control
+runs the same race on `memory://`, where each worker counts apart, to show that the race is
+real.
 
-The counters live outside the app's database, so the test runs on SQLite only: running it
-on PostgreSQL too would prove nothing more.
+The counters live outside the app's database, so the test runs on SQLite only: running it on
+PostgreSQL too would prove nothing more.
 """
 
 from __future__ import annotations
