@@ -82,6 +82,10 @@ def test_writers_are_told_while_health_checks_and_pages_keep_answering(
             done.set()
             checker.join()
 
+    slowest = max(took for _, _, took in checks)
+    print(
+        f"writers answered in {writers_took:.2f} s; slowest of {len(checks)} reads {slowest:.2f} s"
+    )
     assert [status for status, _ in answers] == [503] * WRITERS
     assert all("Ce que vous avez saisi est conservé" in body for _, body in answers)
     # Each writer waits 3 seconds in a thread of its own, not 15.
@@ -89,7 +93,7 @@ def test_writers_are_told_while_health_checks_and_pages_keep_answering(
     assert {path for path, _, _ in checks} == {"/healthz", f"/events/{event.slug}"}
     assert all(status == 200 for _, status, _ in checks)
     # Readers never queue behind the writers' wait.
-    assert max(took for _, _, took in checks) < 1.5
+    assert slowest < 1.5
     with app.app_context(), write_intent(False):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
         db.session.remove()
