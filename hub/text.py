@@ -31,6 +31,55 @@ def render_markdown(source: str | None) -> Markup:
     return Markup(clean)  # noqa: S704 (cleaned by nh3 just above)
 
 
+def markdown_to_text(source: str | None) -> str:
+    """Markdown as plain text, for what shows no HTML (calendar files): the words without the
+    marks, a link as "text (address)", list items on their own lines, a blank line between
+    paragraphs."""
+    blocks: list[tuple[str, bool]] = []  # (text, inside a list)
+    lists: list[int | None] = []  # the next number of each open ordered list, None if bulleted
+    bullet = ""
+    for token in _markdown.parse(source or ""):
+        if token.type == "bullet_list_open":
+            lists.append(None)
+        elif token.type == "ordered_list_open":
+            lists.append(int(token.attrGet("start") or 1))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "list_item_open":
+            number = lists[-1] if lists else None
+            bullet = "  " * (len(lists) - 1) + ("- " if number is None else f"{number}. ")
+            if number is not None:
+                lists[-1] = number + 1
+        elif token.type in ("fence", "code_block"):
+            blocks.append((token.content.rstrip("\n"), bool(lists)))
+        elif token.type == "inline":
+            blocks.append((bullet + _inline_text(token.children or []), bool(lists)))
+            bullet = ""
+    text = ""
+    for index, (block, in_list) in enumerate(blocks):
+        if index:
+            text += "\n" if in_list and blocks[index - 1][1] else "\n\n"
+        text += block
+    return text
+
+
+def _inline_text(tokens) -> str:
+    parts: list[str] = []
+    link_start, href = 0, ""
+    for token in tokens:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif token.type == "image":
+            parts.append(token.content)
+        elif token.type == "link_open":
+            link_start, href = len(parts), str(token.attrGet("href") or "")
+        elif token.type == "link_close" and href and "".join(parts[link_start:]) != href:
+            parts.append(f" ({href})")
+    return "".join(parts)
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """A URL-safe ASCII slug: "Œuvres numériques à Lyon" → "oeuvres-numeriques-a-lyon".
 

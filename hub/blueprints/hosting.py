@@ -498,7 +498,7 @@ def check_in_by_code():
     if registration is None:
         abort(404)
     _check_in(registration)
-    return redirect(url_for("hosting.check_in_code", code=registration.token), 303)
+    return redirect(url_for("hosting.check_in_code", code=registration.check_in_code), 303)
 
 
 # --- Dashboard panels -----------------------------------------------------------------------------

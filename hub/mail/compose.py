@@ -17,7 +17,7 @@ from flask_babel import force_locale
 
 from hub.domain.outbox import ROW
 from hub.extensions import db
-from hub.models import OutboxMessage
+from hub.models import OutboxMessage, RegistrationState
 from hub.text import one_line
 
 
@@ -66,15 +66,24 @@ def render_email(kind: str, locale: str, context: dict) -> tuple[str, str]:
 
 
 def _attachments(context: dict) -> list[Attachment]:
-    """The calendar file of the event and the check-in QR code of the registration."""
-    from hub.calendars import event_calendar, registration_qr_svg
+    """The calendar file of the event and the check-in QR code of the registration; for a
+    cancelled registration, the cancellation of the event for the person's calendar."""
+    from hub.calendars import registration_calendar, registration_qr_svg
 
     event, registration = context["event"], context["registration"]
+    if registration.state == RegistrationState.CANCELLED:
+        return [
+            Attachment(
+                f"{event.slug}.ics",
+                "text/calendar; charset=utf-8; method=CANCEL",
+                registration_calendar(registration, method="CANCEL").decode(),
+            )
+        ]
     return [
         Attachment(
             f"{event.slug}.ics",
             "text/calendar; charset=utf-8",
-            event_calendar([event]).decode(),
+            registration_calendar(registration).decode(),
         ),
         Attachment("check-in-qr-code.svg", "image/svg+xml", registration_qr_svg(registration)),
     ]

@@ -77,12 +77,15 @@ def build_email(message: OutboxMessage, composed: ComposedEmail, sender: str) ->
     email["Content-Language"] = composed.locale
     email.set_content(composed.text)
     for attachment in composed.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
+        maintype, _, rest = attachment.content_type.partition("/")
+        subtype, *parameters = (part.strip() for part in rest.split(";"))
         email.add_attachment(
             attachment.content.encode(),
             maintype=maintype,
-            subtype=subtype.split(";")[0],
+            subtype=subtype,
             filename=attachment.filename,
+            # e.g. method=CANCEL, which tells a mail reader the calendar file is a cancellation.
+            params=dict(part.partition("=")[::2] for part in parameters if part),
         )
     return email
 
