@@ -119,3 +119,11 @@ def registration_qr_svg(registration: Registration) -> str:
     buffer = io.BytesIO()
     qr.save(buffer, kind="svg", scale=6, border=2, xmldecl=False, title="QR code")
     return buffer.getvalue().decode()
+
+
+def registration_qr_png(registration: Registration) -> bytes:
+    """The same QR code as a PNG, the image kind every mail client shows."""
+    qr = segno.make(check_in_url(registration), error="m")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()

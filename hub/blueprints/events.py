@@ -22,7 +22,6 @@ from hub.domain.events.registrations import (
     registration_closed_reason,
 )
 from hub.domain.pages import paginate
-from hub.domain.rooms import venues
 from hub.extensions import limiter
 from hub.forms import Form
 from hub.models import Audience, EventKind, utcnow
@@ -66,16 +65,6 @@ class RegistrationForm(Form):
     )
 
 
-def _months_ahead(count: int = 6) -> list[str]:
-    today = date.today()
-    months = []
-    year, month = today.year, today.month
-    for _index in range(count):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 @bp.get("/events")
 @cached_page(ttl=60, seats=True)
 def agenda():
@@ -100,8 +89,8 @@ def agenda():
         filters=filters,
         filter_args=filter_args,
         filter_url=filter_url,
-        venues=venues(),
-        months=_months_ahead(),
+        venues=queries.agenda_venues(filters),
+        months=queries.agenda_months(filters),
     )
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     IntegerField,
     SelectChoice,
@@ -20,6 +21,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub.blueprints import register_panel, staff_required
+from hub.blueprints.image_forms import attempt_form_with_image
+from hub.domain import uploads
 from hub.domain.events import (
     attendance,
     cohosts,
@@ -33,9 +36,11 @@ from hub.domain.events.feedback import feedback_summary
 from hub.domain.organisations.queries import partners_of
 from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
+from hub.exports import Table, csv_response, xlsx_response
 from hub.extensions import db
 from hub.forms import Form
 from hub.i18n import LANGUAGE_NAMES
+from hub.images import ImageUpload
 from hub.models import (
     Audience,
     Event,
@@ -85,6 +90,9 @@ class EventForm(Form):
     registration_closes_at = DateTimeLocalField(
         _l("Registrations close"), format=LOCAL_FORMAT, validators=[Optional()]
     )
+    image = ImageUpload(_l("Picture"), side=uploads.PICTURE_SIDE)
+    image_alt = StringField(_l("What the picture shows"), validators=[Optional(), Length(max=300)])
+    remove_image = BooleanField(_l("Remove the current picture"))
 
     TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
@@ -109,7 +117,7 @@ class EventForm(Form):
         )
 
     def fill(self, event: Event) -> None:
-        for name in ("title", "description", "language", "space_id", "capacity"):
+        for name in ("title", "description", "language", "space_id", "capacity", "image_alt"):
             self[name].data = getattr(event, name)
         self.kind.data, self.audience.data = event.kind.value, event.audience.value
         for name in self.TIMES:
@@ -181,9 +189,12 @@ def propose():
     form.organisation.choices = [SelectChoice(org.id, org.name) for org in partners]
     if form.validate_on_submit():
         organisation = next(org for org in partners if org.id == form.organisation.data)
-        outcome = attempt_form(
-            form, lambda: proposals.propose_event(current_user, organisation, form.details())
-        )
+
+        def propose_with_picture(image):
+            event = proposals.propose_event(current_user, organisation, form.details())
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, propose_with_picture)
         if outcome.ok:
             flash(_("Your proposal is sent. The venue team will review it."), "success")
             return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
@@ -201,10 +212,12 @@ def create():
     ]
     if form.validate_on_submit():
         organisation = next((o for o in partners if o.id == form.organisation.data), None)
-        outcome = attempt_form(
-            form,
-            lambda: proposals.create_event_as_staff(current_user, form.details(), organisation),
-        )
+
+        def create_with_picture(image):
+            event = proposals.create_event_as_staff(current_user, form.details(), organisation)
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, create_with_picture)
         if outcome.ok:
             flash(_("The event is published."), "success")
             return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
@@ -222,13 +235,22 @@ def edit(event_id: int):
     if not form.is_submitted():
         form.fill(event)
     if form.validate_on_submit():
-        outcome = attempt_form(
-            form, lambda: proposals.update_event(current_user, event, form.details())
-        )
+
+        def save_with_picture(image):
+            proposals.update_event(current_user, event, form.details())
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, save_with_picture)
         if outcome.ok:
             flash(_("The event is saved."), "success")
             return redirect(url_for("hosting.manage", event_id=event_id), 303)
     return render("hosting/form.html", form=form, event=event, status=form_status(form))
+
+
+def _set_picture(form: EventForm, event: Event, image: str | None) -> str | None:
+    """The picture chosen (or removed) and its description; the file it replaced."""
+    replace = bool(image) or bool(form.remove_image.data and event.image)
+    return proposals.set_picture(current_user, event, image, form.image_alt.data, replace=replace)
 
 
 @bp.get("/account/events/<int:event_id>")
@@ -450,11 +472,42 @@ def attendees(event_id: int):
 @login_required
 def attendees_csv(event_id: int):
     event = permissions.managed_event(current_user, event_id)
-    header = [_("Name"), _("Email"), _("State"), _("Registered at"), _("Attended at"), _("Consent")]
-    response = make_response(attendance.attendees_csv(event, header))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'
-    return response
+    return csv_response(_attendee_table(event), f"{event.slug}-attendees.csv")
+
+
+@bp.get("/account/events/<int:event_id>/attendees.xlsx")
+@login_required
+def attendees_xlsx(event_id: int):
+    event = permissions.managed_event(current_user, event_id)
+    return xlsx_response([_attendee_table(event)], f"{event.slug}-attendees.xlsx")
+
+
+def _attendee_table(event: Event) -> Table:
+    """The attendee list in the reader's language, times on the venue's clock."""
+    venue = event.space.venue
+    return Table(
+        title=_("Attendees"),
+        headers=[
+            _("Name"),
+            _("Email"),
+            _("State"),
+            _("Registered at"),
+            _("Attended at"),
+            _("Consent"),
+        ],
+        rows=[
+            (
+                registration.name,
+                registration.email,
+                str(registration.state.label),
+                utc_to_local(registration.created_at, venue),
+                utc_to_local(registration.attended_at, venue),
+                registration.consent,
+            )
+            for registration in attendance.attendee_list(event)
+        ],
+        booleans=(_("yes"), _("no")),
+    )
 
 
 @bp.post("/account/events/<int:event_id>/attendees/<int:registration_id>/check-in")

@@ -39,6 +39,7 @@ class InnovationForm(Form):
     )
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
     image = ImageUpload(_l("Image"), side=uploads.PICTURE_SIDE)
+    image_alt = StringField(_l("What the picture shows"), validators=[Optional(), Length(max=300)])
     remove_image = BooleanField(_l("Remove the current image"))
 
     def values(self) -> dict:
@@ -47,6 +48,7 @@ class InnovationForm(Form):
             "summary": self.summary.data or "",
             "description": self.description.data or "",
             "tags": parse_tags(tags_text(self.tags.data)),
+            "image_alt": self.image_alt.data or "",
         }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, make_response, render_template, stream_with_context
+from flask_babel import gettext as _
 from markupsafe import escape
 
 from hub import links
@@ -66,6 +67,10 @@ def feed():
             "summary": innovation.summary,
             "author": innovation.organisation.name,
             "category": "innovation",
+            "image": innovation.image or innovation.organisation.logo,
+            "image_alt": innovation.image_alt or innovation.title
+            if innovation.image
+            else _("Logo of %(name)s", name=innovation.organisation.name),
         }
         for innovation in public_addresses.newest_innovations(FEED_ENTRIES)
     ]
@@ -78,6 +83,8 @@ def feed():
             "summary": event.description[:300],
             "author": "Atelier Hub",
             "category": "event",
+            "image": event.image,
+            "image_alt": event.image_alt or event.title,
         }
         for event in public_addresses.newest_events(FEED_ENTRIES)
     ]

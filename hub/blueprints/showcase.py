@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from marshmallow import fields
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
@@ -316,10 +317,11 @@ def slot_action(slot_id: int, action: str):
     elif action == "cancel":
         message = request.form.get("message", "")[:2000]
         outcome = attempt(lambda: slots.cancel_slot(current_user, slot, message))
-        done = _(
-            "“%(theme)s” is cancelled; %(count)d startups were told.",
+        done = ngettext(
+            "“%(theme)s” is cancelled; %(num)d startup was told.",
+            "“%(theme)s” is cancelled; %(num)d startups were told.",
+            outcome.value or 0,
             theme=theme,
-            count=outcome.value or 0,
         )
     else:
         abort(404)

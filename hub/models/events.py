@@ -81,6 +81,8 @@ class Event(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     decision_message: Mapped[str] = mapped_column(sa.Text, default="")
+    image: Mapped[str | None] = mapped_column(sa.String(80))
+    image_alt: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -334,10 +335,62 @@ def test_csv_export_neutralises_formulas(client, make, world):
     client.login(world.alice.email)
     response = client.get(f"/account/events/{event.id}/attendees.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")  # so that spreadsheets read it as UTF-8
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline="")))
     assert rows[0] == ["Nom", "E-mail", "Statut", "Inscrit·e le", "Arrivé·e à", "Consentement"]
     assert [row[0] for row in rows[1:]] == ["'" + name for name in hostile]
-    assert [row[2] for row in rows[1:]] == ["confirmed"] * 6
+    assert [row[2] for row in rows[1:]] == ["Confirmée"] * 6
+
+
+def test_the_attendee_export_speaks_the_readers_language_on_the_venues_clock(
+    client, app, make, world
+):
+    event = make.event(world.space, world.chamber, capacity=10)
+    ana = make.registration(event, name="Ana Lima", email="ana@example.org")
+    make.registration(event, name="Zoé Martin", state=RegistrationState.WAITLISTED)
+    with app.app_context():
+        row = db.session.get(Registration, ana.id)
+        # 13:05 UTC in January is 14:05 in Saint-Étienne.
+        row.created_at = datetime(2027, 1, 8, 13, 5, tzinfo=UTC)
+        row.attended_at = datetime(2027, 1, 9, 8, 30, tzinfo=UTC)
+        row.state = RegistrationState.ATTENDED
+        db.session.commit()
+    client.login(world.alice.email)
+    french = client.get(f"/account/events/{event.id}/attendees.csv")
+    assert french.headers["Content-Disposition"] == (
+        f'attachment; filename="{event.slug}-attendees.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(french.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1] == [
+        "Ana Lima", "ana@example.org", "Venu·e", "08/01/2027 14:05", "09/01/2027 09:30", "oui",
+    ]  # fmt: skip
+    assert rows[2][2:4] == ["Liste d'attente", rows[2][3]] and rows[2][4] == ""
+    english = client.get(f"/account/events/{event.id}/attendees.csv?lang=en")
+    rows = list(csv.reader(io.StringIO(english.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Name", "Email", "State"]
+    assert rows[1][2:] == ["Attended", "08/01/2027 14:05", "09/01/2027 09:30", "yes"]
+
+
+def test_the_attendee_export_as_a_workbook_keeps_dates_and_booleans_typed(client, app, make, world):
+    event = make.event(world.space, world.chamber, capacity=10)
+    make.registration(event, name="=1+1", email="ana@example.org")
+    client.login(world.alice.email)
+    response = client.get(f"/account/events/{event.id}/attendees.xlsx")
+    assert response.status_code == 200
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    workbook = zipfile.ZipFile(io.BytesIO(response.data))
+    assert 'name="Participants"' in workbook.read("xl/workbook.xml").decode()
+    sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
+    strings = workbook.read("xl/sharedStrings.xml").decode()
+    assert "=1+1" in strings and "<f>" not in sheet
+    assert '<c r="D2" s="' in sheet  # a date with its number format, not text
+    assert '<c r="F2" t="b"><v>1</v></c>' in sheet
+    attendees_page = client.get(f"/account/events/{event.id}/attendees").text
+    assert f'href="/account/events/{event.id}/attendees.xlsx"' in attendees_page
+    assert client.get(f"/account/events/{event.id}/attendees.xlsx?lang=en").status_code == 200
 
 
 def test_check_in_by_search_and_by_qr_code(client, app, make, world):
@@ -431,6 +484,7 @@ def test_check_in_by_the_code_typed_at_the_door(client, app, make, world):
 MANAGE = "/account/events/{id}"
 ATTENDEES = "/account/events/{id}/attendees"
 CSV = "/account/events/{id}/attendees.csv"
+XLSX = "/account/events/{id}/attendees.xlsx"
 EDIT = "/account/events/{id}/edit"
 STAFF_EVENTS = "/staff/events"
 STAFF_NEW = "/staff/events/new"
@@ -439,20 +493,34 @@ MESSAGE = "/account/events/{id}/message"
 
 # who → {url: expected status} for an event of the chamber (proposed), co-hosted by the school.
 MATRIX = {
-    "anonymous": {MANAGE: 302, ATTENDEES: 302, CSV: 302, EDIT: 302, STAFF_EVENTS: 302,
-                  STAFF_NEW: 302, PROPOSE: 302, MESSAGE: 302},
-    "outsider": {MANAGE: 404, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                 STAFF_NEW: 404, PROPOSE: 404, MESSAGE: 404},
-    "other_partner": {MANAGE: 404, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                      STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404},
-    "invited_cohost": {MANAGE: 200, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                       STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404},
-    "accepted_cohost": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 404, STAFF_EVENTS: 404,
-                        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200},
-    "proposer": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 200, STAFF_EVENTS: 404,
-                 STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200},
-    "staff": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 200, STAFF_EVENTS: 200,
-              STAFF_NEW: 200, PROPOSE: 404, MESSAGE: 200},
+    "anonymous": {
+        MANAGE: 302, ATTENDEES: 302, CSV: 302, XLSX: 302, EDIT: 302, STAFF_EVENTS: 302,
+        STAFF_NEW: 302, PROPOSE: 302, MESSAGE: 302,
+    },
+    "outsider": {
+        MANAGE: 404, ATTENDEES: 404, CSV: 404, XLSX: 404, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 404, MESSAGE: 404,
+    },
+    "other_partner": {
+        MANAGE: 404, ATTENDEES: 404, CSV: 404, XLSX: 404, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404,
+    },
+    "invited_cohost": {
+        MANAGE: 200, ATTENDEES: 404, CSV: 404, XLSX: 404, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404,
+    },
+    "accepted_cohost": {
+        MANAGE: 200, ATTENDEES: 200, CSV: 200, XLSX: 200, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200,
+    },
+    "proposer": {
+        MANAGE: 200, ATTENDEES: 200, CSV: 200, XLSX: 200, EDIT: 200, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200,
+    },
+    "staff": {
+        MANAGE: 200, ATTENDEES: 200, CSV: 200, XLSX: 200, EDIT: 200, STAFF_EVENTS: 200,
+        STAFF_NEW: 200, PROPOSE: 404, MESSAGE: 200,
+    },
 }  # fmt: skip
 
 

@@ -170,7 +170,7 @@ def test_registration_confirms_then_waitlists_with_a_position(client, app, make)
     assert f"/r/{token_of(app, 'ana@example.org')}" in confirmation.body_text
     assert [a["filename"] for a in confirmation.attachments] == [
         f"{event.slug}.ics",
-        "check-in-qr-code.svg",
+        "check-in-qr-code.png",
     ]
     assert "numéro 2 sur la liste d'attente" in mails[2].body_text
 
@@ -406,3 +406,30 @@ def test_the_event_page_for_a_new_visitor_sets_no_cookie_and_loads_the_form_from
 
     plain = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert "<html" in plain and 'name="csrf_token"' in plain
+
+
+def test_agenda_offers_only_cities_and_months_that_have_events(client, make):
+    from hub.models import utcnow
+
+    rennes = make.space(venue_slug="rennes")
+    make.space(venue_slug="nancy")  # a venue with no event: never offered
+    make.event(title="Conférence IA", kind=EventKind.CONFERENCE, starts_in=timedelta(days=3))
+    make.event(rennes, title="Atelier à Rennes", starts_in=timedelta(days=70))
+    make.event(
+        rennes, title="Atelier annulé", starts_in=timedelta(days=130), state=EventState.CANCELLED
+    )
+    soon = (utcnow() + timedelta(days=3)).strftime("%Y-%m")
+    later = (utcnow() + timedelta(days=70)).strftime("%Y-%m")
+
+    def offered(query=""):
+        html = client.get(f"/events?{query}").text
+        venues = re.findall(r'href="/events\?(?:[^"]*&amp;)?venue=([\w-]+)', html)
+        months = re.findall(r'href="/events\?(?:[^"]*&amp;)?month=([\d-]+)', html)
+        return sorted(set(venues)), sorted(set(months))
+
+    assert offered() == (["rennes", "saint-etienne"], sorted({soon, later}))
+    # Each choice follows the other filters: no city or month that would show nothing.
+    assert offered("kind=conference") == (["saint-etienne"], [soon])
+    assert offered("venue=rennes") == (["rennes", "saint-etienne"], [later])
+    # A chosen month stays offered, to be seen and removed, even when nothing is left in it.
+    assert offered("kind=conference&month=2031-05") == ([], sorted(["2031-05", soon]))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -82,32 +79,6 @@ def check_in(actor: User, registration: Registration) -> bool:
     return True
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: object) -> str:
-    """A spreadsheet never runs a cell as a formula: risky starts get a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def attendees_csv(event: Event, header: list[str]) -> str:
-    """The attendee list as CSV, every cell neutralised against formula injection."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise_cell(cell) for cell in header])
-    query = attendees(event).order_by(None).order_by(Registration.id)
-    for registration in db.session.scalars(query):
-        attended = registration.attended_at
-        writer.writerow(
-            neutralise_cell(cell)
-            for cell in (
-                registration.name,
-                registration.email,
-                registration.state.value,
-                registration.created_at.isoformat(timespec="seconds"),
-                attended.isoformat(timespec="seconds") if attended else "",
-                "yes" if registration.consent else "no",
-            )
-        )
-    return buffer.getvalue()
+def attendee_list(event: Event) -> list[Registration]:
+    """Everyone registered for the event, in the order they registered (for downloads)."""
+    return list(db.session.scalars(attendees(event).order_by(None).order_by(Registration.id)))
