@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -39,6 +38,7 @@ from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
 from hub.exports import Table, csv_response, xlsx_response
 from hub.extensions import db
+from hub.forms import Form
 from hub.i18n import LANGUAGE_NAMES
 from hub.images import ImageUpload
 from hub.models import (
@@ -63,7 +63,7 @@ PAGE_SIZE = 50
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     organisation = SelectField(_l("Hosting partner"), coerce=int, validate_choice=True)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
     kind = SelectField(
@@ -124,7 +124,7 @@ class EventForm(FlaskForm):
             self[name].data = utc_to_local(getattr(event, name), event.space.venue)
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     organisation = SelectField(_l("Partner to invite"), coerce=int, validate_choice=True)
 
     def offer(self, event: Event) -> InviteForm:
@@ -135,11 +135,11 @@ class InviteForm(FlaskForm):
         return self
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     message = TextAreaField(_l("Message"), validators=[Length(max=4000)])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     audience = SelectField(_l("Write to"), validate_choice=True)
     subject_fr = StringField(_l("Subject in French"), validators=[Length(max=messages.SUBJECT_MAX)])
     body_fr = TextAreaField(_l("Message in French"), validators=[Length(max=messages.BODY_MAX)])
@@ -551,7 +551,7 @@ def check_in_by_code():
     if registration is None:
         abort(404)
     _check_in(registration)
-    return redirect(url_for("hosting.check_in_code", code=registration.token), 303)
+    return redirect(url_for("hosting.check_in_code", code=registration.check_in_code), 303)
 
 
 # --- Dashboard panels -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from markupsafe import escape
 from hub import links
 from hub.domain import sitemap as public_addresses
 from hub.public_cache import cached_page
+from hub.text import xml_safe
 
 bp = Blueprint("seo", __name__)
 FEED_ENTRIES = 30
@@ -18,7 +19,7 @@ PRIVATE_PREFIXES = ("/staff/", "/account/", "/auth/", "/r/", "/embed/", "/langua
 
 
 def _xml(body: str, mimetype: str):
-    response = make_response(body)
+    response = make_response(xml_safe(body))
     response.mimetype = mimetype
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
@@ -46,7 +47,7 @@ def sitemap():
         for endpoint, slug, updated in public_addresses.public_pages():
             lastmod = f"<lastmod>{updated:%Y-%m-%d}</lastmod>" if updated else ""
             loc = links.url(endpoint, slug=slug)
-            yield f"<url><loc>{escape(loc)}</loc>{lastmod}</url>\n"
+            yield xml_safe(f"<url><loc>{escape(loc)}</loc>{lastmod}</url>\n")
         yield "</urlset>\n"
 
     response = Response(stream_with_context(lines()), mimetype="application/xml")

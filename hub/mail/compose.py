@@ -24,7 +24,8 @@ from markupsafe import Markup, escape
 
 from hub.domain.outbox import ROW
 from hub.extensions import db
-from hub.models import OutboxMessage
+from hub.models import OutboxMessage, RegistrationState
+from hub.text import one_line
 
 QR_CODE_ID = "check-in-qr-code@atelier-hub"
 ADDRESS = re.compile(r"https?://[^\s<>\"]+")
@@ -74,7 +75,9 @@ def render_email(kind: str, locale: str, context: dict) -> tuple[str, str]:
     with force_locale(locale):
         rendered = render_template(f"mail/{kind}.txt", **context)
     subject, _, body = rendered.strip().partition("\n")
-    return subject.strip()[:250], body.strip() + "\n"
+    # A header is one line: a title stored with a vertical tab or U+2028 must not stop
+    # the email from being sent.
+    return one_line(subject)[:250], body.strip() + "\n"
 
 
 def render_html(subject: str, text: str, locale: str, attachments: list[Attachment]) -> str:
@@ -105,15 +108,24 @@ LINK_STYLE = "color:#0b4fa8;text-decoration:underline;word-break:break-all;"
 
 
 def _attachments(context: dict) -> list[Attachment]:
-    """The calendar file of the event and the check-in QR code of the registration."""
-    from hub.calendars import event_calendar, registration_qr_png
+    """The calendar file of the event and the check-in QR code of the registration; for a
+    cancelled registration, the cancellation of the event for the person's calendar."""
+    from hub.calendars import registration_calendar, registration_qr_png
 
     event, registration = context["event"], context["registration"]
+    if registration.state == RegistrationState.CANCELLED:
+        return [
+            Attachment(
+                f"{event.slug}.ics",
+                "text/calendar; charset=utf-8; method=CANCEL",
+                registration_calendar(registration, method="CANCEL").decode(),
+            )
+        ]
     return [
         Attachment(
             f"{event.slug}.ics",
             "text/calendar; charset=utf-8",
-            event_calendar([event]).decode(),
+            registration_calendar(registration).decode(),
         ),
         Attachment(
             "check-in-qr-code.png",

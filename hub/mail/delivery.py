@@ -91,10 +91,15 @@ def build_email(message: OutboxMessage, composed: ComposedEmail, sender: str) ->
     for attachment in composed.attachments:
         if composed.html and attachment.content_id:
             continue
+        maintype, subtype = _type(attachment.content_type)
+        parameters = [part.strip() for part in attachment.content_type.split(";")[1:]]
         email.add_attachment(
             _bytes(attachment.content),
-            *_type(attachment.content_type),
+            maintype=maintype,
+            subtype=subtype,
             filename=attachment.filename,
+            # e.g. method=CANCEL, which tells a mail reader the calendar file is a cancellation.
+            params=dict(part.partition("=")[::2] for part in parameters if part),
         )
     return email
 

@@ -406,10 +406,13 @@ def test_check_in_by_search_and_by_qr_code(client, app, make, world):
     )
     assert row.status_code == 200
     assert row.get_data(as_text=True).strip().startswith(f'<tr id="registration-{zoe.id}"')
-    # The QR code carries the check-in address with the token.
-    page = client.get(f"/account/check-in?code=http://localhost/account/check-in?code={yan.token}")
+    # The QR code carries the check-in address with the check-in code.
+    scanned = f"http://localhost/account/check-in?code={yan.check_in_code}"
+    page = client.get(f"/account/check-in?code={scanned}")
     assert "Yanis Petit" in page.get_data(as_text=True)
-    assert client.submit("/account/check-in", {"code": yan.token}).status_code == 303
+    checked_in = client.submit("/account/check-in", {"code": yan.check_in_code})
+    assert checked_in.status_code == 303
+    assert checked_in.location == f"/account/check-in?code={yan.check_in_code}"
     assert client.submit("/account/check-in", {"code": "nope"}).status_code == 404
     refused = client.submit(f"/account/events/{event.id}/attendees/{waiting.id}/check-in")
     assert refused.status_code == 303
@@ -426,10 +429,54 @@ def test_qr_code_of_another_partners_event_is_not_found(client, make, world):
     event = make.event(world.space, world.school)
     registration = make.registration(event, name="Personne Ailleurs")
     client.login(world.alice.email)
-    page = client.get(f"/account/check-in?code={registration.token}").get_data(as_text=True)
-    assert "Personne Ailleurs" not in page
-    assert "Aucune inscription à l'un de vos événements ne correspond à ce code." in page
-    assert client.submit("/account/check-in", {"code": registration.token}).status_code == 404
+    for code in (registration.check_in_code, registration.token):
+        page = client.get(f"/account/check-in?code={code}").get_data(as_text=True)
+        assert "Personne Ailleurs" not in page
+        assert "Aucune inscription à l'un de vos événements ne correspond à ce code." in page
+        assert client.submit("/account/check-in", {"code": code}).status_code == 404
+
+
+def test_qr_code_carries_the_check_in_code_and_never_the_private_token(client, app, make, world):
+    import segno
+
+    event = make.event(world.space, world.chamber)
+    registration = make.registration(event, name="Inès Robert")
+    assert len(registration.check_in_code) == 10 and registration.check_in_code.isalnum()
+    assert registration.check_in_code not in registration.token
+    served = client.get(f"/r/{registration.token}/qr.svg").get_data(as_text=True)
+
+    def qr_of(text: str) -> str:
+        buffer = io.BytesIO()
+        segno.make(text, error="m").save(
+            buffer, kind="svg", scale=6, border=2, xmldecl=False, title="QR code"
+        )
+        return buffer.getvalue().decode()
+
+    by_code = f"http://localhost/account/check-in?code={registration.check_in_code}"
+    assert served == qr_of(by_code)
+    assert served != qr_of(f"http://localhost/account/check-in?code={registration.token}")
+    assert registration.token not in by_code
+    # The page shows the code under the QR code, and the private link still works.
+    page = client.get(f"/r/{registration.token}").get_data(as_text=True)
+    assert f"<code>{registration.check_in_code}</code>" in page
+    assert "Inès Robert" in page
+    assert client.submit(f"/r/{registration.token}/cancel").status_code == 303
+    assert load(app, Registration)[0].state == RegistrationState.CANCELLED
+
+
+def test_check_in_by_the_code_typed_at_the_door(client, app, make, world):
+    event = make.event(world.space, world.chamber)
+    registration = make.registration(event, name="Inès Robert")
+    code = registration.check_in_code
+    typed = f" {code[:5].lower()} {code[5:].lower()} "
+    client.login(world.alice.email)
+    page = client.get("/account/check-in", query_string={"code": typed}).get_data(as_text=True)
+    assert "Inès Robert" in page
+    assert f'name="code" value="{code}"' in page
+    assert registration.token not in page
+    assert client.submit("/account/check-in", {"code": typed}).status_code == 303
+    assert load(app, Registration)[0].state == RegistrationState.ATTENDED
+    assert audit_actions(app) == ["registration.attended"]
 
 
 # --- Permission matrix: roles × addresses × objects ---------------------------------------

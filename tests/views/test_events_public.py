@@ -302,6 +302,62 @@ def test_event_calendar_parses_with_the_venue_time_zone(client, make):
     assert start.astimezone(ZoneInfo("UTC")) == event.starts_at
 
 
+def test_calendar_descriptions_are_plain_text(client, make):
+    event = make.event(
+        title="Atelier tableur",
+        description="Un atelier **gratuit**, *sans jargon* : [le programme](https://example.org/p)."
+        "\n\n- tableaux\n- graphiques",
+    )
+    for path in (f"/events/{event.slug}.ics", "/events.ics"):
+        (item,) = icalendar.Calendar.from_ical(client.get(path).data).walk("VEVENT")
+        assert str(item["description"]) == (
+            "Un atelier gratuit, sans jargon : le programme (https://example.org/p)."
+            "\n\n- tableaux\n- graphiques"
+        )
+
+
+def test_a_cancelled_registration_offers_its_cancellation_for_the_calendar(client, app, make):
+    event = make.event(title="Atelier tableur", description="Atelier **gratuit**")
+    register(client, event.slug, "fay@example.org", name="Fay Martin")
+    token = token_of(app, "fay@example.org")
+    (before,) = icalendar.Calendar.from_ical(client.get(f"/r/{token}.ics").data).walk("VEVENT")
+    assert str(before["status"]) == "CONFIRMED"
+    assert str(before["description"]) == "Atelier gratuit"
+    assert client.submit(f"/r/{token}/cancel").status_code == 303
+
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert "télécharger l'annulation (.ics)" in page
+    assert f'href="/r/{token}.ics"' in page
+    response = client.get(f"/r/{token}.ics")
+    assert response.mimetype == "text/calendar"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    calendar = icalendar.Calendar.from_ical(response.data)
+    (after,) = calendar.walk("VEVENT")
+    assert str(after["uid"]) == str(before["uid"]) == f"event-{event.id}@atelier-hub"
+    assert str(after["status"]) == "CANCELLED"
+    assert int(after["sequence"]) > int(before["sequence"])
+    assert str(calendar["method"]) == "PUBLISH"
+
+    # A short email tells the person, with the cancellation (iTIP CANCEL) for their calendar.
+    (mail,) = outbox(app, "fay@example.org")[1:]
+    assert mail.kind == "event_registration_cancelled"
+    assert mail.subject == "Inscription annulée\u00a0: Atelier tableur"
+    assert mail.body_text.startswith("Bonjour Fay Martin,\n\nVotre inscription est annulée pour\u00a0:")
+    (attachment,) = mail.attachments
+    assert attachment["filename"] == f"{event.slug}.ics"
+    assert attachment["content_type"] == "text/calendar; charset=utf-8; method=CANCEL"
+    invitation = icalendar.Calendar.from_ical(attachment["content"])
+    assert str(invitation["method"]) == "CANCEL"
+    (cancel,) = invitation.walk("VEVENT")
+    assert str(cancel["uid"]) == str(before["uid"])
+    assert (str(cancel["status"]), int(cancel["sequence"])) == ("CANCELLED", int(after["sequence"]))
+    assert str(cancel["attendee"]) == "mailto:fay@example.org"
+    assert str(cancel["organizer"]).startswith("mailto:")
+    # Cancelling again sends nothing more.
+    client.submit(f"/r/{token}/cancel")
+    assert len(outbox(app, "fay@example.org")) == 2
+
+
 def test_agenda_calendar_lists_every_upcoming_published_event(client, make):
     space = make.space()
     first = make.event(space, title="Premier")

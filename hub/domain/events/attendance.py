@@ -39,12 +39,19 @@ def registration_of(event: Event, registration_id: int) -> Registration:
 def registration_for_code(user: User, code: str) -> Registration | None:
     """The registration a scanned or typed check-in code names, if the person manages it.
 
-    A scanned code is the whole check-in address; a typed one may be the token alone.
+    A scanned code is the whole check-in address; a typed one is the code alone, in any case,
+    with or without spaces. The private token, which QR codes sent before check-in codes
+    carried, is still recognised at the door.
     """
-    token = code.strip().rsplit("code=", 1)[-1].split("&")[0].strip()
-    if not token:
+    typed = code.strip().rsplit("code=", 1)[-1].split("&")[0].strip()
+    if not typed:
         return None
-    registration = db.session.scalar(sa.select(Registration).where(Registration.token == token))
+    check_in_code = "".join(typed.split()).replace("-", "").upper()
+    registration = db.session.scalar(
+        sa.select(Registration).where(
+            sa.or_(Registration.check_in_code == check_in_code, Registration.token == typed)
+        )
+    )
     if registration is None or not can_manage_event(user, registration.event):
         return None
     return registration
