@@ -51,7 +51,7 @@ from hub.models import (
 from hub.query_args import Args, Choice, PageArgs, Text, read_args
 from hub.rendering import render
 from hub.timezones import local_to_utc, utc_to_local
-from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
+from hub.unit_of_work import attempt, attempt_form, form_status
 
 bp = Blueprint("hosting", __name__)
 PAGE_SIZE = 50
@@ -457,25 +457,46 @@ def attendees_csv(event_id: int):
     return response
 
 
+@dataclass
+class CheckInResult:
+    """What the door shows beside the person after a check-in: done, already, or refused."""
+
+    kind: str
+    message: str
+
+    @property
+    def flash_category(self) -> str:
+        return {"done": "success", "already": "info"}.get(self.kind, "error")
+
+
 @bp.post("/account/events/<int:event_id>/attendees/<int:registration_id>/check-in")
 @login_required
 def check_in(event_id: int, registration_id: int):
     event = permissions.managed_event(current_user, event_id)
     registration = attendance.registration_of(event, registration_id)
-    _check_in(registration)
+    result = _check_in(registration)
     if request.htmx:
-        return render("hosting/_attendee_row.html", registration=registration, event=event)
+        return render(
+            "hosting/_check_in_answer.html",
+            registration=registration,
+            event=event,
+            check_in_result=result,
+            counts=queries.registration_counts(event),
+        )
+    flash(result.message, result.flash_category)
     return redirect(
         url_for("hosting.attendees", event_id=event_id, q=request.form.get("q") or None), 303
     )
 
 
-def _check_in(registration) -> None:
+def _check_in(registration) -> CheckInResult:
     outcome = attempt(lambda: attendance.check_in(current_user, registration))
-    if outcome.ok and not outcome.value:
-        flash(_("%(name)s was already checked in.", name=registration.name), "info")
-    else:
-        flash_outcome(outcome, _("%(name)s is checked in.", name=registration.name))
+    if not outcome.ok:
+        return CheckInResult("refused", str(outcome.refusal.message))
+    name = registration.name
+    if not outcome.value:
+        return CheckInResult("already", _("%(name)s was already checked in.", name=name))
+    return CheckInResult("done", _("%(name)s is checked in.", name=name))
 
 
 @bp.get("/account/check-in")
@@ -488,6 +509,7 @@ def check_in_code():
         code=code,
         registration=registration,
         not_found=bool(code) and registration is None,
+        counts=queries.registration_counts(registration.event) if registration else None,
     )
 
 
@@ -497,7 +519,16 @@ def check_in_by_code():
     registration = attendance.registration_for_code(current_user, request.form.get("code", ""))
     if registration is None:
         abort(404)
-    _check_in(registration)
+    result = _check_in(registration)
+    if request.htmx:
+        return render(
+            "hosting/check_in.html",
+            code=registration.token,
+            registration=registration,
+            check_in_result=result,
+            counts=queries.registration_counts(registration.event),
+        )
+    flash(result.message, result.flash_category)
     return redirect(url_for("hosting.check_in_code", code=registration.token), 303)
 
 

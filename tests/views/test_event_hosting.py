@@ -352,7 +352,7 @@ def test_check_in_by_search_and_by_qr_code(client, app, make, world):
         target=f"registration-{zoe.id}",
     )
     assert row.status_code == 200
-    assert row.get_data(as_text=True).strip().startswith(f'<tr id="registration-{zoe.id}"')
+    assert row.get_data(as_text=True).strip().startswith(f'<li id="registration-{zoe.id}"')
     # The QR code carries the check-in address with the token.
     page = client.get(f"/account/check-in?code=http://localhost/account/check-in?code={yan.token}")
     assert "Yanis Petit" in page.get_data(as_text=True)
@@ -367,6 +367,51 @@ def test_check_in_by_search_and_by_qr_code(client, app, make, world):
         "Xavier": RegistrationState.WAITLISTED,
     }
     assert audit_actions(app) == ["registration.attended", "registration.attended"]
+
+
+def test_a_check_in_at_the_door_answers_beside_the_person_with_the_counts(client, make, world):
+    event = make.event(world.space, world.chamber, capacity=3)
+    zoe = make.registration(event, name="Zoé Martin")
+    make.registration(event, name="Yanis Petit")
+    client.login(world.alice.email)
+    answer = client.hx(
+        "POST",
+        f"/account/events/{event.id}/attendees/{zoe.id}/check-in",
+        target=f"registration-{zoe.id}",
+    ).get_data(as_text=True)
+    row, _, out_of_band = answer.partition("</li>")
+    assert "Zoé Martin est enregistré·e à l&#39;entrée." in row
+    assert "Arrivé·e à" in row and 'data-state="attended"' in row
+    assert (
+        '<p id="attendee-counts" class="attendee-counts" hx-swap-oob="true">'
+        "1 confirmé·es, 0 en liste d'attente, 1 venu·es, 0 annulé·es.</p>"
+    ) in out_of_band
+    assert 'id="check-in-announcement"' in out_of_band
+    # Shown beside the person, so not again as a message on the next page.
+    page = client.get(f"/account/events/{event.id}/attendees").get_data(as_text=True)
+    assert "enregistré·e à l&#39;entrée" not in page
+
+    again = client.hx(
+        "POST",
+        f"/account/events/{event.id}/attendees/{zoe.id}/check-in",
+        target=f"registration-{zoe.id}",
+    ).get_data(as_text=True)
+    assert "Zoé Martin était déjà enregistré·e à l&#39;entrée." in again
+
+
+def test_a_check_in_by_code_answers_in_place_with_the_counts(client, make, world):
+    event = make.event(world.space, world.chamber, capacity=3)
+    yan = make.registration(event, name="Yanis Petit")
+    client.login(world.alice.email)
+    page = client.get(f"/account/check-in?code={yan.token}").get_data(as_text=True)
+    assert "1 confirmé·es, 0 en liste d'attente, 0 venu·es, 0 annulé·es." in page
+    answer = client.hx(
+        "POST", "/account/check-in", target="door-registration", data={"code": yan.token}
+    ).get_data(as_text=True)
+    assert answer.strip().startswith('<article id="door-registration"')
+    assert "Yanis Petit est enregistré·e à l&#39;entrée." in answer
+    assert "0 confirmé·es, 0 en liste d'attente, 1 venu·es, 0 annulé·es." in answer
+    assert "<html" not in answer
 
 
 def test_qr_code_of_another_partners_event_is_not_found(client, make, world):
