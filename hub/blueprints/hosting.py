@@ -286,11 +286,24 @@ def respond(host_id: int):
         )
     else:
         message = str(outcome.refusal.message)
-    if request.htmx:
-        return render("hosting/_invitation_answered.html", host=host, message=message)
+    on_event_page = request.form.get("back") == "event"
+    if request.htmx and not on_event_page:
+        # The dashboard's table of events gains the co-hosted one, out of band.
+        return render(
+            "hosting/_invitation_answered.html",
+            host=host,
+            message=message,
+            events=queries.events_for_member(current_user),
+        )
     flash(message, "success" if outcome.ok else "error")
-    if request.form.get("back") == "event":
-        return redirect(url_for("hosting.manage", event_id=host.event_id), 303)
+    if on_event_page:
+        # Co-hosts, counts and attendee links all change on the event's page: load it again.
+        target = url_for("hosting.manage", event_id=host.event_id)
+        if request.htmx:
+            response = make_response("", 200)
+            response.headers["HX-Location"] = target
+            return response
+        return redirect(target, 303)
     return redirect(url_for("account.dashboard"), 303)
 
 

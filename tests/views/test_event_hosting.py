@@ -176,6 +176,38 @@ def test_invite_a_cohost_who_accepts_inline(client, app, make, world):
     assert audit_actions(app) == ["event.cohost_invited", "event.cohost_accepted"]
 
 
+def test_accepting_an_invitation_adds_the_event_to_the_dashboards_table(client, make, world):
+    event = make.event(world.space, world.chamber, title="Atelier tableur")
+    host = make.cohost(event, world.school, state=CoHostState.INVITED)
+    client.login(world.bruno.email)
+    assert (
+        "Atelier tableur"
+        not in client.get("/account/").get_data(as_text=True).split('id="my-events"')[1]
+    )
+    answer = client.hx(
+        "POST",
+        f"/account/invitations/{host.id}",
+        target=f"invitation-{host.id}",
+        data={"answer": "accept"},
+    ).get_data(as_text=True)
+    table = answer.split('<div id="my-events" hx-swap-oob="true">')[1]
+    assert f'<a href="/account/events/{event.id}">Atelier tableur</a>' in table
+
+
+def test_accepting_on_the_events_page_loads_it_again(client, make, world):
+    event = make.event(world.space, world.chamber, state=EventState.PROPOSED)
+    host = make.cohost(event, world.school, state=CoHostState.INVITED)
+    client.login(world.bruno.email)
+    answer = client.hx(
+        "POST",
+        f"/account/invitations/{host.id}",
+        target=f"invitation-{host.id}",
+        data={"answer": "accept", "back": "event"},
+    )
+    assert answer.status_code == 200
+    assert answer.headers["HX-Location"] == f"/account/events/{event.id}"
+
+
 def test_a_cohost_declines_without_javascript(client, app, make, world):
     event = make.event(world.space, world.chamber, state=EventState.PROPOSED)
     host = make.cohost(event, world.school, state=CoHostState.INVITED)

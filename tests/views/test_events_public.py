@@ -350,3 +350,33 @@ def test_the_event_page_for_a_new_visitor_sets_no_cookie_and_loads_the_form_from
 
     plain = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert "<html" in plain and 'name="csrf_token"' in plain
+
+
+def test_a_registration_by_htmx_also_refreshes_the_seats_left(client, make):
+    event = make.event(capacity=3)
+    make.registration(event)
+    answer = register(client, event.slug, "ana@example.org", htmx=True).get_data(as_text=True)
+    assert 'data-state="confirmed"' in answer
+    seats = re.search(r'<p id="seats-left"[^>]*>\s*(.*?)\s*</p>', answer, re.S)
+    assert 'hx-swap-oob="true"' in seats.group(0)
+    assert seats.group(1) == "1 place restante sur 3"
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "1 place restante sur 3" in page and "hx-swap-oob" not in page
+
+
+def test_a_past_full_event_says_one_thing_only(client, make):
+    event = make.event(capacity=1, starts_in=timedelta(days=-1))
+    make.registration(event)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Cet événement a commencé : les inscriptions sont closes." in page
+    assert "Complet" not in page
+    assert 'id="seats-left"' not in page
+
+
+def test_a_cancelled_event_says_so_once(client, make):
+    from hub.models import EventState
+
+    event = make.event(state=EventState.CANCELLED)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert page.count("Cet événement est annulé.") == 1
+    assert "places restantes" not in page

@@ -1,0 +1,102 @@
+"""What a click changes shows at once, and a reload shows the same: seats after registering,
+the dashboard's events after accepting to co-host; htmx swaps raise no CSP refusal; without
+JavaScript a visitor still registers."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from hub.models import CoHostState
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_events_journey import log_in, register
+
+
+def same_after_reload(page, selector: str) -> None:
+    """The region says after a reload what it said after the click."""
+    shown = page.locator(selector).inner_text()
+    page.reload()
+    expect(page.locator(selector)).to_have_text(shown)
+
+
+def test_registering_updates_the_seats_left_as_a_reload_would(page, make):
+    event = make.event(capacity=14, title="Atelier tableur")
+    for number in range(5):
+        make.registration(event, email=f"deja{number}@example.org")
+    page.goto(f"/events/{event.slug}")
+    seats = page.locator("#seats-left")
+    expect(seats).to_have_text("9 places restantes sur 14")
+    register(page, "Zoé Martin", "zoe@example.org")
+    page.get_by_role("button", name="M'inscrire gratuitement").click()
+    page.get_by_text("Vous êtes inscrit·e !").wait_for()
+    expect(seats).to_have_text("8 places restantes sur 14")
+    assert_accessible(page)
+    same_after_reload(page, "#seats-left")
+
+
+def test_accepting_to_co_host_adds_the_event_to_the_table_as_a_reload_would(page, make):
+    alice = make.user(email="alice@cci.example", name="Alice Chambre")
+    bruno = make.user(email="bruno@ecole.example", name="Bruno École")
+    chamber = make.partner("Chambre de commerce", owner=alice)
+    school = make.partner("École de design", owner=bruno)
+    make.event(organisation=school, title="Portes ouvertes")
+    event = make.event(organisation=chamber, title="Atelier : sécuriser son commerce en ligne")
+    make.cohost(event, school, state=CoHostState.INVITED)
+
+    log_in(page, "bruno@ecole.example")
+    page.goto("/account/")
+    table = page.locator("#my-events")
+    expect(table.get_by_role("link")).to_have_text(["Portes ouvertes"])
+    page.get_by_role("button", name="Accepter").click()
+    page.get_by_text("Vous co-organisez désormais").wait_for()
+    expect(table.get_by_role("link", name=event.title)).to_be_visible()
+    assert_accessible(page)
+    shown = sorted(table.get_by_role("link").all_inner_texts())
+    page.reload()
+    assert sorted(table.get_by_role("link").all_inner_texts()) == shown
+
+
+def test_htmx_swaps_on_featured_and_the_review_queue_raise_no_csp_refusal(page, make):
+    make.staff(email="equipe@example.org")
+    for title in ("Vélo cargo", "Vélo pliant", "Capteur d'air"):
+        make.innovation(title=title)
+    slot = make.slot(theme="Industrie du futur")
+    make.application(slot)
+    make.application(slot)
+
+    log_in(page, "equipe@example.org")
+    page.goto("/staff/featured/?q=v%C3%A9lo")
+    page.get_by_role("button", name="Mettre en avant « Vélo cargo »").click()
+    expect(page.locator(".featured-list li")).to_have_count(1)
+    page.get_by_role("button", name="Mettre en avant « Vélo pliant »").click()
+    expect(page.locator(".featured-list li")).to_have_count(2)
+    page.get_by_role("button", name="Monter « Vélo pliant »").click()
+    expect(page.locator(".featured-list li").first).to_contain_text("Vélo pliant")
+    same_after_reload(page, ".featured-list")
+
+    page.goto("/staff/showcase/applications")
+    rows = page.locator("table.review-queue tbody tr")
+    rows.nth(0).get_by_role("button", name="Accepter").click()
+    expect(page.locator('[data-state="accepted"]')).to_have_text("1")
+    rows.nth(1).get_by_role("button", name="Décliner").click()
+    expect(page.locator('[data-state="rejected"]')).to_have_text("1")
+    same_after_reload(page, "#review-counts")
+    # The page fixture fails the test on any console error, CSP violations included.
+
+
+def test_without_javascript_a_visitor_registers(browser, live_server, make):
+    event = make.event(capacity=3, title="Atelier tableur")
+    context = browser.new_context(base_url=live_server, locale="fr-FR", java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto(f"/events/{event.slug}")
+        expect(page.locator("#seats-left")).to_have_text("3 places restantes sur 3")
+        page.get_by_role("button", name="M'inscrire gratuitement").click()
+        register(page, "Zoé Martin", "zoe@example.org")
+        page.get_by_role("button", name="M'inscrire gratuitement").click()
+        page.get_by_role("heading", name="Mon inscription").wait_for()
+        expect(page.locator("#registration-state")).to_contain_text("Confirmée")
+        page.get_by_role("link", name="Atelier tableur").click()
+        expect(page.locator("#seats-left")).to_have_text("2 places restantes sur 3")
+    finally:
+        context.close()
