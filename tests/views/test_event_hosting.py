@@ -22,6 +22,7 @@ from hub.models import (
     SlotStatus,
     utcnow,
 )
+from hub.timezones import utc_to_local
 from tests.support import emails
 
 
@@ -247,10 +248,33 @@ def test_publication_is_refused_when_the_room_is_taken(client, app, make, world)
     response = client.submit(f"/staff/events/{clash.id}/publish")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "La salle est déjà réservée pour « Conférence déjà là »" in page or (
-        "Conférence déjà là" in page
-    )
+    assert '<div class="form-errors" role="alert">' in page
+    assert "La salle est déjà réservée pour « Conférence déjà là »" in page
     assert [e.state for e in load(app, Event)] == [other.state, EventState.PROPOSED]
+
+
+def test_a_proposal_that_double_books_the_room_is_refused_beside_the_room(client, app, make, world):
+    other = make.event(world.space, title="Conférence déjà là", starts_in=timedelta(days=10))
+    client.login(world.alice.email)
+    with app.app_context():
+        taken = db.session.get(Event, other.id)
+        start = utc_to_local(taken.starts_at, taken.space.venue)
+    data = proposal(
+        world.space,
+        world.chamber,
+        starts_at=start.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    response = client.submit("/account/events/new", data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    error = page.split('id="space_id-error" class="field-error">')[1].split("</small>")[0]
+    assert error.startswith("La salle est déjà réservée pour « Conférence déjà là » du ")
+    assert 'value="Initiation à l&#39;IA générative"' in page  # what was typed is kept
+    assert len(load(app, Event)) == 1
+    # Another room, or another time, is accepted.
+    later = dict(data, starts_at=local(11, 14), ends_at=local(11, 16))
+    assert client.submit("/account/events/new", later).status_code == 303
 
 
 def test_publication_is_refused_when_a_demo_slot_holds_the_room(client, app, make, world):
