@@ -68,13 +68,20 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+# A form sent back with its errors answers 422 by design; Chromium logs it as a failed load.
+REFUSED_FORM = "the server responded with a status of 422"
+
+
 def watch(tab) -> list[str]:
     """The console errors, page errors and CSP violations of a tab, as they come."""
     errors: list[str] = []
     tab.add_init_script(REPORT_CSP_VIOLATIONS)
-    tab.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
+
+    def console(message) -> None:
+        if message.type == "error" and REFUSED_FORM not in message.text:
+            errors.append(message.text)
+
+    tab.on("console", console)
     tab.on("pageerror", lambda error: errors.append(str(error)))
     return errors
 

@@ -4,9 +4,13 @@ JavaScript a visitor still registers."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from playwright.sync_api import expect
 
-from hub.models import CoHostState
+from hub.extensions import db
+from hub.models import CoHostState, Event, EventState
+from hub.timezones import utc_to_local
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_events_journey import log_in, register
 
@@ -100,3 +104,62 @@ def test_without_javascript_a_visitor_registers(browser, live_server, make):
         expect(page.locator("#seats-left")).to_have_text("2 places restantes sur 3")
     finally:
         context.close()
+
+
+def test_live_search_follows_pasted_and_autofilled_text(page, make):
+    make.innovation(title="Vélo cargo partagé", slug="velo")
+    make.innovation(title="Capteur d'air", slug="capteur")
+    page.goto("/innovations")
+    cards = page.locator("#innovation-list article")
+    expect(cards).to_have_count(2)
+    # fill() sets the text at once with a single `input` event, as pasting or autofill does.
+    page.get_by_label("Rechercher des innovations").fill("vélo")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("Vélo cargo partagé")
+    # The `search` event alone (the box's clear button, Enter) searches too.
+    page.get_by_label("Rechercher des innovations").evaluate(
+        "box => { box.value = 'capteur'; box.dispatchEvent(new Event('search')); }"
+    )
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("Capteur d'air")
+
+
+def test_a_partner_hears_of_a_room_clash_when_proposing_and_staff_see_errors_as_errors(
+    page, app, make
+):
+    alice = make.user(email="alice@cci.example", name="Alice Chambre")
+    make.staff(email="equipe@example.org")
+    chamber = make.partner("Chambre de commerce", owner=alice)
+    space = make.space(capacity=30)
+    taken = make.event(space, title="Conférence déjà là", starts_in=timedelta(days=12))
+    with app.app_context():
+        loaded = db.session.get(Event, taken.id)
+        start = utc_to_local(loaded.starts_at, loaded.space.venue)
+
+    log_in(page, "alice@cci.example")
+    page.goto("/account/events/new")
+    page.get_by_label("Titre").fill("Atelier : sécuriser son commerce en ligne")
+    page.get_by_label("Description").fill("Les bons réflexes.")
+    page.get_by_label("Début").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Fin").fill((start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Places").fill("10")
+    page.get_by_role("button", name="Envoyer la proposition").click()
+    error = page.locator("#space_id-error")
+    expect(error).to_contain_text("La salle est déjà réservée pour « Conférence déjà là »")
+    assert error.evaluate("e => getComputedStyle(e).color") == "rgb(185, 28, 28)"
+    expect(page.get_by_label("Titre")).to_have_value("Atelier : sécuriser son commerce en ligne")
+    assert_accessible(page)
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # A clash that slipped in (the other event published since) shows as an error to staff.
+    clash = make.event(space, chamber, state=EventState.PROPOSED, starts_in=timedelta(days=12))
+    log_in(page, "equipe@example.org")
+    page.goto(f"/account/events/{clash.id}")
+    page.get_by_role("button", name="Publier").click()
+    refusal = page.get_by_role("alert")
+    expect(refusal).to_contain_text("La salle est déjà réservée pour « Conférence déjà là »")
+    assert refusal.evaluate("e => getComputedStyle(e).color") == "rgb(127, 29, 29)"
+    assert refusal.evaluate("e => getComputedStyle(e.firstElementChild).color") == (
+        "rgb(127, 29, 29)"
+    )
+    assert_accessible(page)
