@@ -4,6 +4,7 @@ JavaScript a visitor still registers."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -79,11 +80,17 @@ def test_htmx_swaps_on_featured_and_the_review_queue_raise_no_csp_refusal(page, 
 
     page.goto("/staff/showcase/applications")
     rows = page.locator("table.review-queue tbody tr")
+    seats = page.locator(f".slot-{slot.id}-seats")
+    expect(seats).to_have_count(2)
+    expect(seats.nth(1)).to_have_text(re.compile(r"^0 .* 3$"))
     rows.nth(0).get_by_role("button", name="Accepter").click()
     expect(page.locator('[data-state="accepted"]')).to_have_text("1")
+    # The other application to the same slot shows the seat taken too.
+    expect(seats.nth(1)).to_have_text(re.compile(r"^1 .* 3$"))
     rows.nth(1).get_by_role("button", name="Décliner").click()
     expect(page.locator('[data-state="rejected"]')).to_have_text("1")
     same_after_reload(page, "#review-counts")
+    expect(seats.nth(1)).to_have_text(re.compile(r"^1 .* 3$"))
     # The page fixture fails the test on any console error, CSP violations included.
 
 
