@@ -51,6 +51,7 @@ def pages(make) -> dict[str, tuple[str | None, list[Visit]]]:
     make.cohost(invited, chamber, state=CoHostState.INVITED)
     slot = make.slot(theme="Industrie du futur")
     application = make.application(slot, textilab, innovation=fabric)
+    open_slot = make.slot(theme="Climat et énergie")
     assert utcnow() > past.ends_at
 
     public = [
@@ -73,6 +74,7 @@ def pages(make) -> dict[str, tuple[str | None, list[Visit]]]:
         Visit(f"/demo-days/{slot.id}"),
         Visit("/auth/login"),
         Visit("/auth/register"),
+        Visit(f"/embed/events?host={chamber.slug}"),
     ]
     return {
         "visitor": (None, public),
@@ -120,6 +122,7 @@ def pages(make) -> dict[str, tuple[str | None, list[Visit]]]:
                 Visit(f"/manage/{textilab.slug}/innovations/new"),
                 Visit(f"/manage/{textilab.slug}/innovations/{fabric.id}"),
                 Visit(f"/manage/{textilab.slug}/applications/{application.id}"),
+                Visit(f"/manage/{textilab.slug}/applications/new?slot={open_slot.id}"),
                 Visit(f"/demo-days/{slot.id}"),
                 Visit(f"/innovations/{fabric.slug}"),
             ],
@@ -174,7 +177,7 @@ def test_every_page_fits_the_screen_and_passes_axe(role, pages, browser, live_se
                 if not tab.evaluate(FITS):
                     wide = tab.evaluate("document.documentElement.scrollWidth")
                     faults.append(f"{where}: {wide} px wide for a {width} px screen")
-                if size == "desktop" and tab.evaluate(HEADER_ROWS) != 1:
+                if size == "desktop" and tab.evaluate(HEADER_ROWS) > 1:
                     faults.append(f"{where}: the header wraps onto more than one row")
                 tab.evaluate(axe)
                 faults.extend(f"{where}: axe {found}" for found in tab.evaluate(AXE_RUN))
