@@ -170,3 +170,26 @@ def test_a_partner_hears_of_a_room_clash_when_proposing_and_staff_see_errors_as_
         "rgb(127, 29, 29)"
     )
     assert_accessible(page)
+
+
+def test_accepting_on_the_events_page_shows_the_co_host_and_the_attendees_at_once(page, make):
+    alice = make.user(email="alice@cci.example", name="Alice Chambre")
+    bruno = make.user(email="bruno@ecole.example", name="Bruno École")
+    chamber = make.partner("Chambre de commerce", owner=alice)
+    school = make.partner("École de design", owner=bruno)
+    event = make.event(organisation=chamber, title="Atelier tableur")
+    make.cohost(event, school, state=CoHostState.INVITED)
+    make.registration(event, name="Zoé Martin")
+
+    log_in(page, "bruno@ecole.example")
+    page.goto(f"/account/events/{event.id}")
+    expect(page.get_by_role("link", name="Participants et accueil")).to_have_count(0)
+    page.get_by_role("button", name="Accepter").click()
+    expect(page.locator("#flash-messages")).to_contain_text("Vous co-organisez désormais")
+    cohosts = page.get_by_role("region", name="Co-organisateurs")
+    expect(cohosts).to_contain_text("École de design — Acceptée")
+    expect(page.get_by_role("link", name="Participants et accueil")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/account/events/{event.id}$"))
+    assert_accessible(page)
+    page.reload()
+    expect(cohosts).to_contain_text("École de design — Acceptée")
