@@ -130,7 +130,7 @@ def _registration_form() -> RegistrationForm:
     return form
 
 
-def _render_detail(event, form, outcome=None, status=200, lazy_form=False):
+def _render_detail(event, form, outcome=None, status=200, lazy_form=False, seats_oob=False):
     return render(
         "events/detail.html",
         status=status,
@@ -142,6 +142,7 @@ def _render_detail(event, form, outcome=None, status=200, lazy_form=False):
         seats_left=queries.seats_left(event),
         closed_reason=registration_closed_reason(event),
         position=queries.waitlist_position(outcome.registration) if outcome else None,
+        seats_oob=seats_oob,
     )
 
 
@@ -177,7 +178,7 @@ def register(slug: str):
             ),
         )
         if outcome.ok and request.htmx:
-            return _render_detail(event, _registration_form(), outcome.value)
+            return _render_detail(event, _registration_form(), outcome.value, seats_oob=True)
         if outcome.ok and outcome.value.created:
             token = outcome.value.registration.token
             return redirect(url_for("events.my_registration", token=token), 303)
