@@ -54,8 +54,8 @@ class SearchArgs(PageArgs):
 def catalogue():
     args = read_args(SearchArgs())
     filters = InnovationFilters.from_args(args)
-    page = search_page(filters, args["page"], PAGE_SIZE)
     cache = public_cache()
+    page = search_page(filters, args["page"], PAGE_SIZE, memo=cache.memo)
     return render(
         "innovations/catalogue.html",
         page=page,

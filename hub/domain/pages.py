@@ -22,6 +22,8 @@ class Page:
     page: int
     per_page: int
     total: int
+    # True when `total` is a bound: there are more than `total` results (pages stop there).
+    more: bool = False
 
     @property
     def pages(self) -> int:
