@@ -178,3 +178,28 @@ def test_interest_is_rate_limited(client, make, settings):
         client.delete_cookie("hub_interested")
         codes.append(client.submit("/innovations/velo-cargo/interest").status_code)
     assert codes == [303, 303, 303, 429]
+
+
+def test_interest_changes_only_that_innovations_count_not_the_content_version(client, make, app):
+    innovation = make.innovation(slug="velo-cargo", title="Vélo cargo")
+    catalogue = client.get("/innovations")
+    versions = sa.text("SELECT id, value FROM content_version ORDER BY id")
+    with app.app_context():
+        before = db.session.execute(versions).all()
+        updated_at = db.session.get(Innovation, innovation.id).updated_at
+    client.get("/innovations/velo-cargo")
+    response = client.hx("POST", "/innovations/velo-cargo/interest", target="interest")
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.execute(versions).all() == before
+        again = db.session.get(Innovation, innovation.id)
+        assert (again.interest_count, again.updated_at) == (1, updated_at)
+    # The cached catalogue is still served as it was; the innovation's page shows the count.
+    assert client.get("/innovations").headers["ETag"] == catalogue.headers["ETag"]
+    assert "1 personne est intéressée." in client.get("/innovations/velo-cargo").text
+    with app.app_context():
+        db.session.execute(
+            sa.update(Innovation).where(Innovation.id == innovation.id).values(title="Vélo")
+        )
+        db.session.commit()
+        assert db.session.execute(versions).all()[0][1] == before[0][1] + 1
