@@ -60,6 +60,8 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session it is bound to
     WTF_CSRF_SSL_STRICT = True
+    # How long an anonymous visitor's form token is accepted (hub/form_tokens.py), seconds.
+    FORM_TOKEN_MAX_AGE = int(os.environ.get("FORM_TOKEN_MAX_AGE", 60 * 60 * 24))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
