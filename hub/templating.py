@@ -7,8 +7,15 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+    get_translations,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -119,3 +126,32 @@ def register_template_helpers(app: Flask) -> None:
         **{enum.__name__: enum for enum in TEMPLATE_ENUMS},
     )
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: _translations().ugettext(text),
+        ngettext=lambda text, plural, n: _translations().ungettext(text, plural, n),
+        pgettext=lambda context, text: _translations().upgettext(context, text),
+        npgettext=lambda context, text, plural, n: _translations().unpgettext(
+            context, text, plural, n
+        ),
+        newstyle=True,
+    )
+
+
+def _translations():
+    """The catalogue of the locale in force, looked up once per request and locale.
+
+    Flask-Babel's own lookup reads the request context four times and formats the locale
+    for each string; a page calls it fifty times. Its per-request namespace keeps the
+    locale object, which force_locale() (mail in another language) replaces: the catalogue
+    kept here is used only while that same object is in force.
+    """
+    babel = g.get("_flask_babel") if g else None
+    locale = getattr(babel, "babel_locale", None)
+    kept = getattr(babel, "hub_translations", None)
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    babel = g.get("_flask_babel") if g else None
+    if babel is not None:
+        babel.hub_translations = (get_locale(), translations)
+    return translations

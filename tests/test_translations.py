@@ -39,3 +39,16 @@ def test_the_french_catalogue_compiles():
         catalogue = read_po(handle, locale="fr")
     assert catalogue.fuzzy is False
     assert catalogue.locale_identifier == "fr"
+
+
+def test_templates_translate_in_the_locale_in_force_even_when_it_changes_mid_request(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Log in') }}"
+    with app.test_request_context("/?lang=en"):
+        english = render_template_string(template)
+        with force_locale("fr"):
+            french = render_template_string(template)
+        assert render_template_string(template) == english
+    assert (english, french) == ("Log in", "Se connecter")
