@@ -123,6 +123,10 @@ class Config:
     PUBLIC_CACHE_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_MAX_BYTES", 1024 * 1024))
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # "json": one JSON object per line, with the request id (hub/operations.py); "text".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    # One log line per request (method, path, route, status, duration) at INFO.
+    ACCESS_LOG = os.environ.get("ACCESS_LOG", "true").lower() in ("1", "true", "yes")
 
     # The site's public address: every absolute link (emails, feeds, calendar files, QR
     # codes, the API) is built from it, never from the request's Host header.
