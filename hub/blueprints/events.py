@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 from flask import Blueprint, current_app, flash, make_response, redirect, request, session, url_for
 from flask_babel import get_locale
@@ -25,8 +26,8 @@ from hub.domain.events.registrations import (
 from hub.domain.pages import paginate
 from hub.domain.rooms import venues
 from hub.extensions import limiter
-from hub.models import Audience, EventKind, utcnow
-from hub.public_cache import cached_page
+from hub.models import Audience, Event, EventKind, utcnow
+from hub.public_cache import cached_page, public_cache
 from hub.query_args import Choice, PageArgs, Text, read_args
 from hub.rendering import render
 from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
@@ -86,8 +87,15 @@ def agenda():
         venue=args["venue"],
         month=args["month"],
     )
-    query = queries.with_seats_left(queries.upcoming_events(filters))
-    page = paginate(query, args["page"], PAGE_SIZE, row=queries.UpcomingEvent.from_row)
+    upcoming = queries.upcoming_events(filters)
+    query = queries.with_seats_left(upcoming)
+    page = paginate(
+        query,
+        args["page"],
+        PAGE_SIZE,
+        row=queries.UpcomingEvent.from_row,
+        counted=upcoming.with_only_columns(Event.id),
+    )
     filter_args = filters.as_args()
 
     def filter_url(name: str, value: str) -> str:
@@ -100,9 +108,14 @@ def agenda():
         filters=filters,
         filter_args=filter_args,
         filter_url=filter_url,
-        venues=venues(),
+        venues=public_cache().memo("events.venue_filters", _venue_filters),
         months=_months_ahead(),
     )
+
+
+def _venue_filters() -> list[SimpleNamespace]:
+    """The venues the agenda filters on, as plain values (kept across requests)."""
+    return [SimpleNamespace(slug=venue.slug, city=venue.city) for venue in venues()]
 
 
 def _calendar_response(events, filename: str, **options):
