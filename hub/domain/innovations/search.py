@@ -296,7 +296,11 @@ def _text_queries(terms: list[str]) -> dict[str, str]:
 def catalogue_order(sort: str) -> array:
     """The ids of every public innovation, in the catalogue's order `sort`."""
     query = public_innovations().order_by(None).with_only_columns(Innovation.id)
-    return array("q", db.session.scalars(query.order_by(*order_for(sort))))
+    ids = array("q")
+    # Read in batches into a compact array (8 bytes an id), not a list of rows.
+    for batch in db.session.execute(query.order_by(*order_for(sort))).yield_per(2_000).partitions():
+        ids.extend(row[0] for row in batch)
+    return ids
 
 
 def _bounded_count_of(query: sa.Select) -> sa.ScalarSelect:
