@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+    ngettext,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -39,6 +46,16 @@ TEMPLATE_ENUMS = (
     models.RegistrationState,
     models.StartupStage,
 )
+
+
+def duration(value: timedelta) -> str:
+    """A period in the largest whole unit: "90 jours", "1 heure", "10 minutes"."""
+    seconds = int(value.total_seconds())
+    if seconds % 86400 == 0:
+        return ngettext("%(num)d day", "%(num)d days", seconds // 86400)
+    if seconds % 3600 == 0:
+        return ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
+    return ngettext("%(num)d minute", "%(num)d minutes", max(seconds // 60, 1))
 
 
 def month_label(month: str) -> str:
@@ -104,7 +121,12 @@ def register_template_helpers(app: Flask) -> None:
         return format_decimal(value, pattern) if value is not None else ""
 
     app.jinja_env.filters.update(
-        datetime=when, date=day, time=hour, markdown=render_markdown, decimal=decimal
+        datetime=when,
+        date=day,
+        time=hour,
+        markdown=render_markdown,
+        decimal=decimal,
+        duration=duration,
     )
     app.jinja_env.globals.update(
         static_url=static_url,

@@ -33,6 +33,7 @@ from hub.domain.events import (
 from hub.domain.events.feedback import feedback_summary
 from hub.domain.organisations.queries import partners_of
 from hub.domain.pages import paginate
+from hub.domain.privacy import retention
 from hub.domain.rooms import space_choices
 from hub.extensions import db
 from hub.i18n import LANGUAGE_NAMES
@@ -252,6 +253,8 @@ def _render_manage(event: Event, invite_form=None, decision_form=None, status=20
         counts=queries.registration_counts(event) if can_manage else None,
         feedback=feedback_summary(event) if can_manage else None,
         seats_left=queries.seats_left(event),
+        erased_at=retention.personal_data_erased_at(event),
+        attendees_erased=retention.attendees_erased(event),
     )
 
 
@@ -383,7 +386,12 @@ def staff_events():
     args = read_args(StaffEventArgs())
     page = paginate(queries.events_for_staff(args["state"]), args["page"], PAGE_SIZE)
     state = args["state"].value if args["state"] else ""
-    return render("hosting/staff_events.html", page=page, state=state)
+    return render(
+        "hosting/staff_events.html",
+        page=page,
+        state=state,
+        erased_at=retention.personal_data_erased_at,
+    )
 
 
 def _decide(event_id: int, decide, success: str):
@@ -443,6 +451,7 @@ def attendees(event_id: int):
         search=args["q"],
         state=args["state"].value if args["state"] else "",
         counts=queries.registration_counts(event),
+        attendees_erased=retention.attendees_erased(event),
     )
 
 
@@ -450,6 +459,9 @@ def attendees(event_id: int):
 @login_required
 def attendees_csv(event_id: int):
     event = permissions.managed_event(current_user, event_id)
+    if retention.attendees_erased(event):
+        flash(_("The attendees' names and addresses have been erased: there is nothing to export."))
+        return redirect(url_for("hosting.manage", event_id=event_id), 303)
     header = [_("Name"), _("Email"), _("State"), _("Registered at"), _("Attended at"), _("Consent")]
     response = make_response(attendance.attendees_csv(event, header))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"

@@ -154,6 +154,9 @@ class Registration(db.Model):
     attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The event's start that the reminder announced: a moved event is announced again.
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the name and address were erased (retention or the person's request): the row
+    # stays, anonymous, for what the event's counts and check-in history need.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
 
