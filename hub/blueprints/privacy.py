@@ -5,18 +5,30 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from hub.blueprints import keep_private
+from hub.blueprints import keep_private, staff_required
 from hub.domain.events import queries
 from hub.domain.privacy import requests
 from hub.domain.privacy.retention import retention_periods
 from hub.extensions import limiter
+from hub.query_args import Args, Text, read_args
 from hub.rendering import render
 from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
 
@@ -28,6 +40,10 @@ class NameForm(FlaskForm):
         _l("Your name"),
         validators=[DataRequired(_l("Tell us your name.")), Length(max=requests.NAME_MAX)],
     )
+
+
+class AddressArgs(Args):
+    email = Text(254)
 
 
 def _limit() -> str:
@@ -50,10 +66,13 @@ def my_data(token: str):
 
 @bp.get("/r/<token>/data.json")
 def my_data_json(token: str):
-    data = requests.held_under(queries.registration_by_token(token).email)
+    return _json_download(requests.held_under(queries.registration_by_token(token).email))
+
+
+def _json_download(data: requests.PersonalData, filename: str = "my-data.json"):
     response = make_response(json.dumps(data.as_plain(), ensure_ascii=False, indent=2))
     response.headers["Content-Type"] = "application/json; charset=utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return keep_private(response)
 
 
@@ -127,3 +146,42 @@ def erase(token: str):
 @bp.get("/privacy")
 def notice():
     return render("privacy/notice.html", periods=retention_periods())
+
+
+# --- Staff answer a request received by post or phone ----------------------------------------
+
+
+@bp.get("/staff/privacy")
+@staff_required
+def staff_requests():
+    email = read_args(AddressArgs())["email"]
+    data = requests.held_under(email) if email else None
+    return keep_private(render("privacy/staff.html", email=email, data=data))
+
+
+@bp.get("/staff/privacy/data.json")
+@staff_required
+def staff_export():
+    email = read_args(AddressArgs())["email"]
+    if not email:
+        return redirect(url_for("privacy.staff_requests"), 303)
+    return _json_download(requests.held_under(email), "personal-data.json")
+
+
+@bp.post("/staff/privacy/erase")
+@staff_required
+def staff_erase():
+    email = request.form.get("email", "")[:254]
+    outcome = attempt(lambda: requests.erase_person(email, actor=current_user))
+    if outcome.ok:
+        flash(
+            ngettext(
+                "%(num)d registration erased. The audit trail says who erased it, not what.",
+                "%(num)d registrations erased. The audit trail says who erased them, not what.",
+                outcome.value,
+            ),
+            "success",
+        )
+    else:
+        flash_outcome(outcome)
+    return redirect(url_for("privacy.staff_requests", email=email), 303)

@@ -186,3 +186,56 @@ def test_erasure_needs_the_link_emailed_to_the_address_not_a_forwarded_private_l
         ).all()
         assert sorted(entry.target_id for entry in trail) == sorted([came.id, seat.id])
         assert all(entry.details == {} for entry in trail)
+
+
+# --- Staff answer a request by post or phone --------------------------------------------------
+
+
+def test_staff_find_export_and_erase_an_address_with_an_audit_entry_without_the_data(
+    client, app, make, ana
+):
+    staff = make.staff()
+    client.login(staff.email)
+    found = client.get("/staff/privacy?email=ANA@example.org ").get_data(as_text=True)
+    assert "Tableur pour tous" in found and "Sécurité en ligne" in found
+    assert "Ben Other" not in found
+    export = client.get("/staff/privacy/data.json?email=ana@example.org")
+    assert export.headers["Content-Disposition"] == 'attachment; filename="personal-data.json"'
+    data = json.loads(export.get_data(as_text=True))
+    assert [row["email"] for row in data["registrations"]] == ["ana@example.org"] * 2
+
+    erased = client.submit("/staff/privacy/erase", {"email": "ana@example.org"})
+
+    assert erased.status_code == 303
+    assert registration_rows(app, "ana@example.org") == []
+    [cleo] = registration_rows(app, "cleo@example.org")
+    assert cleo.state == RegistrationState.CONFIRMED
+    with app.app_context():
+        from hub.models import AuditEntry
+
+        trail = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.target_type == "registrations")
+        ).all()
+        erasures = [entry for entry in trail if entry.action == "registration.erased"]
+        assert [entry.actor_id for entry in erasures] == [staff.id, staff.id]
+        assert all("ana" not in json.dumps(entry.details).lower() for entry in trail)
+    after = client.get("/staff/privacy?email=ana@example.org").get_data(as_text=True)
+    assert "Plus rien n’est conservé sous ana@example.org." in after
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/staff/privacy?email=ana@example.org"),
+        ("get", "/staff/privacy/data.json?email=ana@example.org"),
+        ("post", "/staff/privacy/erase"),
+    ],
+)
+def test_only_staff_answer_requests(client, app, make, ana, method, url):
+    member = make.user()
+    client.login(member.email)
+    if method == "get":
+        assert client.get(url).status_code == 404
+    else:
+        assert client.submit(url, {"email": "ana@example.org"}).status_code == 404
+    assert len(registration_rows(app, "ana@example.org")) == 2
