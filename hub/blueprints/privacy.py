@@ -18,14 +18,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from hub.blueprints import keep_private, staff_required
+from hub.blueprints import keep_private, register_panel, staff_required
 from hub.domain.events import queries
-from hub.domain.privacy import requests
+from hub.domain.privacy import accounts, requests
 from hub.domain.privacy.retention import retention_periods
 from hub.extensions import limiter
 from hub.query_args import Args, Text, read_args
@@ -39,6 +39,12 @@ class NameForm(FlaskForm):
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(_l("Tell us your name.")), Length(max=requests.NAME_MAX)],
+    )
+
+
+class CloseAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password, to confirm"), validators=[DataRequired(_l("Type your password."))]
     )
 
 
@@ -185,3 +191,85 @@ def staff_erase():
     else:
         flash_outcome(outcome)
     return redirect(url_for("privacy.staff_requests", email=email), 303)
+
+
+# --- Account holders -------------------------------------------------------------------------
+
+
+def _account():
+    # The row itself, not Flask-Login's proxy: the domain keeps and compares it.
+    return current_user._get_current_object()
+
+
+def _render_account_data(name_form=None, close_form=None, status=200):
+    data = requests.held_under(current_user.email, _account())
+    response = render(
+        "privacy/account.html",
+        status=status,
+        data=data,
+        form=name_form or NameForm(name=current_user.name),
+        close_form=close_form or CloseAccountForm(),
+        refusals=accounts.closing_refusals(current_user),
+    )
+    return keep_private(response)
+
+
+@bp.get("/account/data")
+@login_required
+def account_data():
+    return _render_account_data()
+
+
+@bp.get("/account/data.json")
+@login_required
+def account_data_json():
+    return _json_download(requests.held_under(current_user.email, _account()))
+
+
+@bp.post("/account/data/name")
+@login_required
+def account_name():
+    form = NameForm()
+    if form.validate_on_submit():
+        outcome = attempt_form(
+            form,
+            lambda: requests.correct_name(current_user.email, form.name.data, actor=current_user),
+        )
+        if outcome.ok:
+            flash(_("Your name is corrected."), "success")
+            return redirect(url_for("privacy.account_data"), 303)
+    return _render_account_data(name_form=form, status=form_status(form))
+
+
+@bp.post("/account/data/erase")
+@login_required
+def account_erase():
+    outcome = attempt(
+        lambda: requests.erase_person(current_user.email, actor=_account(), account=_account())
+    )
+    if outcome.ok:
+        flash(
+            ngettext(
+                "%(num)d registration erased.", "%(num)d registrations erased.", outcome.value
+            ),
+            "success",
+        )
+    return redirect(url_for("privacy.account_data"), 303)
+
+
+@bp.post("/account/close")
+@login_required
+def close_account():
+    form = CloseAccountForm()
+    if form.validate_on_submit():
+        outcome = attempt_form(
+            form, lambda: accounts.close_account(current_user, form.password.data)
+        )
+        if outcome.ok:
+            logout_user()
+            flash(_("Your account is closed and your personal data erased. Goodbye!"), "success")
+            return redirect(url_for("main.home"), 303)
+    return _render_account_data(close_form=form, status=form_status(form))
+
+
+bp.record_once(lambda state: register_panel(state, "account", "privacy/_account_panel.html", dict))

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from hub.extensions import db
-from hub.models import Registration, RegistrationState, utcnow
-from tests.support import emails
+from hub.models import Membership, Registration, RegistrationState, User, utcnow
+from tests.support import DEFAULT_PASSWORD, emails
 
 DAY = timedelta(days=1)
 
@@ -239,3 +239,81 @@ def test_only_staff_answer_requests(client, app, make, ana, method, url):
     else:
         assert client.submit(url, {"email": "ana@example.org"}).status_code == 404
     assert len(registration_rows(app, "ana@example.org")) == 2
+
+
+# --- Account holders -----------------------------------------------------------------------------
+
+
+def test_an_account_holder_sees_downloads_corrects_and_erases_their_data(client, app, make, ana):
+    user = make.user(email="ana@example.org", name="Ana Lpz")
+    make.partner("Fab Lab", owner=make.user(), members=(user,))
+    client.login(user.email)
+    assert "/account/data" in client.get("/account/").get_data(as_text=True)
+    page = client.get("/account/data").get_data(as_text=True)
+    assert "Fab Lab" in page and "Tableur pour tous" in page and "Ben Other" not in page
+    data = json.loads(client.get("/account/data.json").get_data(as_text=True))
+    assert data["account"]["email"] == "ana@example.org"
+    assert data["account"]["organisations"] == [{"name": "Fab Lab", "role": "member"}]
+    assert len(data["registrations"]) == 2
+
+    assert client.submit("/account/data/name", {"name": "Ana López"}).status_code == 303
+    assert [row.name for row in registration_rows(app, "ana@example.org")] == ["Ana López"] * 2
+
+    assert client.submit("/account/data/erase").status_code == 303
+    assert registration_rows(app, "ana@example.org") == []
+    [cleo] = registration_rows(app, "cleo@example.org")
+    assert cleo.state == RegistrationState.CONFIRMED
+
+
+def test_closing_an_account_is_refused_to_the_owner_until_handed_over(client, app, make):
+    owner = make.user(email="owner@example.org")
+    colleague = make.user()
+    make.startup("Robotique", owner=owner, members=(colleague,))
+    client.login(owner.email)
+    page = client.get("/account/data").get_data(as_text=True)
+    assert "Vous êtes propriétaire de Robotique" in page
+    refused = client.submit("/account/close", {"password": DEFAULT_PASSWORD})
+    assert refused.status_code == 422
+    assert "Vous êtes propriétaire de Robotique" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, owner.id).email == "owner@example.org"
+
+
+def test_the_only_member_of_an_organisation_cannot_close_either(client, make):
+    alone = make.user()
+    make.partner("Solo", owner=alone)
+    client.login(alone.email)
+    page = client.get("/account/data").get_data(as_text=True)
+    assert "Vous êtes le seul membre de Solo" in page
+
+
+def test_closing_an_account_erases_it_and_logs_out(client, app, make, ana):
+    user = make.user(email="ana@example.org", name="Ana Lpz")
+    make.partner("Fab Lab", owner=make.user(), members=(user,))
+    client.login(user.email)
+    wrong = client.submit("/account/close", {"password": "not it"})
+    assert wrong.status_code == 422
+    assert "Ce mot de passe n’est pas le bon." in wrong.get_data(as_text=True)
+
+    closed = client.submit("/account/close", {"password": DEFAULT_PASSWORD})
+
+    assert closed.status_code == 303
+    with app.app_context():
+        account = db.session.get(User, user.id)
+        assert (account.name, account.email, account.is_active) == (
+            "",
+            f"closed-{user.id}@invalid",
+            False,
+        )
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Membership)
+                .where(Membership.user_id == user.id)
+            )
+            == 0
+        )
+    assert registration_rows(app, "ana@example.org") == []
+    assert client.get("/account/data").status_code == 302  # logged out
+    again = client.submit("/auth/login", {"email": "ana@example.org", "password": DEFAULT_PASSWORD})
+    assert again.status_code == 422

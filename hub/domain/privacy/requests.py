@@ -26,6 +26,7 @@ from hub.models import (
     Event,
     EventState,
     Feedback,
+    Membership,
     MessageStatus,
     OutboxMessage,
     Registration,
@@ -44,6 +45,8 @@ class PersonalData:
     email: str
     registrations: list[Registration] = field(default_factory=list)
     feedback: dict[int, Feedback] = field(default_factory=dict)  # by registration id
+    account: User | None = None
+    memberships: list[Membership] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -51,7 +54,7 @@ class PersonalData:
 
     def as_plain(self) -> dict:
         """The download: plain values only, dates in ISO 8601 (UTC)."""
-        return {
+        plain = {
             "email": self.email,
             "registrations": [
                 {
@@ -70,6 +73,19 @@ class PersonalData:
                 for registration in self.registrations
             ],
         }
+        if self.account is not None:
+            plain["account"] = {
+                "name": self.account.name,
+                "email": self.account.email,
+                "language": self.account.locale,
+                "created_at": _iso(self.account.created_at),
+                "last_login_at": _iso(self.account.last_login_at),
+                "organisations": [
+                    {"name": membership.organisation.name, "role": membership.role.value}
+                    for membership in self.memberships
+                ],
+            }
+        return plain
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -82,14 +98,18 @@ def _feedback(answer: Feedback | None) -> dict | None:
     return {"rating": answer.rating, "comment": answer.comment, "at": _iso(answer.updated_at)}
 
 
-def held_under(email: str) -> PersonalData:
-    """What is held under this address: its registrations, newest event first, and feedback."""
+def held_under(email: str, account: User | None = None) -> PersonalData:
+    """What is held under this address (and this account, if given): registrations, newest
+    event first, their feedback, and the account with its memberships."""
     email = normalise_email(email)
+    whose = Registration.email == email
+    if account is not None:
+        whose = sa.or_(whose, Registration.user_id == account.id)
     registrations = list(
         db.session.scalars(
             sa.select(Registration)
             .join(Event, Event.id == Registration.event_id)
-            .where(Registration.email == email, Registration.erased_at.is_(None))
+            .where(whose, Registration.erased_at.is_(None))
             .order_by(Event.starts_at.desc(), Registration.id.desc())
         )
     )
@@ -98,9 +118,19 @@ def held_under(email: str) -> PersonalData:
             Feedback.registration_id.in_([registration.id for registration in registrations])
         )
     )
-    return PersonalData(
+    data = PersonalData(
         email, registrations, {answer.registration_id: answer for answer in answers}
     )
+    if account is not None:
+        data.account = account
+        data.memberships = list(
+            db.session.scalars(
+                sa.select(Membership)
+                .where(Membership.user_id == account.id)
+                .order_by(Membership.id)
+            )
+        )
+    return data
 
 
 def correct_name(email: str, name: str, actor: User | None = None) -> int:
@@ -113,7 +143,11 @@ def correct_name(email: str, name: str, actor: User | None = None) -> int:
             _l("Keep it under %(count)d characters, please.", count=NAME_MAX), field="name"
         )
     changed = 0
-    for registration in held_under(email).registrations:
+    if actor is not None and actor.email == normalise_email(email) and actor.name != name:
+        actor.name = name
+        audit.record(actor, "user.name_corrected", actor)
+        changed += 1
+    for registration in held_under(email, actor).registrations:
         if registration.name != name:
             registration.name = name
             # The trail says that the name changed, not what it was or became.
@@ -147,7 +181,12 @@ def address_to_erase(token: str) -> str:
     return data["e"]
 
 
-def erase_person(email: str, actor: User | None = None, now: datetime | None = None) -> int:
+def erase_person(
+    email: str,
+    actor: User | None = None,
+    now: datetime | None = None,
+    account: User | None = None,
+) -> int:
     """Erase everything held under the address; returns how many registrations it had.
 
     A seat or a place on the waiting list for an event still to come is cancelled first,
@@ -156,7 +195,7 @@ def erase_person(email: str, actor: User | None = None, now: datetime | None = N
     who asked and nothing of what was erased.
     """
     now = now or utcnow()
-    data = held_under(email)
+    data = held_under(email, account)
     for registration in data.registrations:
         live = registration.state in (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED)
         event = registration.event
