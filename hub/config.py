@@ -123,6 +123,16 @@ class Config:
     ERASURE_LINK_MAX_AGE = int(os.environ.get("ERASURE_LINK_MAX_AGE", 60 * 60 * 24))
     # Who answers questions about personal data (the privacy notice shows it).
     DPO_CONTACT = os.environ.get("DPO_CONTACT", "dpo@atelier-hub.localhost")
+    # The data controller named by the privacy notice: who runs the atelier, and where.
+    DATA_CONTROLLER = os.environ.get(
+        "DATA_CONTROLLER", "Atelier numérique, 12 place de l'Hôtel de Ville, 42000 Saint-Étienne"
+    )
+    # Where people report an accessibility problem (the accessibility statement shows it).
+    ACCESSIBILITY_CONTACT = os.environ.get(
+        "ACCESSIBILITY_CONTACT", "accessibilite@atelier-hub.localhost"
+    )
+    # The date the accessibility statement was drawn up (ISO date).
+    ACCESSIBILITY_STATEMENT_DATE = os.environ.get("ACCESSIBILITY_STATEMENT_DATE", "2026-11-27")
     # Seconds a worker reuses figures it has just computed for the same page (0: never).
     FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", 60))
 

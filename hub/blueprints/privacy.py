@@ -4,6 +4,7 @@ name, and erase it all after confirming by email."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -15,9 +16,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -151,7 +152,23 @@ def erase(token: str):
 
 @bp.get("/privacy")
 def notice():
-    return render("privacy/notice.html", periods=retention_periods())
+    return render(
+        "privacy/notice.html",
+        periods=retention_periods(),
+        controller=current_app.config["DATA_CONTROLLER"],
+        dpo=current_app.config["DPO_CONTACT"],
+    )
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render(
+        "privacy/accessibility.html",
+        contact=current_app.config["ACCESSIBILITY_CONTACT"],
+        drawn_up=format_date(
+            date.fromisoformat(current_app.config["ACCESSIBILITY_STATEMENT_DATE"]), "long"
+        ),
+    )
 
 
 # --- Staff answer a request received by post or phone ----------------------------------------

@@ -317,3 +317,47 @@ def test_closing_an_account_erases_it_and_logs_out(client, app, make, ana):
     assert client.get("/account/data").status_code == 302  # logged out
     again = client.submit("/auth/login", {"email": "ana@example.org", "password": DEFAULT_PASSWORD})
     assert again.status_code == 422
+
+
+# --- Pages a public service must publish --------------------------------------------------------
+
+
+def test_the_privacy_notice_reads_periods_and_dpo_from_the_settings_in_french_and_english(
+    client, settings
+):
+    settings(REGISTRATION_RETENTION_DAYS=60, DPO_CONTACT="dpo@saint-etienne.example")
+    french = client.get("/privacy").get_data(as_text=True)
+    assert "60 jours après l’événement" in french
+    assert "365 jours après l’événement" in french
+    assert "1 heure après l’envoi" in french  # password reset links
+    assert "dpo@saint-etienne.example" in french
+    assert "Base légale" in french
+    english = client.get("/privacy?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english
+    assert "60 days after the event" in english and "7 days after signing up" in english
+    assert "Legal basis" in english
+
+
+def test_the_accessibility_statement_follows_the_rgaa_form(client, settings):
+    settings(ACCESSIBILITY_CONTACT="a11y@saint-etienne.example")
+    french = client.get("/accessibility").get_data(as_text=True)
+    for heading in (
+        "État de conformité",
+        "Résultats des tests",
+        "Contenus non accessibles",
+        "Établissement de cette déclaration d’accessibilité",
+        "Retour d’information et contact",
+        "Voies de recours",
+    ):
+        assert f">{heading}</h2>" in french
+    assert "partiellement conforme" in french and "a11y@saint-etienne.example" in french
+    assert "27 novembre 2026" in french
+    english = client.get("/accessibility?lang=en").get_data(as_text=True)
+    assert ">Compliance status</h2>" in english
+
+
+def test_every_page_links_both_pages_from_the_footer(client):
+    footer = client.get("/events").get_data(as_text=True).split("<footer")[1]
+    assert 'href="/privacy"' in footer
+    assert "Accessibilité : partiellement conforme" in footer
+    assert 'href="/accessibility"' in footer
