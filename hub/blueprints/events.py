@@ -60,9 +60,9 @@ class RegistrationForm(FlaskForm):
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
         filters=[lambda value: value.strip() if value else value],
     )
-    consent = BooleanField(
-        _l("I agree to be contacted by email about this event (changes, cancellation)."),
-        validators=[DataRequired(_l("Please agree to be contacted about this event."))],
+    # Optional and unticked: registering does not depend on it.
+    wants_news = BooleanField(
+        _l("Tell me about future trainings and workshops (optional; you can stop at any time)")
     )
 
 
@@ -176,7 +176,7 @@ def register(slug: str):
                 event,
                 form.name.data,
                 form.email.data,
-                form.consent.data,
+                form.wants_news.data,
                 str(get_locale()),
                 person,
             ),

@@ -462,7 +462,14 @@ def attendees_csv(event_id: int):
     if retention.attendees_erased(event):
         flash(_("The attendees' names and addresses have been erased: there is nothing to export."))
         return redirect(url_for("hosting.manage", event_id=event_id), 303)
-    header = [_("Name"), _("Email"), _("State"), _("Registered at"), _("Attended at"), _("Consent")]
+    header = [
+        _("Name"),
+        _("Email"),
+        _("State"),
+        _("Registered at"),
+        _("Attended at"),
+        _("Wants news"),
+    ]
     response = make_response(attendance.attendees_csv(event, header))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'

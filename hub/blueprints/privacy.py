@@ -25,6 +25,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from hub.blueprints import keep_private, register_panel, staff_required
+from hub.config import retention
 from hub.domain.events import queries
 from hub.domain.privacy import accounts, requests
 from hub.domain.privacy.retention import retention_periods
@@ -106,6 +107,15 @@ def correct_name(token: str):
     return _render_my_data(registration, form, status=form_status(form))
 
 
+@bp.post("/r/<token>/data/news")
+@limiter.limit(_limit)
+def stop_news(token: str):
+    registration = queries.registration_by_token(token)
+    requests.stop_news(registration.email)
+    flash(_("Done: you will not hear about future trainings."), "success")
+    return redirect(url_for("privacy.my_data", token=token), 303)
+
+
 @bp.post("/r/<token>/data/erase")
 @limiter.limit(_limit)
 def ask_erasure(token: str):
@@ -169,6 +179,12 @@ def accessibility():
             date.fromisoformat(current_app.config["ACCESSIBILITY_STATEMENT_DATE"]), "long"
         ),
     )
+
+
+@bp.app_template_global("retention_of")
+def retention_of(kind: str):
+    """Templates state a period from the registry: `retention_of("registrations")|duration`."""
+    return retention(current_app.config, kind)
 
 
 # --- Staff answer a request received by post or phone ----------------------------------------

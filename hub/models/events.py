@@ -143,7 +143,10 @@ class Registration(db.Model):
     )
     name: Mapped[str] = mapped_column(sa.String(120))
     email: Mapped[str] = mapped_column(sa.String(254))
+    # Asked before registration became a public-interest task; no longer collected.
     consent: Mapped[bool] = mapped_column(default=False)
+    # The optional consent, unticked by default: news of future trainings and workshops.
+    wants_news: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     locale: Mapped[str] = mapped_column(sa.String(5), default="fr")
     state: Mapped[RegistrationState] = mapped_column(enum_type(RegistrationState))
     # The private link's secret: /r/<token>.

@@ -335,7 +335,14 @@ def test_csv_export_neutralises_formulas(client, make, world):
     response = client.get(f"/account/events/{event.id}/attendees.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
-    assert rows[0] == ["Nom", "E-mail", "Statut", "Inscrit·e le", "Arrivé·e à", "Consentement"]
+    assert rows[0] == [
+        "Nom",
+        "E-mail",
+        "Statut",
+        "Inscrit·e le",
+        "Arrivé·e à",
+        "Souhaite des nouvelles",
+    ]
     assert [row[0] for row in rows[1:]] == ["'" + name for name in hostile]
     assert [row[2] for row in rows[1:]] == ["confirmed"] * 6
 

@@ -361,3 +361,21 @@ def test_every_page_links_both_pages_from_the_footer(client):
     assert 'href="/privacy"' in footer
     assert "Accessibilité : partiellement conforme" in footer
     assert 'href="/accessibility"' in footer
+
+
+def test_the_optional_news_consent_is_withdrawn_from_the_private_link(client, app, make):
+    event = make.event()
+    other = make.event()
+    for target in (event, other):
+        client.submit(
+            f"/events/{target.slug}/register",
+            {"name": "Ana", "email": "ana@example.org", "wants_news": "y"},
+        )
+    [first, second] = registration_rows(app, "ana@example.org")
+    assert (first.wants_news, second.wants_news) == (True, True)
+    page = client.get(f"/r/{first.token}/data").get_data(as_text=True)
+    assert "Nouvelles des prochaines formations" in page
+    assert client.submit(f"/r/{first.token}/data/news").status_code == 303
+    assert [row.wants_news for row in registration_rows(app, "ana@example.org")] == [False, False]
+    page = client.get(f"/r/{first.token}/data").get_data(as_text=True)
+    assert "Nouvelles des prochaines formations" not in page

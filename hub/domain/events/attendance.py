@@ -100,7 +100,7 @@ def attendees_csv(event: Event, header: list[str]) -> str:
                 registration.state.value,
                 registration.created_at.isoformat(timespec="seconds"),
                 attended.isoformat(timespec="seconds") if attended else "",
-                "yes" if registration.consent else "no",
+                "yes" if registration.wants_news else "no",
             )
         )
     return buffer.getvalue()

@@ -64,6 +64,7 @@ class PersonalData:
                     "email": registration.email,
                     "state": registration.state.value,
                     "language": registration.locale,
+                    "wants_news": registration.wants_news,
                     "registered_at": _iso(registration.created_at),
                     "confirmed_at": _iso(registration.confirmed_at),
                     "cancelled_at": _iso(registration.cancelled_at),
@@ -155,6 +156,18 @@ def correct_name(email: str, name: str, actor: User | None = None) -> int:
             changed += 1
     db.session.flush()
     return changed
+
+
+def stop_news(email: str) -> int:
+    """Withdraw the optional consent to news on every registration under the address."""
+    stopped = 0
+    for registration in held_under(email).registrations:
+        if registration.wants_news:
+            registration.wants_news = False
+            audit.record(None, "registration.news_stopped", registration)
+            stopped += 1
+    db.session.flush()
+    return stopped
 
 
 def request_erasure(registration: Registration) -> None:
