@@ -29,6 +29,7 @@ from hub.domain.events import (
     permissions,
     proposals,
     queries,
+    questions,
 )
 from hub.domain.events.feedback import feedback_summary
 from hub.domain.organisations.queries import partners_of
@@ -452,7 +453,16 @@ def attendees(event_id: int):
         state=args["state"].value if args["state"] else "",
         counts=queries.registration_counts(event),
         attendees_erased=retention.attendees_erased(event),
+        **_answers_for(event, page.items),
     )
+
+
+def _answers_for(event: Event, registrations) -> dict:
+    """What the attendee rows show of the answers to the event's questions."""
+    return {
+        "questions": questions.questions_of(event),
+        "answers": questions.answers_by_registration(r.id for r in registrations),
+    }
 
 
 @bp.get("/account/events/<int:event_id>/attendees.csv")
@@ -483,7 +493,12 @@ def check_in(event_id: int, registration_id: int):
     registration = attendance.registration_of(event, registration_id)
     _check_in(registration)
     if request.htmx:
-        return render("hosting/_attendee_row.html", registration=registration, event=event)
+        return render(
+            "hosting/_attendee_row.html",
+            registration=registration,
+            event=event,
+            **_answers_for(event, [registration]),
+        )
     return redirect(
         url_for("hosting.attendees", event_id=event_id, q=request.form.get("q") or None), 303
     )

@@ -12,6 +12,7 @@ from hub.domain import audit, like, locks
 from hub.domain.errors import Conflict, NotFound
 from hub.domain.events.feedback import request_feedback
 from hub.domain.events.permissions import can_manage_event
+from hub.domain.events.questions import answers_by_registration, questions_of, shown
 from hub.domain.figures import counters
 from hub.extensions import db
 from hub.models import Event, Registration, RegistrationState, User, utcnow
@@ -85,12 +86,17 @@ def neutralise_cell(value: object) -> str:
 
 
 def attendees_csv(event: Event, header: list[str]) -> str:
-    """The attendee list as CSV, every cell neutralised against formula injection."""
+    """The attendee list as CSV, every cell neutralised against formula injection; the
+    answers to the event's questions follow, one column per question."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([neutralise_cell(cell) for cell in header])
+    asked = questions_of(event)
+    writer.writerow([neutralise_cell(cell) for cell in [*header, *(q.label for q in asked)]])
     query = attendees(event).order_by(None).order_by(Registration.id)
-    for registration in db.session.scalars(query):
+    rows = list(db.session.scalars(query))
+    answers = answers_by_registration(registration.id for registration in rows)
+    for registration in rows:
+        given = answers.get(registration.id, {})
         attended = registration.attended_at
         writer.writerow(
             neutralise_cell(cell)
@@ -101,6 +107,7 @@ def attendees_csv(event: Event, header: list[str]) -> str:
                 registration.created_at.isoformat(timespec="seconds"),
                 attended.isoformat(timespec="seconds") if attended else "",
                 "yes" if registration.wants_news else "no",
+                *(shown(question, given.get(question.id)) for question in asked),
             )
         )
     return buffer.getvalue()

@@ -16,7 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from hub.extensions import db
-from hub.models import AuditEntry, Registration
+from hub.models import AuditEntry, Registration, RegistrationAnswer
 
 # Keys of audit details that may hold a person's name, address or words.
 PERSONAL_DETAILS = ("name", "email", "comment")
@@ -39,6 +39,11 @@ def anonymise_registrations(registrations: Sequence[Registration], now: datetime
         registration.user_id = None
         registration.erased_at = now
     if done:
+        db.session.execute(
+            sa.delete(RegistrationAnswer).where(
+                RegistrationAnswer.registration_id.in_([registration.id for registration in done])
+            )
+        )
         forget_in_audit(Registration.__tablename__, [registration.id for registration in done])
         db.session.flush()
     return len(done)

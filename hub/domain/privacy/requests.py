@@ -30,6 +30,8 @@ from hub.models import (
     MessageStatus,
     OutboxMessage,
     Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
     RegistrationState,
     User,
     utcnow,
@@ -45,6 +47,8 @@ class PersonalData:
     email: str
     registrations: list[Registration] = field(default_factory=list)
     feedback: dict[int, Feedback] = field(default_factory=dict)  # by registration id
+    # {registration id: [(question, answer)]}
+    answers: dict[int, list[tuple[RegistrationQuestion, str]]] = field(default_factory=dict)
     account: User | None = None
     memberships: list[Membership] = field(default_factory=list)
 
@@ -69,6 +73,10 @@ class PersonalData:
                     "confirmed_at": _iso(registration.confirmed_at),
                     "cancelled_at": _iso(registration.cancelled_at),
                     "attended_at": _iso(registration.attended_at),
+                    "answers": [
+                        {"question": question.label, "answer": value}
+                        for question, value in self.answers.get(registration.id, [])
+                    ],
                     "feedback": _feedback(self.feedback.get(registration.id)),
                 }
                 for registration in self.registrations
@@ -122,6 +130,13 @@ def held_under(email: str, account: User | None = None) -> PersonalData:
     data = PersonalData(
         email, registrations, {answer.registration_id: answer for answer in answers}
     )
+    for answer in db.session.scalars(
+        sa.select(RegistrationAnswer)
+        .join(RegistrationQuestion, RegistrationQuestion.id == RegistrationAnswer.question_id)
+        .where(RegistrationAnswer.registration_id.in_([r.id for r in registrations]))
+        .order_by(RegistrationQuestion.position, RegistrationQuestion.id)
+    ):
+        data.answers.setdefault(answer.registration_id, []).append((answer.question, answer.value))
     if account is not None:
         data.account = account
         data.memberships = list(
