@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     IntegerField,
     SelectChoice,
@@ -21,6 +21,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub.blueprints import register_panel, staff_required
+from hub.blueprints.image_forms import attempt_form_with_image
+from hub.domain import uploads
 from hub.domain.events import (
     attendance,
     cohosts,
@@ -36,8 +38,11 @@ from hub.domain.organisations.queries import partners_of
 from hub.domain.pages import paginate
 from hub.domain.privacy import retention
 from hub.domain.rooms import space_choices
+from hub.exports import Table, csv_response, xlsx_response
 from hub.extensions import db
+from hub.forms import Form
 from hub.i18n import LANGUAGE_NAMES
+from hub.images import ImageUpload
 from hub.models import (
     Audience,
     Event,
@@ -60,7 +65,7 @@ PAGE_SIZE = 50
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     organisation = SelectField(_l("Hosting partner"), coerce=int, validate_choice=True)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
     kind = SelectField(
@@ -87,6 +92,9 @@ class EventForm(FlaskForm):
     registration_closes_at = DateTimeLocalField(
         _l("Registrations close"), format=LOCAL_FORMAT, validators=[Optional()]
     )
+    image = ImageUpload(_l("Picture"), side=uploads.PICTURE_SIDE)
+    image_alt = StringField(_l("What the picture shows"), validators=[Optional(), Length(max=300)])
+    remove_image = BooleanField(_l("Remove the current picture"))
 
     TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
@@ -111,14 +119,14 @@ class EventForm(FlaskForm):
         )
 
     def fill(self, event: Event) -> None:
-        for name in ("title", "description", "language", "space_id", "capacity"):
+        for name in ("title", "description", "language", "space_id", "capacity", "image_alt"):
             self[name].data = getattr(event, name)
         self.kind.data, self.audience.data = event.kind.value, event.audience.value
         for name in self.TIMES:
             self[name].data = utc_to_local(getattr(event, name), event.space.venue)
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     organisation = SelectField(_l("Partner to invite"), coerce=int, validate_choice=True)
 
     def offer(self, event: Event) -> InviteForm:
@@ -129,11 +137,11 @@ class InviteForm(FlaskForm):
         return self
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     message = TextAreaField(_l("Message"), validators=[Length(max=4000)])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     audience = SelectField(_l("Write to"), validate_choice=True)
     subject_fr = StringField(_l("Subject in French"), validators=[Length(max=messages.SUBJECT_MAX)])
     body_fr = TextAreaField(_l("Message in French"), validators=[Length(max=messages.BODY_MAX)])
@@ -183,9 +191,12 @@ def propose():
     form.organisation.choices = [SelectChoice(org.id, org.name) for org in partners]
     if form.validate_on_submit():
         organisation = next(org for org in partners if org.id == form.organisation.data)
-        outcome = attempt_form(
-            form, lambda: proposals.propose_event(current_user, organisation, form.details())
-        )
+
+        def propose_with_picture(image):
+            event = proposals.propose_event(current_user, organisation, form.details())
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, propose_with_picture)
         if outcome.ok:
             flash(_("Your proposal is sent. The venue team will review it."), "success")
             return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
@@ -203,10 +214,12 @@ def create():
     ]
     if form.validate_on_submit():
         organisation = next((o for o in partners if o.id == form.organisation.data), None)
-        outcome = attempt_form(
-            form,
-            lambda: proposals.create_event_as_staff(current_user, form.details(), organisation),
-        )
+
+        def create_with_picture(image):
+            event = proposals.create_event_as_staff(current_user, form.details(), organisation)
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, create_with_picture)
         if outcome.ok:
             flash(_("The event is published."), "success")
             return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
@@ -224,13 +237,22 @@ def edit(event_id: int):
     if not form.is_submitted():
         form.fill(event)
     if form.validate_on_submit():
-        outcome = attempt_form(
-            form, lambda: proposals.update_event(current_user, event, form.details())
-        )
+
+        def save_with_picture(image):
+            proposals.update_event(current_user, event, form.details())
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, save_with_picture)
         if outcome.ok:
             flash(_("The event is saved."), "success")
             return redirect(url_for("hosting.manage", event_id=event_id), 303)
     return render("hosting/form.html", form=form, event=event, status=form_status(form))
+
+
+def _set_picture(form: EventForm, event: Event, image: str | None) -> str | None:
+    """The picture chosen (or removed) and its description; the file it replaced."""
+    replace = bool(image) or bool(form.remove_image.data and event.image)
+    return proposals.set_picture(current_user, event, image, form.image_alt.data, replace=replace)
 
 
 @bp.get("/account/events/<int:event_id>")
@@ -470,20 +492,59 @@ def _answers_for(event: Event, registrations) -> dict:
 def attendees_csv(event_id: int):
     event = permissions.managed_event(current_user, event_id)
     if retention.attendees_erased(event):
-        flash(_("The attendees' names and addresses have been erased: there is nothing to export."))
-        return redirect(url_for("hosting.manage", event_id=event_id), 303)
-    header = [
-        _("Name"),
-        _("Email"),
-        _("State"),
-        _("Registered at"),
-        _("Attended at"),
-        _("Wants news"),
-    ]
-    response = make_response(attendance.attendees_csv(event, header))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'
-    return response
+        return _nothing_to_export(event)
+    return csv_response(_attendee_table(event), f"{event.slug}-attendees.csv")
+
+
+@bp.get("/account/events/<int:event_id>/attendees.xlsx")
+@login_required
+def attendees_xlsx(event_id: int):
+    event = permissions.managed_event(current_user, event_id)
+    if retention.attendees_erased(event):
+        return _nothing_to_export(event)
+    return xlsx_response([_attendee_table(event)], f"{event.slug}-attendees.xlsx")
+
+
+def _nothing_to_export(event: Event):
+    flash(_("The attendees' names and addresses have been erased: there is nothing to export."))
+    return redirect(url_for("hosting.manage", event_id=event.id), 303)
+
+
+def _attendee_table(event: Event) -> Table:
+    """The attendee list in the reader's language, times on the venue's clock; the answers
+    to the event's questions follow, one column per question."""
+    venue = event.space.venue
+    registrations = attendance.attendee_list(event)
+    asked = questions.questions_of(event)
+    answers = questions.answers_by_registration(r.id for r in registrations)
+    return Table(
+        title=_("Attendees"),
+        headers=[
+            _("Name"),
+            _("Email"),
+            _("State"),
+            _("Registered at"),
+            _("Attended at"),
+            _("Wants news"),
+            *(question.label for question in asked),
+        ],
+        rows=[
+            (
+                registration.name,
+                registration.email,
+                str(registration.state.label),
+                utc_to_local(registration.created_at, venue),
+                utc_to_local(registration.attended_at, venue),
+                registration.wants_news,
+                *(
+                    questions.shown(question, answers.get(registration.id, {}).get(question.id))
+                    for question in asked
+                ),
+            )
+            for registration in registrations
+        ],
+        booleans=(_("yes"), _("no")),
+    )
 
 
 @bp.post("/account/events/<int:event_id>/attendees/<int:registration_id>/check-in")
@@ -532,7 +593,7 @@ def check_in_by_code():
     if registration is None:
         abort(404)
     _check_in(registration)
-    return redirect(url_for("hosting.check_in_code", code=registration.token), 303)
+    return redirect(url_for("hosting.check_in_code", code=registration.check_in_code), 303)
 
 
 # --- Dashboard panels -----------------------------------------------------------------------------

@@ -164,7 +164,7 @@ def test_a_host_searches_attendees_and_checks_them_in_at_the_door(page, app, mak
     assert_accessible(page)
 
     # At the door: the QR code opens the check-in page with the registration's code.
-    page.goto(f"/account/check-in?code={yanis.token}")
+    page.goto(f"/account/check-in?code={yanis.check_in_code}")
     page.get_by_role("heading", name="Yanis Petit").wait_for()
     assert_accessible(page)
     page.get_by_role("button", name="Enregistrer l'arrivée de Yanis Petit").click()

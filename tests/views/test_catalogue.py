@@ -159,7 +159,7 @@ def test_interest_without_javascript_redirects_back_with_a_message(client, make)
     assert response.status_code == 303
     assert response.headers["Location"] == "/innovations/velo-cargo"
     html = client.get("/innovations/velo-cargo").text
-    assert "Merci ! La startup saura que vous êtes intéressé·e." in html
+    assert "Merci\u202f! La startup saura que vous êtes intéressé·e." in html
     assert "1 personne est intéressée." in html
 
 
