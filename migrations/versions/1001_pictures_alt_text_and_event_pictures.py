@@ -1,7 +1,7 @@
 """pictures (S10): the alt text of an innovation's picture; an event's picture and its alt text
 
 Revision ID: 1001
-Revises: 1153
+Revises: 0921
 Create Date: 2026-11-27 14:45:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1001'
-down_revision = '1153'
+down_revision = '0921'
 branch_labels = None
 depends_on = None
 
