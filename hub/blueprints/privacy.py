@@ -20,7 +20,6 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -30,6 +29,7 @@ from hub.domain.events import queries
 from hub.domain.privacy import accounts, requests
 from hub.domain.privacy.retention import retention_periods
 from hub.extensions import limiter
+from hub.forms import Form
 from hub.query_args import Args, Text, read_args
 from hub.rendering import render
 from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
@@ -37,14 +37,14 @@ from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
 bp = Blueprint("privacy", __name__)
 
 
-class NameForm(FlaskForm):
+class NameForm(Form):
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(_l("Tell us your name.")), Length(max=requests.NAME_MAX)],
     )
 
 
-class CloseAccountForm(FlaskForm):
+class CloseAccountForm(Form):
     password = PasswordField(
         _l("Your password, to confirm"), validators=[DataRequired(_l("Type your password."))]
     )

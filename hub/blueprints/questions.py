@@ -7,7 +7,6 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -22,6 +21,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from hub.blueprints import keep_private
 from hub.domain.events import permissions, queries
 from hub.domain.events import questions as domain
+from hub.forms import Form
 from hub.models import QuestionKind, RegistrationQuestion
 from hub.rendering import render
 from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
@@ -51,7 +51,7 @@ def question_field(question: RegistrationQuestion) -> Field:
     )
 
 
-def with_questions(form_class: type[FlaskForm], questions: list[RegistrationQuestion]):
+def with_questions(form_class: type[Form], questions: list[RegistrationQuestion]):
     """`form_class` with one more field per question (`question_<id>`); the form lists
     them in `form.questions`."""
     form_class = type(form_class.__name__, (form_class,), {})
@@ -62,7 +62,7 @@ def with_questions(form_class: type[FlaskForm], questions: list[RegistrationQues
     return form
 
 
-def answers_given(form: FlaskForm) -> dict[str, str | None]:
+def answers_given(form: Form) -> dict[str, str | None]:
     return {question.field_name: form[question.field_name].data for question in form.questions}
 
 
@@ -74,7 +74,7 @@ def answer_shown(question: RegistrationQuestion, value: str | None) -> str:
 # --- The hosts set the questions ---------------------------------------------------------------
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     label = StringField(
         _l("Question"),
         validators=[InputRequired(_l("Write the question.")), Length(max=domain.LABEL_MAX)],
@@ -155,7 +155,7 @@ def remove(event_id: int, question_id: int):
 # --- People answer later, from their private link ------------------------------------------------
 
 
-class AnswersForm(FlaskForm):
+class AnswersForm(Form):
     pass
 
 
