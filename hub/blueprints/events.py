@@ -133,7 +133,7 @@ def _registration_form(event) -> RegistrationForm:
     return form
 
 
-def _render_detail(event, form, outcome=None, status=200, lazy_form=False):
+def _render_detail(event, form, outcome=None, status=200, lazy_form=False, seats_oob=False):
     return render(
         "events/detail.html",
         status=status,
@@ -145,6 +145,7 @@ def _render_detail(event, form, outcome=None, status=200, lazy_form=False):
         seats_left=queries.seats_left(event),
         closed_reason=registration_closed_reason(event),
         position=queries.waitlist_position(outcome.registration) if outcome else None,
+        seats_oob=seats_oob,
     )
 
 
@@ -181,7 +182,7 @@ def register(slug: str):
 
         outcome = attempt_form(form, register_with_answers)
         if outcome.ok and request.htmx:
-            return _render_detail(event, _registration_form(event), outcome.value)
+            return _render_detail(event, _registration_form(event), outcome.value, seats_oob=True)
         if outcome.ok and outcome.value.created:
             token = outcome.value.registration.token
             return redirect(url_for("events.my_registration", token=token), 303)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -58,7 +58,7 @@ from hub.models import (
 from hub.query_args import Args, Choice, PageArgs, Text, read_args
 from hub.rendering import render
 from hub.timezones import local_to_utc, utc_to_local
-from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
+from hub.unit_of_work import attempt, attempt_form, form_status
 
 bp = Blueprint("hosting", __name__)
 PAGE_SIZE = 50
@@ -312,11 +312,24 @@ def respond(host_id: int):
         )
     else:
         message = str(outcome.refusal.message)
-    if request.htmx:
-        return render("hosting/_invitation_answered.html", host=host, message=message)
+    on_event_page = request.form.get("back") == "event"
+    if request.htmx and not on_event_page:
+        # The dashboard's table of events gains the co-hosted one, out of band.
+        return render(
+            "hosting/_invitation_answered.html",
+            host=host,
+            message=message,
+            events=queries.events_for_member(current_user),
+        )
     flash(message, "success" if outcome.ok else "error")
-    if request.form.get("back") == "event":
-        return redirect(url_for("hosting.manage", event_id=host.event_id), 303)
+    if on_event_page:
+        # Co-hosts, counts and attendee links all change on the event's page: load it again.
+        target = url_for("hosting.manage", event_id=host.event_id)
+        if request.htmx:
+            response = make_response("", 200)
+            response.headers["HX-Location"] = target
+            return response
+        return redirect(target, 303)
     return redirect(url_for("account.dashboard"), 303)
 
 
@@ -547,30 +560,46 @@ def _attendee_table(event: Event) -> Table:
     )
 
 
+@dataclass
+class CheckInResult:
+    """What the door shows beside the person after a check-in: done, already, or refused."""
+
+    kind: str
+    message: str
+
+    @property
+    def flash_category(self) -> str:
+        return {"done": "success", "already": "info"}.get(self.kind, "error")
+
+
 @bp.post("/account/events/<int:event_id>/attendees/<int:registration_id>/check-in")
 @login_required
 def check_in(event_id: int, registration_id: int):
     event = permissions.managed_event(current_user, event_id)
     registration = attendance.registration_of(event, registration_id)
-    _check_in(registration)
+    result = _check_in(registration)
     if request.htmx:
         return render(
-            "hosting/_attendee_row.html",
+            "hosting/_check_in_answer.html",
             registration=registration,
             event=event,
-            **_answers_for(event, [registration]),
+            check_in_result=result,
+            counts=queries.registration_counts(event),
         )
+    flash(result.message, result.flash_category)
     return redirect(
         url_for("hosting.attendees", event_id=event_id, q=request.form.get("q") or None), 303
     )
 
 
-def _check_in(registration) -> None:
+def _check_in(registration) -> CheckInResult:
     outcome = attempt(lambda: attendance.check_in(current_user, registration))
-    if outcome.ok and not outcome.value:
-        flash(_("%(name)s was already checked in.", name=registration.name), "info")
-    else:
-        flash_outcome(outcome, _("%(name)s is checked in.", name=registration.name))
+    if not outcome.ok:
+        return CheckInResult("refused", str(outcome.refusal.message))
+    name = registration.name
+    if not outcome.value:
+        return CheckInResult("already", _("%(name)s was already checked in.", name=name))
+    return CheckInResult("done", _("%(name)s is checked in.", name=name))
 
 
 @bp.get("/account/check-in")
@@ -583,6 +612,7 @@ def check_in_code():
         code=code,
         registration=registration,
         not_found=bool(code) and registration is None,
+        counts=queries.registration_counts(registration.event) if registration else None,
     )
 
 
@@ -592,7 +622,16 @@ def check_in_by_code():
     registration = attendance.registration_for_code(current_user, request.form.get("code", ""))
     if registration is None:
         abort(404)
-    _check_in(registration)
+    result = _check_in(registration)
+    if request.htmx:
+        return render(
+            "hosting/check_in.html",
+            code=registration.check_in_code,
+            registration=registration,
+            check_in_result=result,
+            counts=queries.registration_counts(registration.event),
+        )
+    flash(result.message, result.flash_category)
     return redirect(url_for("hosting.check_in_code", code=registration.check_in_code), 303)
 
 

@@ -37,7 +37,7 @@ def test_a_person_corrects_then_erases_their_data_and_the_waiting_list_moves_up(
     page.goto(link.group(0))
     assert_accessible(page)
     page.get_by_role("button", name="Tout effacer").click()
-    page.get_by_text("C’est fait : 1 inscription a été effacée.").wait_for()
+    page.get_by_text("C’est fait\u00a0: 1 inscription a été effacée.").wait_for()
     assert_accessible(page)
     latest_mail(app, "cleo@example.org", "event_registration_promoted")
 
@@ -65,6 +65,6 @@ def test_the_account_staff_and_legal_pages_pass_axe_at_390_pixels(page, app, mak
     page.goto("/staff/")
     page.get_by_role("link", name="Demandes sur les données personnelles").click()
     page.get_by_label("Adresse e-mail").fill("ana@example.org")
-    page.get_by_role("button", name="Chercher").click()
+    page.get_by_role("button", name="Rechercher").click()
     page.get_by_role("cell", name="Tableur pour tous").wait_for()
     assert_accessible(page)

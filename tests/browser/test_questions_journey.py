@@ -41,7 +41,7 @@ def test_a_host_asks_a_question_and_people_answer_with_and_without_javascript(
     # shown the same way as without it, below: the browser logs a 422 as an error).
     page.goto(f"/events/{event.slug}")
     page.get_by_role("group", name="Accès sans marche ?").wait_for()
-    page.get_by_text("Pourquoi nous demandons : Pour préparer la salle").wait_for()
+    page.get_by_text("Pourquoi nous demandons\u00a0: Pour préparer la salle").wait_for()
     assert_accessible(page)
     page.get_by_label("Votre nom").fill("Zoé Martin")
     page.get_by_role("textbox", name="E-mail").fill("zoe@example.org")

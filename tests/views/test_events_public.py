@@ -453,3 +453,33 @@ def test_agenda_offers_only_cities_and_months_that_have_events(client, make):
     assert offered("venue=rennes") == (["rennes", "saint-etienne"], [later])
     # A chosen month stays offered, to be seen and removed, even when nothing is left in it.
     assert offered("kind=conference&month=2031-05") == ([], sorted(["2031-05", soon]))
+
+
+def test_a_registration_by_htmx_also_refreshes_the_seats_left(client, make):
+    event = make.event(capacity=3)
+    make.registration(event)
+    answer = register(client, event.slug, "ana@example.org", htmx=True).get_data(as_text=True)
+    assert 'data-state="confirmed"' in answer
+    seats = re.search(r'<p id="seats-left"[^>]*>\s*(.*?)\s*</p>', answer, re.S)
+    assert 'hx-swap-oob="true"' in seats.group(0)
+    assert seats.group(1) == "1 place restante sur 3"
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "1 place restante sur 3" in page and "hx-swap-oob" not in page
+
+
+def test_a_past_full_event_says_one_thing_only(client, make):
+    event = make.event(capacity=1, starts_in=timedelta(days=-1))
+    make.registration(event)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Cet événement a commencé\u00a0: les inscriptions sont closes." in page
+    assert "Complet" not in page
+    assert 'id="seats-left"' not in page
+
+
+def test_a_cancelled_event_says_so_once(client, make):
+    from hub.models import EventState
+
+    event = make.event(state=EventState.CANCELLED)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert page.count("Cet événement est annulé.") == 1
+    assert "places restantes" not in page

@@ -359,7 +359,7 @@ def test_the_accessibility_statement_follows_the_rgaa_form(client, settings):
 def test_every_page_links_both_pages_from_the_footer(client):
     footer = client.get("/events").get_data(as_text=True).split("<footer")[1]
     assert 'href="/privacy"' in footer
-    assert "Accessibilité : partiellement conforme" in footer
+    assert "Accessibilité\u00a0: partiellement conforme" in footer
     assert 'href="/accessibility"' in footer
 
 

@@ -95,7 +95,7 @@ def test_hosts_add_questions_each_with_its_reason(client, app, hosted):
         ("Niveau", QuestionKind.CHOICE, ["Débutant", "Confirmé"], False),
     ]
     page = client.get(f"/account/events/{event.id}/questions").get_data(as_text=True)
-    assert "Pourquoi : Pour préparer la salle" in page
+    assert "Pourquoi\u00a0: Pour préparer la salle" in page
 
 
 def test_another_partner_cannot_see_or_change_the_questions(client, make, hosted):
@@ -144,7 +144,7 @@ def test_people_answer_when_registering_and_a_required_answer_is_asked_beside_it
     step_free, level, note = make_questions(app, event)
     form = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert "<legend>Accès sans marche ?</legend>" in form
-    assert "Pourquoi nous demandons : Faire des groupes (facultatif)" in form
+    assert "Pourquoi nous demandons\u00a0: Faire des groupes (facultatif)" in form
 
     refused = client.submit(
         f"/events/{event.slug}/register",
