@@ -27,6 +27,7 @@ from hub.models.organisations import (
     OrganisationKind,
     StartupStage,
 )
+from hub.models.questions import QuestionKind, RegistrationAnswer, RegistrationQuestion
 from hub.models.showcase import (
     LIVE_APPLICATION_STATES,
     Application,
@@ -64,7 +65,10 @@ __all__ = [
     "OrganisationKind",
     "OutboxMessage",
     "PeriodKind",
+    "QuestionKind",
     "Registration",
+    "RegistrationAnswer",
+    "RegistrationQuestion",
     "RegistrationState",
     "Role",
     "ShowcaseSlot",
