@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.blueprints.manage_innovations import bp as manage_innovations_bp
     from hub.blueprints.media import bp as media_bp
     from hub.blueprints.organisations import bp as organisations_bp
+    from hub.blueprints.programme import bp as programme_bp
     from hub.blueprints.seo import bp as seo_bp
     from hub.blueprints.showcase import bp as showcase_bp
     from hub.blueprints.staff import bp as staff_bp
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(hosting_bp)
     app.register_blueprint(figures_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(programme_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(manage_innovations_bp)

@@ -31,6 +31,7 @@ from hub.models import (
     MembershipRole,
     Organisation,
     OrganisationKind,
+    Placement,
     Registration,
     RegistrationState,
     Role,
@@ -38,6 +39,7 @@ from hub.models import (
     SlotStatus,
     Space,
     SpaceKind,
+    Stand,
     StartupStage,
     User,
     Venue,
@@ -187,11 +189,63 @@ def seed_demo() -> list[str]:
         report.append(f"Member accounts (password {member_password}): " + ", ".join(new_members))
         audit.record(staff, "demo.seeded", staff, members=len(new_members))
     report += seed_showcase(staff, member_password)
+    report += seed_programme()
     # Featured last: it picks among the innovations the showcase part published.
     report += seed_featured(staff)
     report += seed_figures_year(staff)
     report.append("Demo content is in place.")
     return report
+
+
+def seed_programme() -> list[str]:
+    """Stands in the demo space; the past and next demo days with pitches and placements."""
+    space = db.session.scalar(
+        sa.select(Space)
+        .join(Space.venue)
+        .where(Venue.slug == "saint-etienne", Space.name == "Espace démo")
+    )
+    if space is None:
+        return []
+    for position, (name, row, column) in enumerate(STANDS, start=1):
+        exists = db.session.scalar(
+            sa.select(Stand).where(Stand.space_id == space.id, Stand.name == name)
+        )
+        if exists is None:
+            db.session.add(
+                Stand(space=space, name=name, position=position, grid_row=row, grid_column=column)
+            )
+    db.session.flush()
+    stands = list(
+        db.session.scalars(
+            sa.select(Stand).where(Stand.space_id == space.id).order_by(Stand.position)
+        )
+    )
+    placed = 0
+    for theme, *_rest in SLOTS[:2]:
+        slot = db.session.scalar(sa.select(ShowcaseSlot).where(ShowcaseSlot.theme == theme))
+        if slot is None or slot.first_pitch_at is not None:
+            continue
+        slot.first_pitch_at = slot.starts_at + timedelta(minutes=30)
+        seated = db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.slot_id == slot.id,
+                Application.state.in_((ApplicationState.ACCEPTED, ApplicationState.CONFIRMED)),
+            )
+            .order_by(Application.id)
+        )
+        for number, (application, stand) in enumerate(zip(seated, stands, strict=False), 1):
+            db.session.add(
+                Placement(
+                    application_id=application.id,
+                    slot_id=slot.id,
+                    stand_id=stand.id,
+                    pitch_number=number,
+                )
+            )
+            placed += 1
+    db.session.flush()
+    return [f"Demo day programme: {placed} startups placed on stands."] if placed else []
 
 
 def _person_name(email: str) -> str:
@@ -357,6 +411,9 @@ def _thank_the_attendees(slug: str) -> None:
 
 # Demo slots, innovations and applications -------------------------------------------------
 
+# The stands of the demo space, on a plan of two rows: (name, row, column).
+STANDS = [("1", 1, 1), ("2", 1, 2), ("3", 1, 3), ("4", 2, 1), ("5", 2, 2), ("Fenêtre", 2, 3)]
+
 INNOVATIONS = {
     "ecotrace": ("ecotrace-compteur-carbone", "Compteur carbone en boutique",
                  "Un boîtier et un tableau de bord qui estiment l'empreinte carbone d'un commerce, rayon par rayon."),
@@ -471,7 +528,9 @@ def seed_showcase(staff: User, member_password: str) -> list[str]:
                             f"Nous ferons une démonstration en direct : "
                             f"{innovations[slug].title.lower()}.",
                         ),
-                        needs="Une table et une prise électrique.",
+                        needs="Un écran si possible.",
+                        wants_power=True,
+                        wants_table=True,
                         state=state,
                         submitted_at=slot.application_deadline - timedelta(days=3)
                         if submitted

@@ -31,8 +31,10 @@ from hub.models.showcase import (
     LIVE_APPLICATION_STATES,
     Application,
     ApplicationState,
+    Placement,
     ShowcaseSlot,
     SlotStatus,
+    Stand,
 )
 from hub.models.venues import Space, SpaceKind, Venue
 from hub.models.worker import JobSchedule
@@ -64,6 +66,7 @@ __all__ = [
     "OrganisationKind",
     "OutboxMessage",
     "PeriodKind",
+    "Placement",
     "Registration",
     "RegistrationState",
     "Role",
@@ -71,6 +74,7 @@ __all__ = [
     "SlotStatus",
     "Space",
     "SpaceKind",
+    "Stand",
     "StartupStage",
     "User",
     "Venue",

@@ -40,3 +40,25 @@ def test_seed_demo_adds_slots_in_every_state_and_twice_changes_nothing(runner, a
     page = client.get("/demo-days")
     assert theme in page.text
     assert "ÉcoTrace" in page.text and "Cyclopolis" in page.text
+
+
+def test_seed_demo_places_the_next_demo_day_on_stands_and_pitches(runner, app):
+    from hub.models import Placement, Stand
+
+    seed(runner, app)
+    seed(runner, app)
+    with app.app_context():
+        stands = db.session.scalar(sa.select(sa.func.count()).select_from(Stand))
+        placed = db.session.execute(
+            sa.select(ShowcaseSlot.theme, Placement.pitch_number)
+            .join(ShowcaseSlot, Placement.slot_id == ShowcaseSlot.id)
+            .order_by(ShowcaseSlot.starts_at, Placement.pitch_number)
+        ).all()
+    assert stands == 6
+    assert placed == [
+        ("Démo day — Commerce de proximité", 1),
+        ("Démo day — Commerce de proximité", 2),
+        ("Démo day — Climat et mobilité", 1),
+        ("Démo day — Climat et mobilité", 2),
+        ("Démo day — Climat et mobilité", 3),
+    ]

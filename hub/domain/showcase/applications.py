@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from hub.domain import audit, locks
 from hub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from hub.domain.organisations.members import can_manage, notify_members
+from hub.domain.showcase import programme
 from hub.domain.showcase.queries import live_application
 from hub.extensions import db
 from hub.models import (
@@ -126,6 +127,8 @@ def move(user: User | None, application: Application, target: ApplicationState, 
     """Put the application in `target`, stamping the time and recording who did it."""
     previous = application.state
     application.state = target
+    if previous in locks.SLOT_SEAT_STATES and target not in locks.SLOT_SEAT_STATES:
+        programme.clear_placement(application)
     now = utcnow()
     if target in (ApplicationState.ACCEPTED, ApplicationState.REJECTED):
         application.decided_at = now
