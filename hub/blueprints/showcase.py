@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from marshmallow import fields
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub.blueprints import register_panel, staff_required
@@ -83,8 +90,12 @@ class ApplicationForm(FlaskForm):
     pitch = TextAreaField(
         _l("Your pitch"), validators=[Optional(), Length(max=3000)], render_kw={"rows": 6}
     )
+    wants_power = BooleanField(_l("We need a power socket"))
+    wants_table = BooleanField(_l("We need a table"))
     needs = TextAreaField(
-        _l("Practical needs"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3}
+        _l("Other practical needs"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 3},
     )
 
     def __init__(self, *args, organisation, **kwargs):
@@ -169,6 +180,8 @@ def _save(form: ApplicationForm, organisation, slot, application=None):
             innovation_id=form.innovation_id.data,
             pitch=form.pitch.data,
             needs=form.needs.data,
+            wants_power=form.wants_power.data,
+            wants_table=form.wants_table.data,
             submit=_intent_submit(),
             application=application,
         ),
@@ -227,11 +240,31 @@ def application(slug: str, application_id: int):
         organisation=organisation,
         slot=application.slot,
         application=application,
+        holds_seat=application.state in locks.SLOT_SEAT_STATES,
         editable=editable,
         actions=applications.allowed_actions(application, applications.STARTUP),
         open_for_applications=queries.is_open_for_applications(application.slot),
         status=form_status(form),
     )
+
+
+@bp.get("/manage/<slug>/applications/<int:application_id>/demo-day.ics")
+@login_required
+def application_calendar(slug: str, application_id: int):
+    """The demo day as the startup lives it: set-up, stand and pitch, for its calendar."""
+    from hub.calendars import startup_demo_calendar
+
+    organisation = _startup(slug)
+    application = queries.application_for_member(current_user, organisation, application_id)
+    if application.state not in locks.SLOT_SEAT_STATES:
+        abort(404)
+    response = make_response(startup_demo_calendar(application))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="demo-day-{application.slot_id}.ics"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 STARTUP_ACTIONS = {

@@ -131,6 +131,13 @@ class Application(db.Model):
         back_populates="application", uselist=False, passive_deletes=True
     )
 
+    @property
+    def asks(self) -> list[str]:
+        """What the startup asked for at its stand, as a list to show: power, table, the rest."""
+        asked = [_l("power")] if self.wants_power else []
+        asked += [_l("table")] if self.wants_table else []
+        return [str(item) for item in asked] + ([self.needs] if self.needs else [])
+
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.state}>"
 

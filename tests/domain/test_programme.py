@@ -21,6 +21,7 @@ from hub.models import (
     User,
     utcnow,
 )
+from tests.support import emails
 
 
 @pytest.fixture
@@ -250,3 +251,52 @@ def test_removing_a_stand_keeps_the_pitch(make, rctx):
     db.session.commit()
     db.session.expire_all()
     assert placements(slot) == {application.id: (None, 3)}
+
+
+# --- What the startup is told -------------------------------------------------------------
+
+
+def test_the_acceptance_email_gives_the_set_up_time_the_asks_and_a_calendar(make, rctx, app):
+    owner = make.user(email="fondatrice@kiosque.example")
+    staff = make.staff()
+    slot = scheduled_slot(make, setup_minutes=45)
+    application = make.application(slot, make.startup(owner=owner))
+    with app.app_context():
+        row = db.session.get(Application, application.id)
+        row.wants_power, row.needs = True, "Un écran"
+        db.session.commit()
+    decisions.decide_application(get(User, staff), get(Application, application), "accept")
+    (email,) = emails(app, owner.email, "application_accepted")
+    assert "- installation à partir du " in email.body_text
+    assert "- votre stand : à annoncer" in email.body_text
+    assert "- vous avez demandé : électricité, Un écran" in email.body_text
+    (calendar,) = email.attachments
+    assert calendar["filename"] == f"demo-day-{slot.id}.ics"
+    assert "BEGIN:VEVENT" in calendar["content"]
+    assert "Installation à partir de" in calendar["content"]
+
+
+def test_placing_a_startup_emails_its_stand_and_pitch_with_a_calendar(make, rctx, app):
+    owner = make.user(email="fondateur@agrivue.example")
+    staff = make.staff()
+    slot = scheduled_slot(make)
+    stand = make.stand(slot, "Fenêtre")
+    application = make.application(
+        slot, make.startup(owner=owner), state=ApplicationState.CONFIRMED
+    )
+    programme.place(
+        get(User, staff), get(Application, application), stand_id=stand.id, pitch_number=2
+    )
+    db.session.commit()
+    (email,) = emails(app, owner.email, "application_placed")
+    assert "- votre stand : Fenêtre" in email.body_text
+    assert "- votre pitch : " in email.body_text and "(5 minutes)" in email.body_text
+    content = email.attachments[0]["content"]
+    assert content.count("BEGIN:VEVENT") == 2  # the day from set-up, and the pitch
+    assert "Stand : Fenêtre." in content
+    # Saving the same placement again tells nobody twice.
+    programme.place(
+        get(User, staff), get(Application, application), stand_id=stand.id, pitch_number=2
+    )
+    db.session.commit()
+    assert len(emails(app, owner.email, "application_placed")) == 1

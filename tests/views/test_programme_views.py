@@ -150,3 +150,64 @@ def test_assign_all_places_every_seated_startup(client, make, app):
     response = client.submit(f"/staff/showcase/slots/{slot.id}/programme/place-all")
     assert response.status_code == 303
     assert placed(app, slot.id) == {seated[0].id: ("A", 1), seated[1].id: ("B", 2)}
+
+
+# --- The startup's page ---------------------------------------------------------------------
+
+
+def test_the_founder_sees_the_stand_pitch_set_up_and_asks_and_gets_a_calendar(client, make, app):
+    owner = make.user()
+    startup = make.startup(owner=owner)
+    slot = scheduled_slot(make)
+    stand = make.stand(slot, "Fenêtre")
+    application = make.application(slot, startup, state=ApplicationState.CONFIRMED)
+    make.placement(application, stand, 3)
+    with app.app_context():
+        from hub.models import Application
+
+        db.session.get(Application, application.id).wants_table = True
+        db.session.commit()
+    client.login(owner.email)
+    page = client.get(f"/manage/{startup.slug}/applications/{application.id}")
+    assert page.status_code == 200
+    assert "<strong>Fenêtre</strong>" in page.text
+    assert "(5 minutes)" in page.text
+    assert "<dd>table</dd>" in page.text
+    calendar = client.get(f"/manage/{startup.slug}/applications/{application.id}/demo-day.ics")
+    assert calendar.status_code == 200
+    assert calendar.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert calendar.text.count("BEGIN:VEVENT") == 2
+
+
+def test_another_startup_cannot_read_the_calendar(client, make):
+    slot = scheduled_slot(make)
+    application = make.application(slot, state=ApplicationState.ACCEPTED)
+    stranger = make.user()
+    other = make.startup(owner=stranger)
+    client.login(stranger.email)
+    url = f"/manage/{other.slug}/applications/{application.id}/demo-day.ics"
+    assert client.get(url).status_code == 404
+
+
+def test_the_application_form_keeps_power_and_table(client, make, app):
+    owner = make.user()
+    startup = make.startup(owner=owner)
+    innovation = make.innovation(startup)
+    slot = make.slot()
+    client.login(owner.email)
+    response = client.submit(
+        f"/manage/{startup.slug}/applications/new?slot={slot.id}",
+        {
+            "innovation_id": innovation.id,
+            "pitch": "Nous montrerons notre prototype en fonctionnement.",
+            "wants_power": "y",
+            "needs": "",
+            "intent": "submit",
+        },
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        from hub.models import Application
+
+        saved = db.session.scalar(sa.select(Application))
+        assert (saved.wants_power, saved.wants_table) == (True, False)

@@ -203,6 +203,8 @@ def save_application(
     needs: str,
     submit: bool,
     application: Application | None = None,
+    wants_power: bool = False,
+    wants_table: bool = False,
 ) -> Application:
     """Create or edit the startup's application for a slot, as a draft or submitted.
 
@@ -242,6 +244,8 @@ def save_application(
     application.innovation_id = innovation.id
     application.pitch = pitch
     application.needs = needs
+    application.wants_power = bool(wants_power)
+    application.wants_table = bool(wants_table)
     db.session.flush()
     if submit and application.state == ApplicationState.DRAFT:
         move(user, application, ApplicationState.SUBMITTED)
@@ -302,5 +306,5 @@ def promote_waitlisted(slot: ShowcaseSlot, actor: User | None) -> list[Applicati
     for application in candidates:
         move(actor, application, ApplicationState.ACCEPTED, promoted=True)
         application.decision_message = ""
-        tell_startup(application, "application_promoted")
+        tell_startup(application, "application_promoted", with_calendar=True)
     return list(candidates)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hub.domain import audit, locks
 from hub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
+from hub.domain.organisations.members import notify_members
 from hub.extensions import db
 from hub.models import (
     Application,
@@ -267,9 +268,12 @@ def place(
     if placement is None:
         placement = Placement(application_id=application.id, slot_id=slot.id)
         db.session.add(placement)
+    before = (placement.stand_id, placement.pitch_number)
     placement.stand_id = stand_id
     placement.pitch_number = pitch_number
     _store(placement)
+    if before != (stand_id, pitch_number):
+        tell_placed(application)
     audit.record(
         staff,
         "application.placed",
@@ -294,7 +298,7 @@ def place_all(staff: User, slot: ShowcaseSlot) -> int:
     taken_pitches = {row.pitch_number for row in rows if row.pitch_number}
     free_stands = [s.id for s in stands_of(slot.space_id) if s.id not in taken_stands]
     free_pitches = [n for n in range(1, pitch_count(slot) + 1) if n not in taken_pitches]
-    given = 0
+    told = []
     for row in rows:
         stand_id = row.placement.stand_id if row.placement else None
         pitch_number = row.pitch_number
@@ -312,11 +316,25 @@ def place_all(staff: User, slot: ShowcaseSlot) -> int:
             placement = Placement(application_id=row.application.id, slot_id=slot.id)
             db.session.add(placement)
         placement.stand_id, placement.pitch_number = stand_id, pitch_number
-        given += 1
+        told.append(row.application)
+    given = len(told)
     if given:
         _store(placement)
+        for application in told:
+            tell_placed(application)
         audit.record(staff, "slot.placed_all", slot, count=given)
     return given
+
+
+def tell_placed(application: Application) -> None:
+    """Email the startup its stand, pitch and set-up time, with the day's calendar file."""
+    notify_members(
+        application.organisation,
+        "application_placed",
+        application=application,
+        slot=application.slot,
+        with_calendar=True,
+    )
 
 
 def clear_placement(application: Application) -> None:
