@@ -25,7 +25,7 @@ from hub.domain.innovations.queries import innovations_of
 from hub.domain.organisations.queries import startups_of
 from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
-from hub.domain.showcase import applications, decisions, queries, slots
+from hub.domain.showcase import applications, decisions, programme, queries, slots
 from hub.extensions import db
 from hub.models import ApplicationState, InnovationStatus, OrganisationKind, ShowcaseSlot, Space
 from hub.query_args import Args, Choice, Number, PageArgs, read_args
@@ -148,12 +148,25 @@ def slot(slot_id: int):
     return render(
         "showcase/slot.html",
         slot=slot,
+        programme=programme.public_programme(slot),
         seats_left=queries.seats_left(slot),
         confirmed=queries.confirmed_startups([slot.id])[slot.id],
         startups=startups,
         mine=mine,
         open_for_applications=queries.is_open_for_applications(slot),
     )
+
+
+@bp.get("/demo-days/<int:slot_id>.ics")
+def slot_calendar(slot_id: int):
+    """The demo day and each of its pitches, for a calendar."""
+    from hub.calendars import demo_day_calendar
+
+    slot = queries.public_slot(current_user, slot_id)
+    response = make_response(demo_day_calendar(slot, programme.public_programme(slot).pitches))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="demo-day-{slot.id}.ics"'
+    return response
 
 
 # Startups --------------------------------------------------------------------------------

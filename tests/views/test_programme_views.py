@@ -211,3 +211,57 @@ def test_the_application_form_keeps_power_and_table(client, make, app):
 
         saved = db.session.scalar(sa.select(Application))
         assert (saved.wants_power, saved.wants_table) == (True, False)
+
+
+# --- The public programme -------------------------------------------------------------------
+
+
+def public_programme_world(make):
+    slot = scheduled_slot(make)
+    shown = make.startup(name="Kiosque")
+    innovation = make.innovation(shown, title="Borne civique")
+    a1 = make.stand(slot, "A1", grid_row=1, grid_column=1)
+    make.stand(slot, "A2", grid_row=1, grid_column=2)
+    confirmed = make.application(
+        slot, shown, innovation=innovation, state=ApplicationState.CONFIRMED
+    )
+    make.placement(confirmed, a1, 2)
+    accepted = make.application(
+        slot, make.startup(name="PasEncore"), state=ApplicationState.ACCEPTED
+    )
+    make.placement(accepted, None, 1)
+    return slot, innovation
+
+
+def test_the_public_programme_lists_pitches_stands_and_the_plan(client, make):
+    slot, innovation = public_programme_world(make)
+    page = client.get(f"/demo-days/{slot.id}")
+    assert page.status_code == 200
+    assert f'<a href="/innovations/{innovation.slug}">Borne civique</a>' in page.text
+    assert "<strong>Stand A1</strong>" in page.text
+    assert 'class="stand-plan-svg"' in page.text
+    assert "PasEncore" not in page.text  # accepted, not yet confirmed
+    assert f'href="/demo-days/{slot.id}.ics"' in page.text
+
+
+def test_a_programme_not_announced_says_so(client, make):
+    slot = scheduled_slot(make)
+    page = client.get(f"/demo-days/{slot.id}")
+    assert "Le programme n’est pas encore annoncé." in page.text
+
+
+def test_the_programme_as_a_calendar_has_the_day_and_each_pitch(client, make):
+    slot, innovation = public_programme_world(make)
+    calendar = client.get(f"/demo-days/{slot.id}.ics")
+    assert calendar.status_code == 200
+    assert calendar.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert calendar.text.count("BEGIN:VEVENT") == 2
+    assert "Pitch — Borne civique (Kiosque)" in calendar.text
+    assert f"URL:http://localhost/innovations/{innovation.slug}" in calendar.text
+
+
+def test_a_cancelled_demo_day_has_no_public_calendar(client, make):
+    from hub.models import SlotStatus
+
+    slot = make.slot(status=SlotStatus.CANCELLED)
+    assert client.get(f"/demo-days/{slot.id}.ics").status_code == 404

@@ -20,6 +20,8 @@ from hub.domain.organisations.members import notify_members
 from hub.extensions import db
 from hub.models import (
     Application,
+    ApplicationState,
+    Organisation,
     Placement,
     ShowcaseSlot,
     SlotStatus,
@@ -340,3 +342,70 @@ def tell_placed(application: Application) -> None:
 def clear_placement(application: Application) -> None:
     """Free the stand and pitch of an application that no longer holds a seat."""
     db.session.execute(sa.delete(Placement).where(Placement.application_id == application.id))
+
+
+# --- The public programme -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandOnPlan:
+    stand: Stand
+    placement: Placement | None
+
+
+@dataclass(frozen=True)
+class Programme:
+    """What the public sees of a demo day: pitches in time order and the stands in theirs."""
+
+    slot: ShowcaseSlot
+    pitches: list[Placement]
+    stands: list[StandOnPlan]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.pitches and not any(item.placement for item in self.stands)
+
+    @property
+    def plan(self) -> list[StandOnPlan]:
+        """The stands that have a place on the grid."""
+        return [item for item in self.stands if item.stand.grid_row is not None]
+
+    @property
+    def plan_size(self) -> tuple[int, int]:
+        """Rows and columns of the grid."""
+        plan = self.plan
+        return (
+            max((item.stand.grid_row for item in plan), default=0),
+            max((item.stand.grid_column for item in plan), default=0),
+        )
+
+
+def public_programme(slot: ShowcaseSlot) -> Programme:
+    """The confirmed startups of verified organisations, by pitch time and by stand."""
+    placements = list(
+        db.session.scalars(
+            sa.select(Placement)
+            .join(Placement.application)
+            .join(Application.organisation)
+            .where(
+                Placement.slot_id == slot.id,
+                Application.state == ApplicationState.CONFIRMED,
+                Organisation.verified_at.is_not(None),
+            )
+            .options(
+                sa.orm.contains_eager(Placement.application).contains_eager(
+                    Application.organisation
+                ),
+                sa.orm.contains_eager(Placement.application).joinedload(Application.innovation),
+                sa.orm.joinedload(Placement.stand),
+            )
+        )
+    )
+    by_stand = {p.stand_id: p for p in placements if p.stand_id is not None}
+    return Programme(
+        slot=slot,
+        pitches=sorted(
+            (p for p in placements if p.pitch_number is not None), key=lambda p: p.pitch_number
+        ),
+        stands=[StandOnPlan(stand, by_stand.get(stand.id)) for stand in stands_of(slot.space_id)],
+    )
