@@ -110,6 +110,8 @@ class Config:
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", 60 * 60 * 24 * 14))
     # Days after an event that its registrations (and the feedback link) are kept.
     REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", 90))
+    # Days after a demo day that the emails visitors left for startups are kept.
+    LEAD_RETENTION_DAYS = int(os.environ.get("LEAD_RETENTION_DAYS", 90))
     # Seconds a worker reuses figures it has just computed for the same page (0: never).
     FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", 60))
 

@@ -27,6 +27,7 @@ from hub.models import (
     Innovation,
     InnovationInterestDay,
     InnovationStatus,
+    Lead,
     Membership,
     MembershipRole,
     Organisation,
@@ -245,7 +246,36 @@ def seed_programme() -> list[str]:
             )
             placed += 1
     db.session.flush()
+    _demo_leads()
     return [f"Demo day programme: {placed} startups placed on stands."] if placed else []
+
+
+def _demo_leads() -> None:
+    """Visitors of the past demo day who left their email for a startup, by choice."""
+    slot = db.session.scalar(sa.select(ShowcaseSlot).where(ShowcaseSlot.theme == SLOTS[0][0]))
+    if slot is None or db.session.scalar(sa.select(Lead.id).where(Lead.slot_id == slot.id)):
+        return
+    seated = db.session.scalars(
+        sa.select(Application)
+        .where(Application.slot_id == slot.id, Application.state == ApplicationState.CONFIRMED)
+        .order_by(Application.id)
+    ).all()
+    visitors = ["lea.martin@example.org", "hugo.bernard@example.org", "ines.petit@example.org"]
+    for application, emails in zip(seated, (visitors, visitors[:1]), strict=False):
+        for email in emails:
+            db.session.add(
+                Lead(
+                    application=application,
+                    slot_id=slot.id,
+                    email=email,
+                    consent=f"J’accepte que {application.organisation.name} reçoive mon adresse "
+                    "e-mail pour me contacter au sujet de "
+                    f"{application.innovation.title}. Atelier Hub l’efface 90 jours après le "
+                    "démo day.",
+                    created_at=slot.starts_at + timedelta(hours=1),
+                )
+            )
+    db.session.flush()
 
 
 def _person_name(email: str) -> str:

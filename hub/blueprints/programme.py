@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, DateTimeLocalField, EmailField, IntegerField, StringField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from hub import links
 from hub.blueprints import staff_required
+from hub.blueprints.innovations import interested_ids, remember_interest
 from hub.domain.errors import DomainError
-from hub.domain.showcase import programme
-from hub.extensions import db
+from hub.domain.showcase import leads, programme
+from hub.extensions import db, limiter
 from hub.models import Application, ShowcaseSlot, Stand
 from hub.rendering import render
 from hub.timezones import local_to_utc, utc_to_local
@@ -208,3 +210,110 @@ def place_all(slot_id: int):
         else _("Every startup already has a stand and a pitch, or none is left."),
     )
     return redirect(url_for(".manage", slot_id=slot.id, _anchor="placements"), 303)
+
+
+# Cards for the stands, and what a visitor who scans one sees ------------------------------
+
+
+def stand_url(application) -> str:
+    """The address a stand's card carries in its QR code (from PUBLIC_URL)."""
+    return links.url("programme.stand", slot_id=application.slot_id, application_id=application.id)
+
+
+@bp.get("/staff/showcase/slots/<int:slot_id>/programme/cards")
+@staff_required
+def cards(slot_id: int):
+    slot = _slot(slot_id)
+    return render(
+        "showcase/stand_cards.html",
+        slot=slot,
+        programme=programme.public_programme(slot),
+        stand_url=stand_url,
+    )
+
+
+@bp.get("/demo-days/<int:slot_id>/stands/<int:application_id>/qr.svg")
+def stand_qr(slot_id: int, application_id: int):
+    from hub.calendars import qr_svg
+
+    application = leads.stand_application(slot_id, application_id)
+    response = make_response(qr_svg(stand_url(application), application.innovation.title))
+    response.headers["Content-Type"] = "image/svg+xml"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+class LeadForm(FlaskForm):
+    email = EmailField(_l("Your email"), validators=[DataRequired(), Email(), Length(max=254)])
+    consent = BooleanField(validators=[DataRequired(_l("Tick the box to agree."))])
+
+
+def _stand_page(application, form=None, status: int = 200, interested=False, **extra):
+    interested = interested or application.innovation_id in interested_ids()
+    return render(
+        "showcase/stand.html",
+        application=application,
+        innovation=application.innovation,
+        organisation=application.organisation,
+        slot=application.slot,
+        venue=application.slot.space.venue,
+        placement=application.placement,
+        interested=interested,
+        form=form or LeadForm(formdata=None),
+        consent=leads.consent_sentence(application),
+        status=status,
+        **extra,
+    )
+
+
+@bp.get("/demo-days/<int:slot_id>/stands/<int:application_id>")
+def stand(slot_id: int, application_id: int):
+    return _stand_page(leads.stand_application(slot_id, application_id))
+
+
+def _interest_limit() -> str:
+    return current_app.config["RATELIMIT_INTEREST"]
+
+
+@bp.post("/demo-days/<int:slot_id>/stands/<int:application_id>/interest")
+@limiter.limit(_interest_limit)
+def stand_interest(slot_id: int, application_id: int):
+    """One more visitor interested, once per browser, as on the innovation's page."""
+    application = leads.stand_application(slot_id, application_id)
+    seen = interested_ids()
+    newly = application.innovation_id not in seen
+    if newly:
+        leads.show_interest(application)
+    if request.htmx:
+        response = _stand_page(application, interested=True, just_added=newly)
+    else:
+        if newly:
+            flash(_("Thank you! The startup will know you are interested."), "success")
+        response = redirect(url_for(".stand", slot_id=slot_id, application_id=application_id), 303)
+    if newly:
+        remember_interest(response, application.innovation_id, seen)
+    return response
+
+
+@bp.post("/demo-days/<int:slot_id>/stands/<int:application_id>/email")
+@limiter.limit(_interest_limit)
+def stand_email(slot_id: int, application_id: int):
+    """The visitor chose to leave their email for this startup, and agreed to why."""
+    application = leads.stand_application(slot_id, application_id)
+    form = LeadForm()
+    if form.validate_on_submit():
+        outcome = attempt_form(
+            form, lambda: leads.leave_email(application, form.email.data, form.consent.data)
+        )
+        if outcome.ok:
+            if request.htmx:
+                return _stand_page(application, interested=True, email_left=True)
+            flash(
+                _(
+                    "Thank you: %(startup)s will write to you.",
+                    startup=application.organisation.name,
+                ),
+                "success",
+            )
+            return redirect(url_for(".stand", slot_id=slot_id, application_id=application_id), 303)
+    return _stand_page(application, form=form, status=form_status(form), interested=True)

@@ -25,7 +25,7 @@ from hub.domain.innovations.queries import innovations_of
 from hub.domain.organisations.queries import startups_of
 from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
-from hub.domain.showcase import applications, decisions, programme, queries, slots
+from hub.domain.showcase import applications, decisions, leads, programme, queries, slots
 from hub.extensions import db
 from hub.models import ApplicationState, InnovationStatus, OrganisationKind, ShowcaseSlot, Space
 from hub.query_args import Args, Choice, Number, PageArgs, read_args
@@ -254,6 +254,9 @@ def application(slug: str, application_id: int):
         slot=application.slot,
         application=application,
         holds_seat=application.state in locks.SLOT_SEAT_STATES,
+        leads_open=leads.leads_open(application.slot),
+        lead_count=leads.lead_count(application),
+        leads_erased_on=leads.erase_after(application.slot),
         editable=editable,
         actions=applications.allowed_actions(application, applications.STARTUP),
         open_for_applications=queries.is_open_for_applications(application.slot),
@@ -278,6 +281,25 @@ def application_calendar(slug: str, application_id: int):
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/manage/<slug>/applications/<int:application_id>/leads.<any(csv, xlsx):kind>")
+@login_required
+def application_leads(slug: str, application_id: int, kind: str):
+    """The emails visitors left for the startup at its stand, with what they agreed to."""
+    from hub.exports import Table, csv_response, xlsx_response
+
+    organisation = _startup(slug)
+    application = queries.application_for_member(current_user, organisation, application_id)
+    rows = leads.leads_for_member(current_user, organisation, application)
+    table = Table(
+        _("Leads"),
+        [_("Email"), _("Left at"), _("Agreed to")],
+        [(lead.email, utc_to_local(lead.created_at, application.slot.space.venue), lead.consent)
+         for lead in rows],
+    )  # fmt: skip
+    filename = f"leads-{organisation.slug}-{application.slot_id}.{kind}"
+    return csv_response(table, filename) if kind == "csv" else xlsx_response([table], filename)
 
 
 STARTUP_ACTIONS = {

@@ -201,3 +201,33 @@ class Placement(db.Model):
 
     def __repr__(self) -> str:
         return f"<Placement {self.application_id} {self.stand_id} {self.pitch_number}>"
+
+
+class Lead(db.Model):
+    """A visitor of a demo day who chose to leave their email for one startup.
+
+    Kept LEAD_RETENTION_DAYS after the demo day, then erased by a periodic job.
+    """
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        # One lead per email and startup on a demo day: leaving it twice changes nothing.
+        sa.UniqueConstraint("application_id", "email", name="uq_leads_one_per_email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    slot_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("showcase_slots.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(sa.String(254))
+    # The sentence the visitor agreed to, as shown to them (in their language).
+    consent: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Lead {self.id}>"

@@ -55,6 +55,10 @@ def test_seed_demo_places_the_next_demo_day_on_stands_and_pitches(runner, app):
             .order_by(ShowcaseSlot.starts_at, Placement.pitch_number)
         ).all()
     assert stands == 6
+    with app.app_context():
+        from hub.models import Lead
+
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Lead)) == 4
     assert placed == [
         ("Démo day — Commerce de proximité", 1),
         ("Démo day — Commerce de proximité", 2),
