@@ -35,6 +35,7 @@ from hub.models import (
     Placement,
     Registration,
     RegistrationState,
+    Review,
     Role,
     ShowcaseSlot,
     SlotStatus,
@@ -191,6 +192,7 @@ def seed_demo() -> list[str]:
         audit.record(staff, "demo.seeded", staff, members=len(new_members))
     report += seed_showcase(staff, member_password)
     report += seed_programme()
+    report += seed_reviews(staff)
     # Featured last: it picks among the innovations the showcase part published.
     report += seed_featured(staff)
     report += seed_figures_year(staff)
@@ -248,6 +250,40 @@ def seed_programme() -> list[str]:
     db.session.flush()
     _demo_leads()
     return [f"Demo day programme: {placed} startups placed on stands."] if placed else []
+
+
+def seed_reviews(staff: User) -> list[str]:
+    """A second reviewer's scores on the open demo day; the team's own on one of them, so
+    the queue shows an average there and hidden scores elsewhere."""
+    slot = db.session.scalar(sa.select(ShowcaseSlot).where(ShowcaseSlot.theme == SLOTS[2][0]))
+    if slot is None or db.session.scalar(
+        sa.select(Review.id).join(Review.application).where(Application.slot_id == slot.id)
+    ):
+        return []
+    reviewer, _created = _user(
+        "nadia.berger@atelier-hub.example",
+        "Nadia Berger",
+        secrets.token_urlsafe(16),
+        Role.STAFF,
+    )
+    db.session.flush()
+    submitted = db.session.scalars(
+        sa.select(Application)
+        .where(Application.slot_id == slot.id, Application.state == ApplicationState.SUBMITTED)
+        .order_by(Application.id)
+    ).all()
+    scores = [
+        (reviewer, 4, "Démo concrète, public large."),
+        (reviewer, 3, "À préciser : que verra-t-on sur le stand ?"),
+    ]
+    for application, (who, score, comment) in zip(submitted, scores, strict=False):
+        db.session.add(Review(application=application, reviewer=who, score=score, comment=comment))
+    if submitted:
+        db.session.add(
+            Review(application=submitted[0], reviewer=staff, score=5, comment="Très pertinent.")
+        )
+    db.session.flush()
+    return ["Reviews: a second reviewer scored the open demo day's applications."]
 
 
 def _demo_leads() -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from marshmallow import fields
@@ -25,7 +28,15 @@ from hub.domain.innovations.queries import innovations_of
 from hub.domain.organisations.queries import startups_of
 from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
-from hub.domain.showcase import applications, decisions, leads, programme, queries, slots
+from hub.domain.showcase import (
+    applications,
+    decisions,
+    leads,
+    programme,
+    queries,
+    reviews,
+    slots,
+)
 from hub.extensions import db
 from hub.models import ApplicationState, InnovationStatus, OrganisationKind, ShowcaseSlot, Space
 from hub.query_args import Args, Choice, Number, PageArgs, read_args
@@ -115,9 +126,22 @@ class StaffSlotArgs(PageArgs):
     show = fields.String(load_default="upcoming")
 
 
+class QueueSort(StrEnum):
+    AVERAGE = "average"
+    REVIEWS = "reviews"
+
+
 class QueueArgs(PageArgs):
     slot = Number(default=None, maximum=2**31 - 1)
     state = Choice(ApplicationState)
+    sort = Choice(QueueSort)
+
+
+class ReviewForm(FlaskForm):
+    score = IntegerField(_l("Your score"), validators=[DataRequired(), NumberRange(min=1, max=5)])
+    comment = TextAreaField(
+        _l("Comment for the team"), validators=[Optional(), Length(max=reviews.COMMENT_MAX)]
+    )
 
 
 class ApplyArgs(Args):
@@ -404,21 +428,86 @@ def _queue_filters() -> tuple[int | None, ApplicationState | None]:
     return args["slot"], args["state"]
 
 
+def _queue_address() -> str:
+    args = read_args(QueueArgs(), values=request.values)
+    return url_for(
+        ".review_queue",
+        slot=args["slot"],
+        state=args["state"].value if args["state"] else None,
+        sort=args["sort"].value if args["sort"] else None,
+    )
+
+
 @bp.get("/staff/showcase/applications")
 @staff_required
 def review_queue():
     args = read_args(QueueArgs())
-    slot_id, state = args["slot"], args["state"]
-    page = paginate(queries.review_queue(slot_id, state), args["page"], QUEUE_PAGE_SIZE)
+    slot_id, state, sort = args["slot"], args["state"], args["sort"]
+    order = reviews.review_order(current_user, sort.value if sort else None)
+    page = paginate(queries.review_queue(slot_id, state, order), args["page"], QUEUE_PAGE_SIZE)
     return render(
         "showcase/review_queue.html",
         page=page,
         slots=queries.recent_slots(),
         slot_id=slot_id,
         state=state,
+        sort=sort,
         counts=queries.queue_counts(slot_id),
         taken=locks.seats_taken_by_slot({a.slot_id for a in page.items}),
+        summaries=reviews.review_summaries(current_user, [a.id for a in page.items]),
     )
+
+
+@bp.post("/staff/showcase/applications/<int:application_id>/review")
+@staff_required
+def review(application_id: int):
+    """A reviewer scores the application; the row comes back with everyone's scores."""
+    application = queries.reviewable_application(application_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            lambda: reviews.score_application(
+                current_user, application, form.score.data, form.comment.data
+            )
+        )
+    else:
+        outcome = None
+    if outcome is not None and outcome.ok:
+        message, category, status = _("Your score is saved."), "success", 200
+    else:
+        refusal = outcome.refusal.message if outcome is not None else None
+        message = str(refusal or _("Choose a score from 1 to 5."))
+        category, status = "error", 422
+    return _after_decision(application, message, category, status)
+
+
+@bp.post("/staff/showcase/applications/bulk")
+@staff_required
+def bulk_decide():
+    """One decision and one message for the applications ticked in the queue."""
+    form = DecisionForm()
+    ids = [value for value in request.form.getlist("application") if value.isdigit()][:200]
+    decision = request.form.get("decision", "")
+    if not form.validate_on_submit():
+        flash(_("The message is too long."), "error")
+        return redirect(_queue_address(), 303)
+    outcome = attempt(lambda: reviews.decide_many(current_user, ids, decision, form.message.data))
+    if not outcome.ok:
+        flash_outcome(outcome)
+        return redirect(_queue_address(), 303)
+    result = outcome.value
+    if result.done:
+        flash(
+            ngettext(
+                "%(num)d application decided; the startups have been told.",
+                "%(num)d applications decided; the startups have been told.",
+                len(result.done),
+            ),
+            "success",
+        )
+    for application, reason in result.refused:
+        flash(_("%(name)s: %(reason)s", name=application.organisation.name, reason=reason), "error")
+    return redirect(_queue_address(), 303)
 
 
 def _after_decision(application, message: str, category: str, status: int = 200):
@@ -429,6 +518,7 @@ def _after_decision(application, message: str, category: str, status: int = 200)
         return render(
             "showcase/_decision.html",
             application=application,
+            summary=reviews.review_summaries(current_user, [application.id])[application.id],
             counts=queries.queue_counts(slot_id),
             taken=locks.seats_taken_by_slot([application.slot_id]),
             message=message,

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.extensions import db
+from hub.models.accounts import User
 from hub.models.base import LabelledEnum, UTCDateTime, enum_type, utcnow
 from hub.models.innovations import Innovation
 from hub.models.organisations import Organisation
@@ -231,3 +232,29 @@ class Lead(db.Model):
 
     def __repr__(self) -> str:
         return f"<Lead {self.id}>"
+
+
+class Review(db.Model):
+    """A staff member's score of an application (1 to 5), with a comment for the team only."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "reviewer_id", name="uq_reviews_one_per_reviewer"),
+        sa.CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    score: Mapped[int]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    application: Mapped[Application] = relationship()
+    reviewer: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Review {self.application_id} {self.score}>"

@@ -66,3 +66,13 @@ def test_seed_demo_places_the_next_demo_day_on_stands_and_pitches(runner, app):
         ("Démo day — Climat et mobilité", 2),
         ("Démo day — Climat et mobilité", 3),
     ]
+
+
+def test_seed_demo_scores_the_open_demo_day_with_two_reviewers(runner, app):
+    from hub.models import Review
+
+    seed(runner, app)
+    seed(runner, app)
+    with app.app_context():
+        scores = db.session.scalars(sa.select(Review.score).order_by(Review.id)).all()
+    assert scores == [4, 3, 5]
