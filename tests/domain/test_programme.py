@@ -300,3 +300,31 @@ def test_placing_a_startup_emails_its_stand_and_pitch_with_a_calendar(make, rctx
     )
     db.session.commit()
     assert len(emails(app, owner.email, "application_placed")) == 1
+
+
+def test_moving_the_slot_moves_its_pitches_and_another_space_frees_the_stands(make, rctx):
+    from hub.domain.showcase import slots
+
+    staff = make.staff()
+    slot = scheduled_slot(make)
+    stand = make.stand(slot, "A")
+    application = make.application(slot, state=ApplicationState.ACCEPTED)
+    make.placement(application, stand, 2)
+    elsewhere = make.space()
+    slot = get(ShowcaseSlot, slot)
+    values = {
+        name: getattr(slot, name)
+        for name in ("space_id", "starts_at", "ends_at", "seats", "application_deadline")
+    }
+    first_pitch = slot.first_pitch_at
+    values.update(
+        theme=slot.theme,
+        description=slot.description,
+        starts_at=slot.starts_at + timedelta(days=1),
+        ends_at=slot.ends_at + timedelta(days=1),
+        space_id=elsewhere.id,
+    )
+    slots.update_slot(get(User, staff), slot, **values)
+    db.session.commit()
+    assert slot.first_pitch_at == first_pitch + timedelta(days=1)
+    assert placements(slot) == {application.id: (None, 2)}
