@@ -14,8 +14,10 @@ from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from hub.blueprints import keep_private
+from hub.blueprints.questions import answers_given, with_questions
 from hub.domain.events import queries
 from hub.domain.events.queries import AgendaFilters
+from hub.domain.events.questions import check_answers, questions_of, save_answers
 from hub.domain.events.registrations import (
     cancel_registration,
     register_for_event,
@@ -24,7 +26,7 @@ from hub.domain.events.registrations import (
 from hub.domain.pages import paginate
 from hub.extensions import limiter
 from hub.forms import Form
-from hub.models import Audience, EventKind, utcnow
+from hub.models import Audience, Event, EventKind, utcnow
 from hub.public_cache import cached_page
 from hub.query_args import Choice, PageArgs, Text, read_args
 from hub.rendering import render
@@ -59,9 +61,9 @@ class RegistrationForm(Form):
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
         filters=[lambda value: value.strip() if value else value],
     )
-    consent = BooleanField(
-        _l("I agree to be contacted by email about this event (changes, cancellation)."),
-        validators=[DataRequired(_l("Please agree to be contacted about this event."))],
+    # Optional and unticked: registering does not depend on it.
+    wants_news = BooleanField(
+        _l("Tell me about future trainings and workshops (optional; you can stop at any time)")
     )
 
 
@@ -75,8 +77,15 @@ def agenda():
         venue=args["venue"],
         month=args["month"],
     )
-    query = queries.with_seats_left(queries.upcoming_events(filters))
-    page = paginate(query, args["page"], PAGE_SIZE, row=queries.UpcomingEvent.from_row)
+    upcoming = queries.upcoming_events(filters)
+    query = queries.with_seats_left(upcoming)
+    page = paginate(
+        query,
+        args["page"],
+        PAGE_SIZE,
+        row=queries.UpcomingEvent.from_row,
+        counted=upcoming.with_only_columns(Event.id),
+    )
     filter_args = filters.as_args()
 
     def filter_url(name: str, value: str) -> str:
@@ -122,15 +131,16 @@ def event_calendar_file(slug: str):
     return _calendar_response(event_calendar([event]), f"{event.slug}.ics")
 
 
-def _registration_form() -> RegistrationForm:
-    form = RegistrationForm()
+def _registration_form(event) -> RegistrationForm:
+    # The event's own questions come after name and email (hub/blueprints/questions.py).
+    form = with_questions(RegistrationForm, questions_of(event))
     if not form.is_submitted() and current_user.is_authenticated:
         form.name.data = current_user.name
         form.email.data = current_user.email
     return form
 
 
-def _render_detail(event, form, outcome=None, status=200, lazy_form=False):
+def _render_detail(event, form, outcome=None, status=200, lazy_form=False, seats_oob=False):
     return render(
         "events/detail.html",
         status=status,
@@ -142,6 +152,7 @@ def _render_detail(event, form, outcome=None, status=200, lazy_form=False):
         seats_left=queries.seats_left(event),
         closed_reason=registration_closed_reason(event),
         position=queries.waitlist_position(outcome.registration) if outcome else None,
+        seats_oob=seats_oob,
     )
 
 
@@ -155,29 +166,30 @@ def detail(slug: str):
     if not current_user.is_authenticated and "csrf_token" not in session:
         # Building the form would create its token, and with it a session.
         return _render_detail(event, None, lazy_form=True)
-    return _render_detail(event, _registration_form())
+    return _render_detail(event, _registration_form(event))
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"])
 def register(slug: str):
     event = queries.public_event(slug)
-    form = _registration_form()
+    form = _registration_form(event)
     if form.validate_on_submit():
         person = current_user if current_user.is_authenticated else None
-        outcome = attempt_form(
-            form,
-            lambda: register_for_event(
-                event,
-                form.name.data,
-                form.email.data,
-                form.consent.data,
-                str(get_locale()),
-                person,
-            ),
-        )
+
+        def register_with_answers():
+            answers = check_answers(form.questions, answers_given(form))
+            outcome = register_for_event(
+                event, form.name.data, form.email.data, form.wants_news.data,
+                str(get_locale()), person,
+            )  # fmt: skip
+            if outcome.created:
+                save_answers(outcome.registration, answers)
+            return outcome
+
+        outcome = attempt_form(form, register_with_answers)
         if outcome.ok and request.htmx:
-            return _render_detail(event, _registration_form(), outcome.value)
+            return _render_detail(event, _registration_form(event), outcome.value, seats_oob=True)
         if outcome.ok and outcome.value.created:
             token = outcome.value.registration.token
             return redirect(url_for("events.my_registration", token=token), 303)

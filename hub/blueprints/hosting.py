@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -31,10 +31,12 @@ from hub.domain.events import (
     permissions,
     proposals,
     queries,
+    questions,
 )
 from hub.domain.events.feedback import feedback_summary
 from hub.domain.organisations.queries import partners_of
 from hub.domain.pages import paginate
+from hub.domain.privacy import retention
 from hub.domain.rooms import space_choices
 from hub.exports import Table, csv_response, xlsx_response
 from hub.extensions import db
@@ -56,7 +58,7 @@ from hub.models import (
 from hub.query_args import Args, Choice, PageArgs, Text, read_args
 from hub.rendering import render
 from hub.timezones import local_to_utc, utc_to_local
-from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
+from hub.unit_of_work import attempt, attempt_form, form_status
 
 bp = Blueprint("hosting", __name__)
 PAGE_SIZE = 50
@@ -274,6 +276,8 @@ def _render_manage(event: Event, invite_form=None, decision_form=None, status=20
         counts=queries.registration_counts(event) if can_manage else None,
         feedback=feedback_summary(event) if can_manage else None,
         seats_left=queries.seats_left(event),
+        erased_at=retention.personal_data_erased_at(event),
+        attendees_erased=retention.attendees_erased(event),
     )
 
 
@@ -308,11 +312,24 @@ def respond(host_id: int):
         )
     else:
         message = str(outcome.refusal.message)
-    if request.htmx:
-        return render("hosting/_invitation_answered.html", host=host, message=message)
+    on_event_page = request.form.get("back") == "event"
+    if request.htmx and not on_event_page:
+        # The dashboard's table of events gains the co-hosted one, out of band.
+        return render(
+            "hosting/_invitation_answered.html",
+            host=host,
+            message=message,
+            events=queries.events_for_member(current_user),
+        )
     flash(message, "success" if outcome.ok else "error")
-    if request.form.get("back") == "event":
-        return redirect(url_for("hosting.manage", event_id=host.event_id), 303)
+    if on_event_page:
+        # Co-hosts, counts and attendee links all change on the event's page: load it again.
+        target = url_for("hosting.manage", event_id=host.event_id)
+        if request.htmx:
+            response = make_response("", 200)
+            response.headers["HX-Location"] = target
+            return response
+        return redirect(target, 303)
     return redirect(url_for("account.dashboard"), 303)
 
 
@@ -405,7 +422,12 @@ def staff_events():
     args = read_args(StaffEventArgs())
     page = paginate(queries.events_for_staff(args["state"]), args["page"], PAGE_SIZE)
     state = args["state"].value if args["state"] else ""
-    return render("hosting/staff_events.html", page=page, state=state)
+    return render(
+        "hosting/staff_events.html",
+        page=page,
+        state=state,
+        erased_at=retention.personal_data_erased_at,
+    )
 
 
 def _decide(event_id: int, decide, success: str):
@@ -465,13 +487,25 @@ def attendees(event_id: int):
         search=args["q"],
         state=args["state"].value if args["state"] else "",
         counts=queries.registration_counts(event),
+        attendees_erased=retention.attendees_erased(event),
+        **_answers_for(event, page.items),
     )
+
+
+def _answers_for(event: Event, registrations) -> dict:
+    """What the attendee rows show of the answers to the event's questions."""
+    return {
+        "questions": questions.questions_of(event),
+        "answers": questions.answers_by_registration(r.id for r in registrations),
+    }
 
 
 @bp.get("/account/events/<int:event_id>/attendees.csv")
 @login_required
 def attendees_csv(event_id: int):
     event = permissions.managed_event(current_user, event_id)
+    if retention.attendees_erased(event):
+        return _nothing_to_export(event)
     return csv_response(_attendee_table(event), f"{event.slug}-attendees.csv")
 
 
@@ -479,12 +513,23 @@ def attendees_csv(event_id: int):
 @login_required
 def attendees_xlsx(event_id: int):
     event = permissions.managed_event(current_user, event_id)
+    if retention.attendees_erased(event):
+        return _nothing_to_export(event)
     return xlsx_response([_attendee_table(event)], f"{event.slug}-attendees.xlsx")
 
 
+def _nothing_to_export(event: Event):
+    flash(_("The attendees' names and addresses have been erased: there is nothing to export."))
+    return redirect(url_for("hosting.manage", event_id=event.id), 303)
+
+
 def _attendee_table(event: Event) -> Table:
-    """The attendee list in the reader's language, times on the venue's clock."""
+    """The attendee list in the reader's language, times on the venue's clock; the answers
+    to the event's questions follow, one column per question."""
     venue = event.space.venue
+    registrations = attendance.attendee_list(event)
+    asked = questions.questions_of(event)
+    answers = questions.answers_by_registration(r.id for r in registrations)
     return Table(
         title=_("Attendees"),
         headers=[
@@ -493,7 +538,8 @@ def _attendee_table(event: Event) -> Table:
             _("State"),
             _("Registered at"),
             _("Attended at"),
-            _("Consent"),
+            _("Wants news"),
+            *(question.label for question in asked),
         ],
         rows=[
             (
@@ -502,12 +548,28 @@ def _attendee_table(event: Event) -> Table:
                 str(registration.state.label),
                 utc_to_local(registration.created_at, venue),
                 utc_to_local(registration.attended_at, venue),
-                registration.consent,
+                registration.wants_news,
+                *(
+                    questions.shown(question, answers.get(registration.id, {}).get(question.id))
+                    for question in asked
+                ),
             )
-            for registration in attendance.attendee_list(event)
+            for registration in registrations
         ],
         booleans=(_("yes"), _("no")),
     )
+
+
+@dataclass
+class CheckInResult:
+    """What the door shows beside the person after a check-in: done, already, or refused."""
+
+    kind: str
+    message: str
+
+    @property
+    def flash_category(self) -> str:
+        return {"done": "success", "already": "info"}.get(self.kind, "error")
 
 
 @bp.post("/account/events/<int:event_id>/attendees/<int:registration_id>/check-in")
@@ -515,20 +577,29 @@ def _attendee_table(event: Event) -> Table:
 def check_in(event_id: int, registration_id: int):
     event = permissions.managed_event(current_user, event_id)
     registration = attendance.registration_of(event, registration_id)
-    _check_in(registration)
+    result = _check_in(registration)
     if request.htmx:
-        return render("hosting/_attendee_row.html", registration=registration, event=event)
+        return render(
+            "hosting/_check_in_answer.html",
+            registration=registration,
+            event=event,
+            check_in_result=result,
+            counts=queries.registration_counts(event),
+        )
+    flash(result.message, result.flash_category)
     return redirect(
         url_for("hosting.attendees", event_id=event_id, q=request.form.get("q") or None), 303
     )
 
 
-def _check_in(registration) -> None:
+def _check_in(registration) -> CheckInResult:
     outcome = attempt(lambda: attendance.check_in(current_user, registration))
-    if outcome.ok and not outcome.value:
-        flash(_("%(name)s was already checked in.", name=registration.name), "info")
-    else:
-        flash_outcome(outcome, _("%(name)s is checked in.", name=registration.name))
+    if not outcome.ok:
+        return CheckInResult("refused", str(outcome.refusal.message))
+    name = registration.name
+    if not outcome.value:
+        return CheckInResult("already", _("%(name)s was already checked in.", name=name))
+    return CheckInResult("done", _("%(name)s is checked in.", name=name))
 
 
 @bp.get("/account/check-in")
@@ -541,6 +612,7 @@ def check_in_code():
         code=code,
         registration=registration,
         not_found=bool(code) and registration is None,
+        counts=queries.registration_counts(registration.event) if registration else None,
     )
 
 
@@ -550,7 +622,16 @@ def check_in_by_code():
     registration = attendance.registration_for_code(current_user, request.form.get("code", ""))
     if registration is None:
         abort(404)
-    _check_in(registration)
+    result = _check_in(registration)
+    if request.htmx:
+        return render(
+            "hosting/check_in.html",
+            code=registration.check_in_code,
+            registration=registration,
+            check_in_result=result,
+            counts=queries.registration_counts(registration.event),
+        )
+    flash(result.message, result.flash_category)
     return redirect(url_for("hosting.check_in_code", code=registration.check_in_code), 303)
 
 

@@ -40,8 +40,10 @@ def ensure_space_free(
     *,
     ignore_event_id: int | None = None,
     ignore_slot_id: int | None = None,
+    field: str | None = None,
 ) -> None:
-    """Raise Conflict naming the other booking if the space is taken at that time.
+    """Raise Conflict naming the other booking if the space is taken at that time (beside
+    the form's `field`, when given).
 
     Call it inside the transaction that publishes the event or slot: it locks the space
     first, so two simultaneous publications cannot both pass the check.
@@ -66,7 +68,8 @@ def ensure_space_free(
                 title=booking.title,
                 start=start,
                 end=end,
-            )
+            ),
+            field=field,
         )
     raise Conflict(
         _l(
@@ -74,5 +77,6 @@ def ensure_space_free(
             theme=booking.theme,
             start=start,
             end=end,
-        )
+        ),
+        field=field,
     )

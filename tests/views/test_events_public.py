@@ -22,10 +22,10 @@ from hub.models import (
 from tests.support import emails
 
 
-def register(client, slug, email, name="Sam Durand", consent="y", htmx=False):
+def register(client, slug, email, name="Sam Durand", wants_news=None, htmx=False):
     data = {"name": name, "email": email}
-    if consent:
-        data["consent"] = consent
+    if wants_news:
+        data["wants_news"] = wants_news
     if htmx:
         return client.hx("POST", f"/events/{slug}/register", target="registration", data=data)
     return client.submit(f"/events/{slug}/register", data)
@@ -202,13 +202,33 @@ def test_second_registration_with_the_same_email_resends_the_link(client, app, m
     assert len(outbox(app, "dan@example.org")) == 2
 
 
-def test_registration_needs_consent_and_a_valid_email(client, app, make):
+def test_registration_needs_a_valid_email(client, app, make):
     event = make.event()
-    response = register(client, event.slug, "not-an-email", consent=None)
+    response = register(client, event.slug, "not-an-email")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'aria-invalid="true"' in page
     assert registrations(app, event) == []
+
+
+def test_registration_asks_no_consent_and_says_what_is_kept_why_and_how_long(
+    client, app, make, settings
+):
+    settings(REGISTRATION_RETENTION_DAYS=90)
+    event = make.event()
+    form = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "effacés 90 jours après l’événement" in form
+    assert 'href="/privacy"' in form.split('id="registration"')[1]
+    # The optional consent is a separate box, unticked.
+    box = re.search(r'<input[^>]*name="wants_news"[^>]*>', form).group(0)
+    assert "checked" not in box
+    assert register(client, event.slug, "ana@example.org").status_code == 303
+    assert register(client, event.slug, "ben@example.org", wants_news="y").status_code == 303
+    with app.app_context():
+        wants = dict(
+            db.session.execute(sa.select(Registration.email, Registration.wants_news)).all()
+        )
+    assert wants == {"ana@example.org": False, "ben@example.org": True}
 
 
 @pytest.mark.parametrize(
@@ -435,3 +455,33 @@ def test_agenda_offers_only_cities_and_months_that_have_events(client, make):
     assert offered("venue=rennes") == (["rennes", "saint-etienne"], [later])
     # A chosen month stays offered, to be seen and removed, even when nothing is left in it.
     assert offered("kind=conference&month=2031-05") == ([], sorted(["2031-05", soon]))
+
+
+def test_a_registration_by_htmx_also_refreshes_the_seats_left(client, make):
+    event = make.event(capacity=3)
+    make.registration(event)
+    answer = register(client, event.slug, "ana@example.org", htmx=True).get_data(as_text=True)
+    assert 'data-state="confirmed"' in answer
+    seats = re.search(r'<p id="seats-left"[^>]*>\s*(.*?)\s*</p>', answer, re.S)
+    assert 'hx-swap-oob="true"' in seats.group(0)
+    assert seats.group(1) == "1 place restante sur 3"
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "1 place restante sur 3" in page and "hx-swap-oob" not in page
+
+
+def test_a_past_full_event_says_one_thing_only(client, make):
+    event = make.event(capacity=1, starts_in=timedelta(days=-1))
+    make.registration(event)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Cet événement a commencé\u00a0: les inscriptions sont closes." in page
+    assert "Complet" not in page
+    assert 'id="seats-left"' not in page
+
+
+def test_a_cancelled_event_says_so_once(client, make):
+    from hub.models import EventState
+
+    event = make.event(state=EventState.CANCELLED)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert page.count("Cet événement est annulé.") == 1
+    assert "places restantes" not in page

@@ -111,6 +111,8 @@ def propose_event(actor: User, organisation: Organisation, details: EventDetails
             _l("Only members of a verified partner can propose events."), field="organisation"
         )
     _check_details(details, new=True)
+    # Staff could not publish it: the partner hears of the clash now, beside the room.
+    ensure_space_free(details.space_id, details.starts_at, details.ends_at, field="space_id")
     event = _new_event(actor, details, organisation, state=EventState.PROPOSED)
     audit.record(actor, "event.proposed", event, title=event.title, organisation=organisation.slug)
     return event
@@ -127,7 +129,7 @@ def create_event_as_staff(
     ):
         raise DomainError(_l("Choose a verified partner."), field="organisation")
     _check_details(details, new=True)
-    ensure_space_free(details.space_id, details.starts_at, details.ends_at)
+    ensure_space_free(details.space_id, details.starts_at, details.ends_at, field="space_id")
     event = _new_event(
         actor, details, organisation, state=EventState.PUBLISHED, published_at=utcnow()
     )
@@ -164,10 +166,14 @@ def update_event(actor: User, event: Event, details: EventDetails) -> Event:
             event.starts_at,
             event.ends_at,
         )
-        if moved:
-            ensure_space_free(
-                details.space_id, details.starts_at, details.ends_at, ignore_event_id=event.id
-            )
+    if moved or event.state != EventState.PUBLISHED:
+        ensure_space_free(
+            details.space_id,
+            details.starts_at,
+            details.ends_at,
+            ignore_event_id=event.id,
+            field="space_id",
+        )
     before = {"starts_at": event.starts_at, "space_id": event.space_id, "capacity": event.capacity}
     _apply(event, details)
     db.session.flush()
