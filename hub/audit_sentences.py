@@ -24,6 +24,7 @@ from hub.models import (
     OrganisationKind,
     Registration,
     ShowcaseSlot,
+    Stand,
     User,
 )
 
@@ -35,7 +36,10 @@ KINDS = {
     "organisation": _l("Organisations"),
     "slot": _l("Demo slots"),
     "application": _l("Applications"),
+    "stand": _l("Stands"),
+    "lead": _l("Leads"),
     "user": _l("Accounts"),
+    "privacy": _l("Personal data"),
     "demo": _l("Demo content"),
 }
 
@@ -51,12 +55,22 @@ SENTENCES = {
     "event.cohost_accepted": _l("%(actor)s accepted to co-host %(target)s."),
     "event.cohost_declined": _l("%(actor)s declined to co-host %(target)s."),
     "event.message_sent": _l("%(actor)s wrote to the registrants of %(target)s."),
+    "event.question_added": _l("%(actor)s added a registration question to %(target)s."),
+    "event.question_removed": _l("%(actor)s removed a registration question from %(target)s."),
     "registration.confirmed": _l("%(actor)s registered %(target)s, with a seat."),
     "registration.waitlisted": _l("%(actor)s registered %(target)s, on the waiting list."),
     "registration.cancelled": _l("%(actor)s cancelled the registration of %(target)s."),
     "registration.promoted": _l("%(actor)s gave a freed seat to %(target)s."),
     "registration.attended": _l("%(actor)s checked in %(target)s."),
     "registration.link_resent": _l("%(actor)s had the private link of %(target)s sent again."),
+    "registration.answered": _l("%(actor)s answered the questions as %(target)s."),
+    "registration.name_corrected": _l("%(actor)s corrected the name of %(target)s."),
+    "registration.news_stopped": _l("%(actor)s stopped the news to %(target)s."),
+    "registration.erased": _l("%(actor)s erased the personal data of a registration (%(target)s)."),
+    "privacy.erasure_requested": _l("%(actor)s asked for the erasure of %(target)s."),
+    "lead.left": _l("%(actor)s left their email for %(target)s."),
+    "stand.added": _l("%(actor)s added the stand %(target)s."),
+    "stand.removed": _l("%(actor)s removed the stand %(target)s."),
     "feedback.given": _l("%(actor)s gave their opinion as %(target)s."),
     "feedback.changed": _l("%(actor)s changed their opinion as %(target)s."),
     "innovation.created": _l("%(actor)s created %(target)s."),
@@ -87,6 +101,8 @@ SENTENCES = {
     "slot.closed": _l("%(actor)s closed the applications to %(target)s."),
     "slot.reopened": _l("%(actor)s opened the applications to %(target)s again."),
     "slot.cancelled": _l("%(actor)s cancelled the demo slot %(target)s."),
+    "slot.schedule": _l("%(actor)s changed the pitch schedule of %(target)s."),
+    "slot.placed_all": _l("%(actor)s gave their stands and pitches to the startups of %(target)s."),
     "application.saved": _l("%(actor)s saved %(target)s."),
     "application.submitted": _l("%(actor)s submitted %(target)s."),
     "application.accepted": _l("%(actor)s accepted %(target)s."),
@@ -95,12 +111,16 @@ SENTENCES = {
     "application.confirmed": _l("%(actor)s confirmed %(target)s."),
     "application.withdrawn": _l("%(actor)s withdrew %(target)s."),
     "application.cancelled": _l("%(actor)s cancelled %(target)s."),
+    "application.placed": _l("%(actor)s gave a stand and a pitch time to %(target)s."),
+    "application.reviewed": _l("%(actor)s reviewed %(target)s."),
     "user.registered": _l("%(actor)s created their account."),
     "user.confirmed": _l("%(actor)s confirmed their email address."),
     "user.password_reset": _l("%(actor)s chose a new password."),
     "user.created": _l("%(actor)s created the account of %(target)s."),
     "user.activated": _l("%(actor)s let %(target)s log in again."),
     "user.deactivated": _l("%(actor)s deactivated the account of %(target)s."),
+    "user.closed": _l("%(actor)s closed their account."),
+    "user.name_corrected": _l("%(actor)s corrected their name."),
     "demo.seeded": _l("%(actor)s loaded the demo content."),
     "demo.events_seeded": _l("%(actor)s loaded the demo events."),
     "demo.showcase_seeded": _l("%(actor)s loaded the demo showcase."),
@@ -145,6 +165,8 @@ def describe_target(row) -> Markup:
             person=_link(row.name, href),
             event=describe_target(row.event),
         )
+    if isinstance(row, Stand):
+        return escape(_quoted(row.name))
     if isinstance(row, User):
         return _link(row.name or row.email, url_for("staff.users", q=row.email))
     return escape(_("something that no longer exists"))
@@ -153,7 +175,9 @@ def describe_target(row) -> Markup:
 def describe_actor(entry: AuditEntry) -> Markup:
     if entry.actor is not None:
         return describe_target(entry.actor)
-    if entry.action.startswith(("registration.", "feedback.", "innovation.interest")):
+    if entry.action.startswith(
+        ("registration.", "feedback.", "innovation.interest", "lead.", "privacy.")
+    ):
         return escape(_("A visitor"))
     return escape(_("Atelier Hub"))
 
