@@ -229,6 +229,25 @@ DEMO_EVENTS = [
      "Salle de conférence Manufacture", -20, (18, 0), (20, 0), 80, "french-tech-saint-etienne", ["ecole-design"], 58, "published"),
 ]  # fmt: skip
 
+# Offers a freed seat with a deadline: one person cancelled, the first one waiting has an offer.
+OFFERING_EVENT = "creer-le-site-de-son-commerce"
+
+
+def _offer_a_freed_seat(event: Event | None) -> None:
+    if event is None:
+        return
+    registrations = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    ).all()
+    waiting = [r for r in registrations if r.state == RegistrationState.WAITLISTED]
+    if not waiting:
+        return
+    registrations[0].state = RegistrationState.CANCELLED
+    registrations[0].cancelled_at = utcnow() - timedelta(hours=3)
+    waiting[0].offered_at = registrations[0].cancelled_at
+    waiting[0].offer_expires_at = waiting[0].offered_at + timedelta(hours=event.offer_hours)
+
+
 DEMO_DESCRIPTION = (
     "{title}.\n\n"
     "Un rendez-vous **gratuit** à l'atelier numérique, ouvert à tous dans la limite des places.\n\n"
@@ -282,6 +301,7 @@ def seed_events(staff: User) -> int:
             organisation=partners[host],
             created_by_id=partners[host].memberships[0].user_id,
             published_at=utcnow() if state == "published" else None,
+            offer_hours=24 if slug == OFFERING_EVENT else None,
         )
         for index, cohost in enumerate(cohosts):
             pending = state == "proposed" or index == 2
@@ -325,6 +345,7 @@ def seed_events(staff: User) -> int:
         created.append(event)
     if created:
         db.session.flush()
+        _offer_a_freed_seat(next((e for e in created if e.slug == OFFERING_EVENT), None))
         counters.rebuild_event_figures(created)
         audit.record(staff, "demo.events_seeded", staff, events=len(created))
         _thank_the_attendees("securiser-ses-mots-de-passe")

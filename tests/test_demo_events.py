@@ -65,3 +65,19 @@ def test_seed_demo_adds_events_once(app, runner):
         [thanks] = db.session.scalars(sa.select(EventMessage)).all()
         assert (thanks.audience.value, thanks.recipients) == ("attended", 9)
         assert all(venue.access_notes for venue in db.session.scalars(sa.select(Venue)))
+
+
+def test_seed_demo_has_an_event_that_offers_a_freed_seat(app, runner):
+    from hub.demo import OFFERING_EVENT
+
+    with app.app_context():
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        event = db.session.scalar(sa.select(Event).where(Event.slug == OFFERING_EVENT))
+        offers = db.session.scalars(
+            sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.offer_expires_at.is_not(None)
+            )
+        ).all()
+        assert event.offer_hours == 24
+        assert [r.holds_offer for r in offers] == [True]
+        assert seats_left(event) == 0

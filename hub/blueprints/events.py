@@ -15,7 +15,7 @@ from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from hub.blueprints import keep_private
-from hub.domain.events import queries
+from hub.domain.events import offers, queries
 from hub.domain.events.queries import AgendaFilters
 from hub.domain.events.registrations import (
     cancel_registration,
@@ -200,6 +200,18 @@ def register(slug: str):
 
 @bp.get("/r/<token>")
 def my_registration(token: str):
+    return _render_my_registration(token)
+
+
+@bp.get("/r/<token>/offer")
+def answer_offer(token: str):
+    """Where the offer email's links lead: the registration, with the answer to confirm
+    (a link never answers by itself: mail scanners follow links)."""
+    answer = request.args.get("answer")
+    return _render_my_registration(token, answer=answer if answer in ("accept", "decline") else "")
+
+
+def _render_my_registration(token: str, answer: str = ""):
     registration = queries.registration_by_token(token)
     response = render(
         "events/registration.html",
@@ -207,9 +219,33 @@ def my_registration(token: str):
         event=registration.event,
         position=queries.waitlist_position(registration),
         now=utcnow(),
+        answer=answer,
     )
     # The address is the key to the registration.
     return keep_private(response)
+
+
+@bp.post("/r/<token>/offer/accept")
+@limiter.limit(_registration_limit)
+def accept_offer(token: str):
+    registration = queries.registration_by_token(token)
+    outcome = attempt(lambda: offers.accept_offer(registration))
+    flash_outcome(outcome, _("The seat is yours: your registration is confirmed."))
+    return redirect(url_for("events.my_registration", token=token), 303)
+
+
+@bp.post("/r/<token>/offer/decline")
+@limiter.limit(_registration_limit)
+def decline_offer(token: str):
+    registration = queries.registration_by_token(token)
+    outcome = attempt(lambda: offers.decline_offer(registration))
+    if outcome.ok and not outcome.value:
+        flash(_("No seat is on offer to you for this event any more."), "info")
+    else:
+        flash_outcome(
+            outcome, _("Thank you: the seat goes to the next person on the waiting list.")
+        )
+    return redirect(url_for("events.my_registration", token=token), 303)
 
 
 @bp.post("/r/<token>/cancel")

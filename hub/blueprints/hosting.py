@@ -85,6 +85,19 @@ class EventForm(FlaskForm):
     registration_closes_at = DateTimeLocalField(
         _l("Registrations close"), format=LOCAL_FORMAT, validators=[Optional()]
     )
+    waitlist = SelectField(
+        _l("When a seat frees up"),
+        choices=[
+            SelectChoice("give", _l("Give it at once to the first person waiting")),
+            SelectChoice("offer", _l("Offer it to the first person waiting, with a deadline")),
+        ],
+        default="give",
+    )
+    offer_hours = IntegerField(
+        _l("Hours to answer an offer"),
+        validators=[Optional(), NumberRange(min=1, max=proposals.MAX_OFFER_HOURS)],
+        default=24,
+    )
 
     TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
@@ -105,6 +118,7 @@ class EventForm(FlaskForm):
             language=self.language.data,
             space_id=self.space_id.data,
             capacity=self.capacity.data,
+            offer_hours=(self.offer_hours.data or 24) if self.waitlist.data == "offer" else None,
             **values,
         )
 
@@ -114,6 +128,8 @@ class EventForm(FlaskForm):
         self.kind.data, self.audience.data = event.kind.value, event.audience.value
         for name in self.TIMES:
             self[name].data = utc_to_local(getattr(event, name), event.space.venue)
+        self.waitlist.data = "offer" if event.offers_seats else "give"
+        self.offer_hours.data = event.offer_hours or 24
 
 
 class InviteForm(FlaskForm):

@@ -61,9 +61,21 @@ def lock_space(space_id: int) -> Space | None:
     return _locked(Space, space_id)
 
 
+def holds_event_seat() -> sa.ColumnElement[bool]:
+    """A registration holding a seat: confirmed, attended, or a seat offered and unanswered
+    (the offer keeps the seat until its deadline, so nobody else can take it meanwhile)."""
+    return sa.or_(
+        Registration.state.in_(EVENT_SEAT_STATES),
+        sa.and_(
+            Registration.state == RegistrationState.WAITLISTED,
+            Registration.offer_expires_at.is_not(None),
+        ),
+    )
+
+
 def seats_taken_by_event(event_ids: Iterable[int]) -> dict[int, int]:
     """Seats held per event, in one query (for display; under a lock to decide)."""
-    return _count_by(Registration.event_id, Registration.state.in_(EVENT_SEAT_STATES), event_ids)
+    return _count_by(Registration.event_id, holds_event_seat(), event_ids)
 
 
 def seats_taken_by_slot(slot_ids: Iterable[int]) -> dict[int, int]:

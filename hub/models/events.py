@@ -71,6 +71,9 @@ class Event(db.Model):
     capacity: Mapped[int]
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A freed seat: NULL gives it at once to the next person waiting; a number of hours
+    # offers it to them until a deadline (shorter as the event nears), then passes it on.
+    offer_hours: Mapped[int | None]
     state: Mapped[EventState] = mapped_column(enum_type(EventState), default=EventState.DRAFT)
     # The proposing partner; NULL for an event the venue staff created themselves.
     organisation_id: Mapped[int | None] = mapped_column(
@@ -92,6 +95,11 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
+
+    @property
+    def offers_seats(self) -> bool:
+        """Whether a freed seat is offered with a deadline rather than given at once."""
+        return self.offer_hours is not None
 
 
 class EventHost(db.Model):
@@ -134,6 +142,8 @@ class Registration(db.Model):
         sa.Index("ix_registrations_event_state", "event_id", "state"),
         # Whether a person came before (figures) and what is held under an address.
         sa.Index("ix_registrations_email_state", "email", "state"),
+        # The offers whose deadline has passed, for the worker.
+        sa.Index("ix_registrations_offer_expires_at", "offer_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,11 +164,20 @@ class Registration(db.Model):
     attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The event's start that the reminder announced: a moved event is announced again.
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A seat offered to this waitlisted person until offer_expires_at (holding the seat);
+    # both are cleared once the person answers or the deadline passes.
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.state}>"
+
+    @property
+    def holds_offer(self) -> bool:
+        """A waitlisted person who was offered a freed seat and has not answered yet."""
+        return self.state == RegistrationState.WAITLISTED and self.offer_expires_at is not None
 
 
 class Feedback(db.Model):

@@ -18,6 +18,8 @@ from hub.domain.slugs import unique_slug
 from hub.extensions import db
 from hub.models import Event, EventState, Organisation, OrganisationKind, Space, User, utcnow
 
+MAX_OFFER_HOURS = 168
+
 
 @dataclass
 class EventDetails:
@@ -34,6 +36,8 @@ class EventDetails:
     capacity: int
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
+    # None: a freed seat goes at once to the next person waiting; hours: it is offered.
+    offer_hours: int | None = None
 
     @classmethod
     def of(cls, event: Event, **changes) -> EventDetails:
@@ -51,6 +55,11 @@ def _check_details(details: EventDetails, *, new: bool) -> Space:
         raise DomainError(_l("The event must start in the future."), field="starts_at")
     if details.capacity < 1:
         raise DomainError(_l("Offer at least one seat."), field="capacity")
+    if details.offer_hours is not None and not 1 <= details.offer_hours <= MAX_OFFER_HOURS:
+        raise DomainError(
+            _l("Give between 1 and %(hours)d hours to answer.", hours=MAX_OFFER_HOURS),
+            field="offer_hours",
+        )
     if details.capacity > space.capacity:
         raise DomainError(
             _l("This room holds %(capacity)d people at most.", capacity=space.capacity),
@@ -78,7 +87,7 @@ def _apply(event: Event, details: EventDetails) -> None:
     event.description = details.description.strip()
     for name in (
         "kind", "audience", "language", "space_id", "starts_at", "ends_at", "capacity",
-        "registration_opens_at", "registration_closes_at",
+        "registration_opens_at", "registration_closes_at", "offer_hours",
     ):  # fmt: skip
         setattr(event, name, getattr(details, name))
 

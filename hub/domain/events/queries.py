@@ -118,7 +118,7 @@ def _seats_taken_column() -> sa.ScalarSelect:
         sa.select(sa.func.count(Registration.id))
         .where(
             Registration.event_id == Event.id,
-            Registration.state.in_(locks.EVENT_SEAT_STATES),
+            locks.holds_event_seat(),
         )
         .correlate(Event)
         .scalar_subquery()
@@ -203,13 +203,15 @@ def registration_by_token(token: str) -> Registration:
 
 
 def waitlist_position(registration: Registration) -> int | None:
-    """1 for the next person to get a seat; None when not on the waiting list."""
-    if registration.state != RegistrationState.WAITLISTED:
+    """1 for the next person to get a seat; None when not on the waiting list or when a
+    seat is on offer to them (those with an offer are not in the queue for the next one)."""
+    if registration.state != RegistrationState.WAITLISTED or registration.offer_expires_at:
         return None
     ahead = db.session.scalar(
         sa.select(sa.func.count()).where(
             Registration.event_id == registration.event_id,
             Registration.state == RegistrationState.WAITLISTED,
+            Registration.offer_expires_at.is_(None),
             Registration.id < registration.id,
         )
     )

@@ -154,10 +154,12 @@ def cancel_registration(registration: Registration, actor: User | None = None) -
         return False
     if registration.state == RegistrationState.ATTENDED:
         raise Conflict(_l("You came to this event: this registration can no longer be cancelled."))
-    held_seat = registration.state == RegistrationState.CONFIRMED
+    # A seat offered and not yet answered is held too: declining it passes it on.
+    held_seat = registration.state == RegistrationState.CONFIRMED or registration.holds_offer
     previous = registration.state
     registration.state = RegistrationState.CANCELLED
     registration.cancelled_at = utcnow()
+    registration.offer_expires_at = None
     db.session.flush()
     counters.record_cancellation(registration, previous)
     audit.record(actor, "registration.cancelled", registration, previous=previous)
@@ -166,33 +168,51 @@ def cancel_registration(registration: Registration, actor: User | None = None) -
     return True
 
 
-def promote_from_waitlist(event: Event, actor: User | None = None) -> list[Registration]:
-    """Give free seats to the oldest waitlisted people, who are told by email.
+def promote_from_waitlist(
+    event: Event, actor: User | None = None, now: datetime | None = None
+) -> list[Registration]:
+    """Give free seats to the oldest waitlisted people, who are told by email: at once, or,
+    if the event offers seats (`offer_hours`), as an offer to accept before a deadline.
 
-    Call with the event's row locked (cancel_registration and update_event do).
+    Call with the event's row locked (cancel_registration, update_event and the offers'
+    expiry do): an offer holds its seat, so a seat is never offered to two people at once.
     """
+    now = now or utcnow()
     free = event.capacity - locks.event_seats_taken(event.id)
-    if free <= 0 or event.starts_at <= utcnow():
+    if free <= 0 or event.starts_at <= now:
         return []
-    promoted = list(
+    chosen = list(
         db.session.scalars(
             sa.select(Registration)
             .where(
                 Registration.event_id == event.id,
                 Registration.state == RegistrationState.WAITLISTED,
+                Registration.offer_expires_at.is_(None),
             )
             .order_by(Registration.id)
             .limit(free)
         )
     )
-    for registration in promoted:
-        registration.state = RegistrationState.CONFIRMED
-        registration.confirmed_at = utcnow()
-        counters.record_promotion(registration)
-        audit.record(actor, "registration.promoted", registration, event=event.slug)
-        tell_registrant(registration, "event_registration_promoted", with_files=True)
+    for registration in chosen:
+        if event.offers_seats:
+            registration.offered_at = now
+            registration.offer_expires_at = offer_deadline(event, now)
+            audit.record(actor, "registration.offered", registration, event=event.slug)
+            tell_registrant(registration, "event_waitlist_offer")
+        else:
+            registration.state = RegistrationState.CONFIRMED
+            registration.confirmed_at = now
+            counters.record_promotion(registration)
+            audit.record(actor, "registration.promoted", registration, event=event.slug)
+            tell_registrant(registration, "event_registration_promoted", with_files=True)
     db.session.flush()
-    return promoted
+    return chosen
+
+
+def offer_deadline(event: Event, now: datetime) -> datetime:
+    """Until when an offered seat waits for an answer: the event's `offer_hours`, but never
+    more than half the time left before it starts, so the seat can still be passed on."""
+    return now + min(timedelta(hours=event.offer_hours or 0), (event.starts_at - now) / 2)
 
 
 def tell_registrant(
