@@ -29,6 +29,26 @@ def test_autogenerate_finds_no_difference_between_models_and_migrations(app):
         check(directory=MIGRATIONS)
 
 
+def triggers() -> set[str]:
+    """The names of the triggers the database holds (full-text index, content counters)."""
+    if db.engine.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    return set(db.session.execute(sa.text(query)).scalars())
+
+
+def test_going_down_and_up_again_keeps_every_trigger(app):
+    with app.app_context():
+        before = triggers()
+        assert len(before) >= 9  # the content counters of the public tables, at least
+        db.session.remove()
+        downgrade(directory=MIGRATIONS, revision="0401")
+        upgrade(directory=MIGRATIONS)
+        public_cache().clear()
+        assert triggers() == before
+
+
 def test_every_migration_goes_down_to_base_and_up_again(app):
     with app.app_context():
         db.session.remove()
