@@ -231,6 +231,8 @@ DEMO_EVENTS = [
 
 # Offers a freed seat with a deadline: one person cancelled, the first one waiting has an offer.
 OFFERING_EVENT = "creer-le-site-de-son-commerce"
+# A past event where people were added at the door.
+WALK_IN_EVENT = "dix-ans-french-tech"
 
 
 def _offer_a_freed_seat(event: Event | None) -> None:
@@ -342,6 +344,16 @@ def seed_events(staff: User) -> int:
             )
             event_registration.event = event
             db.session.add(event_registration)
+        if slug == WALK_IN_EVENT:
+            # Two people came without registering; one left an email for the feedback.
+            for name, email in (("Lucie Perrin", ""), ("Hugo Vidal", "hugo.vidal@exemple.fr")):
+                walk_in = Registration(
+                    name=name, email=email, consent=False, locale="fr", walk_in=True,
+                    state=RegistrationState.ATTENDED, token=secrets.token_urlsafe(32),
+                    created_at=starts_at, confirmed_at=starts_at, attended_at=starts_at,
+                )  # fmt: skip
+                walk_in.event = event
+                db.session.add(walk_in)
         created.append(event)
     if created:
         db.session.flush()

@@ -81,3 +81,20 @@ def test_seed_demo_has_an_event_that_offers_a_freed_seat(app, runner):
         assert event.offer_hours == 24
         assert [r.holds_offer for r in offers] == [True]
         assert seats_left(event) == 0
+
+
+def test_seed_demo_has_people_added_at_the_door(app, runner):
+    from hub.demo import WALK_IN_EVENT
+
+    with app.app_context():
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        walk_ins = db.session.scalars(
+            sa.select(Registration)
+            .join(Event)
+            .where(Event.slug == WALK_IN_EVENT, Registration.walk_in.is_(True))
+            .order_by(Registration.id)
+        ).all()
+        assert [(r.email, r.state) for r in walk_ins] == [
+            ("", RegistrationState.ATTENDED),
+            ("hugo.vidal@exemple.fr", RegistrationState.ATTENDED),
+        ]

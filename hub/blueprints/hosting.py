@@ -11,14 +11,16 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from hub.blueprints import register_panel, staff_required
 from hub.domain.events import (
@@ -169,6 +171,16 @@ class MessageForm(FlaskForm):
             audience=MessageAudience(self.audience.data),
             **{name: self[name].data or "" for name in messages.DRAFT_TEXTS},
         )
+
+
+class WalkInForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        _l("Email (optional)"),
+        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
+        filters=[lambda value: value.strip() if value else value],
+    )
+    exceed_capacity = BooleanField(_l("Let them in even if every seat is taken"))
 
 
 class StaffEventArgs(PageArgs):
@@ -449,17 +461,48 @@ def cancel(event_id: int):
 @bp.get("/account/events/<int:event_id>/attendees")
 @login_required
 def attendees(event_id: int):
-    event = permissions.managed_event(current_user, event_id)
+    return _render_attendees(permissions.managed_event(current_user, event_id))
+
+
+def _render_attendees(event: Event, walk_in_form=None, status=200):
     args = read_args(AttendeeArgs())
     page = paginate(attendance.attendees(event, args["q"], args["state"]), args["page"], PAGE_SIZE)
     return render(
         "hosting/attendees.html",
+        status=status,
         event=event,
         page=page,
         search=args["q"],
         state=args["state"].value if args["state"] else "",
         counts=queries.registration_counts(event),
+        walk_in_form=walk_in_form or WalkInForm(),
+        seats_left=queries.seats_left(event),
     )
+
+
+@bp.post("/account/events/<int:event_id>/walk-ins")
+@login_required
+def add_walk_in(event_id: int):
+    """Someone at the door who had not registered: added and counted as attended."""
+    event = permissions.managed_event(current_user, event_id)
+    form = WalkInForm()
+    if form.validate_on_submit():
+        outcome = attempt_form(
+            form,
+            lambda: attendance.add_walk_in(
+                current_user,
+                event,
+                form.name.data,
+                form.email.data or "",
+                form.exceed_capacity.data,
+            ),
+        )
+        if outcome.ok:
+            flash(
+                _("%(name)s is added and counted as attended.", name=outcome.value.name), "success"
+            )
+            return redirect(url_for("hosting.attendees", event_id=event_id), 303)
+    return _render_attendees(event, walk_in_form=form, status=form_status(form))
 
 
 @bp.get("/account/events/<int:event_id>/attendees.csv")

@@ -124,7 +124,8 @@ class EventHost(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-_live_registration_sql = "state <> 'cancelled'"
+# A walk-in who gave no email is not "a live registration of that email".
+_live_registration_sql = "state <> 'cancelled' AND email <> ''"
 
 
 class Registration(db.Model):
@@ -168,6 +169,8 @@ class Registration(db.Model):
     # both are cleared once the person answers or the deadline passes.
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Added at the door by the hosts, without registering beforehand (email optional: "").
+    walk_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     event: Mapped[Event] = relationship()
 

@@ -258,20 +258,28 @@ AUDIENCE_STATES = {
 
 
 def message_recipients(event: Event, audience: MessageAudience) -> sa.Select:
-    """The registrations a message to `audience` reaches, oldest first."""
+    """The registrations a message to `audience` reaches, oldest first (walk-ins who gave
+    no email are not reached)."""
     return (
         sa.select(Registration)
         .where(
             Registration.event_id == event.id,
             Registration.state.in_(AUDIENCE_STATES[audience]),
+            Registration.email != "",
         )
         .order_by(Registration.id)
     )
 
 
 def recipient_counts(event: Event) -> dict[MessageAudience, int]:
-    """How many people each choice of recipients reaches (from registration_counts)."""
-    per_state = registration_counts(event)
+    """How many people each choice of recipients reaches."""
+    rows = db.session.execute(
+        sa.select(Registration.state, sa.func.count())
+        .where(Registration.event_id == event.id, Registration.email != "")
+        .group_by(Registration.state)
+    )
+    per_state = {state.value: 0 for state in RegistrationState}
+    per_state.update({RegistrationState(state).value: count for state, count in rows})
     return {
         audience: sum(per_state[state.value] for state in states)
         for audience, states in AUDIENCE_STATES.items()
@@ -285,6 +293,7 @@ def recipient_locales(event: Event, audience: MessageAudience) -> dict[str, int]
         .where(
             Registration.event_id == event.id,
             Registration.state.in_(AUDIENCE_STATES[audience]),
+            Registration.email != "",
         )
         .group_by(Registration.locale)
     )
