@@ -231,6 +231,8 @@ DEMO_EVENTS = [
 
 # Offers a freed seat with a deadline: one person cancelled, the first one waiting has an offer.
 OFFERING_EVENT = "creer-le-site-de-son-commerce"
+# Up to three places per registration, and someone who brought two others.
+GROUP_EVENT = "interfaces-accessibles"
 # A past event where people were added at the door.
 WALK_IN_EVENT = "dix-ans-french-tech"
 
@@ -304,6 +306,7 @@ def seed_events(staff: User) -> int:
             created_by_id=partners[host].memberships[0].user_id,
             published_at=utcnow() if state == "published" else None,
             offer_hours=24 if slug == OFFERING_EVENT else None,
+            max_places=3 if slug == GROUP_EVENT else 1,
         )
         for index, cohost in enumerate(cohosts):
             pending = state == "proposed" or index == 2
@@ -342,6 +345,10 @@ def seed_events(staff: User) -> int:
                 confirmed_at=registered_at if seated else None,
                 attended_at=starts_at if registration_state == RegistrationState.ATTENDED else None,
             )
+            if slug == GROUP_EVENT and number == 0:
+                # Comes with two colleagues: one registration, three places.
+                event_registration.places = 3
+                event_registration.companions = "Jeanne Roux\nMarcel Roux"
             event_registration.event = event
             db.session.add(event_registration)
         if slug == WALK_IN_EVENT:

@@ -98,3 +98,21 @@ def test_seed_demo_has_people_added_at_the_door(app, runner):
             ("", RegistrationState.ATTENDED),
             ("hugo.vidal@exemple.fr", RegistrationState.ATTENDED),
         ]
+
+
+def test_seed_demo_has_a_group_registration(app, runner):
+    from hub.demo import GROUP_EVENT
+
+    with app.app_context():
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        event = db.session.scalar(sa.select(Event).where(Event.slug == GROUP_EVENT))
+        groups = db.session.scalars(
+            sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.places > 1
+            )
+        ).all()
+        assert event.max_places == 3
+        assert [(r.places, r.companion_names) for r in groups] == [
+            (3, ["Jeanne Roux", "Marcel Roux"])
+        ]
+        assert seats_left(event) == 14 - 5 - 2  # five registrations, one of three places

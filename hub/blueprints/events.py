@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError
-from wtforms import BooleanField, EmailField, StringField
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from hub.blueprints import keep_private
@@ -64,6 +64,12 @@ class RegistrationForm(FlaskForm):
         _l("I agree to be contacted by email about this event (changes, cancellation)."),
         validators=[DataRequired(_l("Please agree to be contacted about this event."))],
     )
+    companions = TextAreaField(
+        _l("Names of the people coming with you"), validators=[Length(max=2000)]
+    )
+
+    def companion_names(self) -> list[str]:
+        return (self.companions.data or "").splitlines()
 
 
 def _months_ahead(count: int = 6) -> list[str]:
@@ -179,6 +185,7 @@ def register(slug: str):
                 form.consent.data,
                 str(get_locale()),
                 person,
+                form.companion_names(),
             ),
         )
         if outcome.ok and request.htmx:

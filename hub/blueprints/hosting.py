@@ -87,6 +87,11 @@ class EventForm(FlaskForm):
     registration_closes_at = DateTimeLocalField(
         _l("Registrations close"), format=LOCAL_FORMAT, validators=[Optional()]
     )
+    max_places = IntegerField(
+        _l("Places one person may book"),
+        validators=[Optional(), NumberRange(min=1, max=proposals.MAX_PLACES)],
+        default=1,
+    )
     waitlist = SelectField(
         _l("When a seat frees up"),
         choices=[
@@ -121,11 +126,12 @@ class EventForm(FlaskForm):
             space_id=self.space_id.data,
             capacity=self.capacity.data,
             offer_hours=(self.offer_hours.data or 24) if self.waitlist.data == "offer" else None,
+            max_places=self.max_places.data or 1,
             **values,
         )
 
     def fill(self, event: Event) -> None:
-        for name in ("title", "description", "language", "space_id", "capacity"):
+        for name in ("title", "description", "language", "space_id", "capacity", "max_places"):
             self[name].data = getattr(event, name)
         self.kind.data, self.audience.data = event.kind.value, event.audience.value
         for name in self.TIMES:

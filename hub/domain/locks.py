@@ -74,8 +74,11 @@ def holds_event_seat() -> sa.ColumnElement[bool]:
 
 
 def seats_taken_by_event(event_ids: Iterable[int]) -> dict[int, int]:
-    """Seats held per event, in one query (for display; under a lock to decide)."""
-    return _count_by(Registration.event_id, holds_event_seat(), event_ids)
+    """Seats held per event, in one query (for display; under a lock to decide): a group
+    registration holds one seat per place."""
+    return _count_by(
+        Registration.event_id, holds_event_seat(), event_ids, sa.func.sum(Registration.places)
+    )
 
 
 def seats_taken_by_slot(slot_ids: Iterable[int]) -> dict[int, int]:
@@ -83,12 +86,13 @@ def seats_taken_by_slot(slot_ids: Iterable[int]) -> dict[int, int]:
     return _count_by(Application.slot_id, Application.state.in_(SLOT_SEAT_STATES), slot_ids)
 
 
-def _count_by(column, condition, ids: Iterable[int]) -> dict[int, int]:
+def _count_by(column, condition, ids: Iterable[int], measure=None) -> dict[int, int]:
     ids = list(ids)
     if not ids:
         return {}
+    measure = sa.func.count() if measure is None else measure
     rows = db.session.execute(
-        sa.select(column, sa.func.count()).where(column.in_(ids), condition).group_by(column)
+        sa.select(column, measure).where(column.in_(ids), condition).group_by(column)
     )
     taken = dict.fromkeys(ids, 0)
     taken.update(dict(rows.all()))

@@ -74,6 +74,8 @@ class Event(db.Model):
     # A freed seat: NULL gives it at once to the next person waiting; a number of hours
     # offers it to them until a deadline (shorter as the event nears), then passes it on.
     offer_hours: Mapped[int | None]
+    # How many places one person may book (themself and others they name); 1: just themself.
+    max_places: Mapped[int] = mapped_column(default=1, server_default="1")
     state: Mapped[EventState] = mapped_column(enum_type(EventState), default=EventState.DRAFT)
     # The proposing partner; NULL for an event the venue staff created themselves.
     organisation_id: Mapped[int | None] = mapped_column(
@@ -171,11 +173,19 @@ class Registration(db.Model):
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Added at the door by the hosts, without registering beforehand (email optional: "").
     walk_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Seats this registration holds or waits for, together: the person and those named.
+    places: Mapped[int] = mapped_column(default=1, server_default="1")
+    companions: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     event: Mapped[Event] = relationship()
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.state}>"
+
+    @property
+    def companion_names(self) -> list[str]:
+        """The names of the others this person booked for, one per line."""
+        return [line for line in self.companions.splitlines() if line.strip()]
 
     @property
     def holds_offer(self) -> bool:

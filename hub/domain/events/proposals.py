@@ -19,6 +19,7 @@ from hub.extensions import db
 from hub.models import Event, EventState, Organisation, OrganisationKind, Space, User, utcnow
 
 MAX_OFFER_HOURS = 168
+MAX_PLACES = 20
 
 
 @dataclass
@@ -38,6 +39,8 @@ class EventDetails:
     registration_closes_at: datetime | None = None
     # None: a freed seat goes at once to the next person waiting; hours: it is offered.
     offer_hours: int | None = None
+    # Places one person may book at once (themself and others they name).
+    max_places: int = 1
 
     @classmethod
     def of(cls, event: Event, **changes) -> EventDetails:
@@ -59,6 +62,14 @@ def _check_details(details: EventDetails, *, new: bool) -> Space:
         raise DomainError(
             _l("Give between 1 and %(hours)d hours to answer.", hours=MAX_OFFER_HOURS),
             field="offer_hours",
+        )
+    if not 1 <= details.max_places <= min(MAX_PLACES, details.capacity):
+        raise DomainError(
+            _l(
+                "Between 1 and %(most)d places per registration.",
+                most=min(MAX_PLACES, details.capacity),
+            ),
+            field="max_places",
         )
     if details.capacity > space.capacity:
         raise DomainError(
@@ -87,7 +98,7 @@ def _apply(event: Event, details: EventDetails) -> None:
     event.description = details.description.strip()
     for name in (
         "kind", "audience", "language", "space_id", "starts_at", "ends_at", "capacity",
-        "registration_opens_at", "registration_closes_at", "offer_hours",
+        "registration_opens_at", "registration_closes_at", "offer_hours", "max_places",
     ):  # fmt: skip
         setattr(event, name, getattr(details, name))
 

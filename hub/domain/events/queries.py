@@ -115,7 +115,7 @@ def upcoming_events(
 
 def _seats_taken_column() -> sa.ScalarSelect:
     return (
-        sa.select(sa.func.count(Registration.id))
+        sa.select(sa.func.coalesce(sa.func.sum(Registration.places), 0))
         .where(
             Registration.event_id == Event.id,
             locks.holds_event_seat(),

@@ -8,11 +8,13 @@ registrations queue up instead of both taking the last seat.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as ngettext
 from sqlalchemy.exc import IntegrityError
 
 from hub.domain import audit, locks, outbox
@@ -63,9 +65,12 @@ def register_for_event(
     consent: bool,
     locale: str,
     user: User | None = None,
+    companions: Sequence[str] = (),
 ) -> RegistrationOutcome:
     """Register a person: confirmed while seats are left, else on the waiting list.
 
+    `companions`: the names of the others they book for, up to the event's `max_places`
+    in all; every place needs a seat, and the group waits together or not at all.
     One live registration per email and event: a second attempt changes nothing and sends
     the private link again to that address (the answer reveals nothing else).
     """
@@ -73,6 +78,17 @@ def register_for_event(
     name = name.strip()
     if not name:
         raise DomainError(_l("Tell us your name."), field="name")
+    companions = [other.strip()[:120] for other in companions if other.strip()]
+    places = 1 + len(companions)
+    if places > event.max_places:
+        raise DomainError(
+            ngettext(
+                "You may book %(num)d place for this event.",
+                "You may book %(num)d places for this event, yourself included.",
+                event.max_places,
+            ),
+            field="companions",
+        )
     if not consent:
         raise DomainError(_l("Please agree to be contacted about this event."), field="consent")
     event_id = event.id
@@ -87,7 +103,7 @@ def register_for_event(
         _resend_private_link(existing, user)
         return RegistrationOutcome(existing, created=False)
     capacity = event.capacity
-    has_seat = locks.event_seats_taken(event_id) < capacity
+    has_seat = locks.event_seats_taken(event_id) + places <= capacity
     state = RegistrationState.CONFIRMED if has_seat else RegistrationState.WAITLISTED
     registration = Registration(
         event_id=event_id,
@@ -99,6 +115,8 @@ def register_for_event(
         state=state,
         token=secrets.token_urlsafe(32),
         confirmed_at=utcnow() if has_seat else None,
+        places=places,
+        companions="\n".join(companions),
     )
     try:
         with db.session.begin_nested():
@@ -181,18 +199,23 @@ def promote_from_waitlist(
     free = event.capacity - locks.event_seats_taken(event.id)
     if free <= 0 or event.starts_at <= now:
         return []
-    chosen = list(
-        db.session.scalars(
-            sa.select(Registration)
-            .where(
-                Registration.event_id == event.id,
-                Registration.state == RegistrationState.WAITLISTED,
-                Registration.offer_expires_at.is_(None),
-            )
-            .order_by(Registration.id)
-            .limit(free)
+    waiting = db.session.scalars(
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.state == RegistrationState.WAITLISTED,
+            Registration.offer_expires_at.is_(None),
         )
+        .order_by(Registration.id)
+        .limit(free)
     )
+    chosen = []
+    for registration in waiting:
+        # In order: a group at the head of the list waits until there is room for all of it.
+        if registration.places > free:
+            break
+        free -= registration.places
+        chosen.append(registration)
     for registration in chosen:
         if event.offers_seats:
             registration.offered_at = now
