@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, make_response, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +25,7 @@ from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from hub.blueprints import keep_private
-from hub.domain.events import offers, queries
+from hub.domain.events import offers, queries, series
 from hub.domain.events.queries import AgendaFilters
 from hub.domain.events.registrations import (
     cancel_registration,
@@ -25,7 +35,7 @@ from hub.domain.events.registrations import (
 from hub.domain.pages import paginate
 from hub.domain.rooms import venues
 from hub.extensions import limiter
-from hub.models import Audience, EventKind, utcnow
+from hub.models import Audience, Event, EventKind, utcnow
 from hub.public_cache import cached_page
 from hub.query_args import Choice, PageArgs, Text, read_args
 from hub.rendering import render
@@ -151,7 +161,7 @@ def _render_detail(event, form, outcome=None, status=200, lazy_form=False):
         outcome=outcome,
         hosts=queries.public_hosts(event),
         seats_left=queries.seats_left(event),
-        closed_reason=registration_closed_reason(event),
+        closed_reason=registration_closed_reason(event) or series.booked_as_a_whole(event),
         position=queries.waitlist_position(outcome.registration) if outcome else None,
     )
 
@@ -203,6 +213,58 @@ def register(slug: str):
             )
             return redirect(url_for("events.detail", slug=slug), 303)
     return _render_detail(event, form, status=form_status(form))
+
+
+# --- Series and courses -------------------------------------------------------------------------
+
+
+def _render_series(a_series, form=None, outcome=None, status=200):
+    dates = queries.upcoming_with_seats(
+        queries.upcoming_events().where(Event.id.in_([e.id for e in a_series.events]))
+    )
+    return render(
+        "events/series.html",
+        status=status,
+        series=a_series,
+        dates=dates,
+        form=form,
+        outcome=outcome,
+        course_open=a_series.is_course
+        and bool(dates)
+        and all(registration_closed_reason(item.event) is None for item in dates),
+    )
+
+
+@bp.get("/series/<slug>")
+def series_page(slug: str):
+    """A series and its upcoming dates with the seats left; a course's booking form."""
+    a_series = series.public_series(slug)
+    return _render_series(a_series, RegistrationForm() if a_series.is_course else None)
+
+
+@bp.route("/series/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def register_for_course(slug: str):
+    a_series = series.public_series(slug)
+    if not a_series.is_course:
+        abort(404)
+    form = _registration_form()
+    if form.validate_on_submit():
+        person = current_user if current_user.is_authenticated else None
+        outcome = attempt_form(
+            form,
+            lambda: series.register_for_course(
+                a_series,
+                form.name.data,
+                form.email.data,
+                form.consent.data,
+                str(get_locale()),
+                person,
+            ),
+        )
+        if outcome.ok:
+            return _render_series(a_series, _registration_form(), outcome.value)
+    return _render_series(a_series, form, status=form_status(form))
 
 
 @bp.get("/r/<token>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     IntegerField,
@@ -19,6 +21,8 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
+    ValidationError,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
@@ -31,6 +35,7 @@ from hub.domain.events import (
     permissions,
     proposals,
     queries,
+    series,
 )
 from hub.domain.events.feedback import feedback_summary
 from hub.domain.organisations.queries import partners_of
@@ -140,6 +145,87 @@ class EventForm(FlaskForm):
         self.offer_hours.data = event.offer_hours or 24
 
 
+def _parse_dates(text: str) -> tuple[date, ...]:
+    days = []
+    for line in (text or "").replace(",", "\n").splitlines():
+        if line.strip():
+            try:
+                days.append(date.fromisoformat(line.strip()))
+            except ValueError:
+                message = _("“%(date)s” is not a date (2026-03-10).", date=line.strip())
+                raise ValidationError(message) from None
+    return tuple(days)
+
+
+class SeriesForm(EventForm):
+    """An event's fields, and when: weekly from a first date, or a list of dates."""
+
+    starts_at = ends_at = registration_opens_at = registration_closes_at = None
+    first_date = DateField(_l("First date"), validators=[Optional()])
+    weeks = IntegerField(
+        _l("Number of weeks"), validators=[Optional(), NumberRange(min=1, max=series.MAX_DATES)]
+    )
+    dates = TextAreaField(_l("Or the dates, one per line"), validators=[Length(max=2000)])
+    starts = TimeField(_l("From"), validators=[DataRequired()])
+    ends = TimeField(_l("To"), validators=[DataRequired()])
+    is_course = BooleanField(_l("A course: its sessions are registered for together"))
+
+    TIMES = ()
+
+    def validate_dates(self, field) -> None:
+        _parse_dates(field.data)
+
+    def rule(self) -> series.SeriesRule:
+        return series.SeriesRule(
+            starts=self.starts.data,
+            ends=self.ends.data,
+            first_date=self.first_date.data,
+            weeks=self.weeks.data or 0,
+            dates=_parse_dates(self.dates.data),
+        )
+
+    def details(self) -> proposals.EventDetails:
+        """The events' common details; each date's times come from the rule."""
+        return proposals.EventDetails(
+            title=self.title.data,
+            description=self.description.data,
+            kind=self.kind.data,
+            audience=self.audience.data,
+            language=self.language.data,
+            space_id=self.space_id.data,
+            capacity=self.capacity.data,
+            starts_at=None,
+            ends_at=None,
+            offer_hours=(self.offer_hours.data or 24) if self.waitlist.data == "offer" else None,
+            max_places=self.max_places.data or 1,
+        )
+
+
+class SeriesEditForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
+    capacity = IntegerField(_l("Seats"), validators=[DataRequired(), NumberRange(min=1, max=10000)])
+    starts = TimeField(_l("From"), validators=[DataRequired()])
+    ends = TimeField(_l("To"), validators=[DataRequired()])
+
+    def fill(self, a_series, first: Event | None) -> None:
+        self.title.data, self.description.data = a_series.title, a_series.description
+        if first is not None:
+            venue = first.space.venue
+            self.capacity.data = first.capacity
+            self.starts.data = utc_to_local(first.starts_at, venue).time()
+            self.ends.data = utc_to_local(first.ends_at, venue).time()
+
+    def changes(self) -> series.SeriesChanges:
+        return series.SeriesChanges(
+            title=self.title.data,
+            description=self.description.data,
+            capacity=self.capacity.data,
+            starts=self.starts.data,
+            ends=self.ends.data,
+        )
+
+
 class InviteForm(FlaskForm):
     organisation = SelectField(_l("Partner to invite"), coerce=int, validate_choice=True)
 
@@ -244,6 +330,76 @@ def create():
             return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
     return render(
         "hosting/form.html", form=form, event=None, staff_create=True, status=form_status(form)
+    )
+
+
+@bp.route("/account/series/new", methods=["GET", "POST"])
+@login_required
+def new_series():
+    """Staff (published at once) and partners (proposed) make a series of dates."""
+    partners = queries.verified_partners() if current_user.is_staff else partners_of(current_user)
+    if not partners and not current_user.is_staff:
+        abort(404)
+    form = SeriesForm()
+    choices = [SelectChoice(o.id, o.name) for o in partners]
+    if current_user.is_staff:
+        form.organisation.label.text = _("Hosting partner (optional)")
+        choices = [SelectChoice(0, _("The venue team")), *choices]
+    form.organisation.choices = choices
+    if form.validate_on_submit():
+        organisation = next((o for o in partners if o.id == form.organisation.data), None)
+        outcome = attempt_form(
+            form,
+            lambda: series.create_series(
+                current_user,
+                form.details(),
+                form.rule(),
+                organisation=organisation,
+                is_course=form.is_course.data,
+            ),
+        )
+        if outcome.ok:
+            flash(
+                ngettext(
+                    "The series is made: %(num)d date.",
+                    "The series is made: %(num)d dates.",
+                    len(outcome.value.events),
+                ),
+                "success",
+            )
+            return redirect(url_for("hosting.edit_series", series_id=outcome.value.id), 303)
+    return render("hosting/series_form.html", form=form, status=form_status(form))
+
+
+@bp.route("/account/series/<int:series_id>", methods=["GET", "POST"])
+@login_required
+def edit_series(series_id: int):
+    """The series' dates, each editable on its own, and a form to change all future ones."""
+    a_series = series.editable_series(current_user, series_id)
+    future = series.future_dates(a_series)
+    form = SeriesEditForm()
+    if not form.is_submitted():
+        form.fill(a_series, future[0] if future else None)
+    if form.validate_on_submit():
+        outcome = attempt_form(
+            form, lambda: series.update_future_dates(current_user, a_series, form.changes())
+        )
+        if outcome.ok:
+            flash(
+                ngettext(
+                    "%(num)d future date is changed.",
+                    "%(num)d future dates are changed.",
+                    outcome.value,
+                ),
+                "success",
+            )
+            return redirect(url_for("hosting.edit_series", series_id=series_id), 303)
+    return render(
+        "hosting/series.html",
+        series=a_series,
+        future=future,
+        form=form,
+        status=form_status(form),
     )
 
 

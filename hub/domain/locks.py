@@ -23,6 +23,7 @@ from hub.models import (
     Application,
     ApplicationState,
     Event,
+    EventSeries,
     EventState,
     Registration,
     RegistrationState,
@@ -49,6 +50,12 @@ def _locked(model, row_id: int):
 def lock_event(event_id: int) -> Event | None:
     """Lock the event's row until the transaction ends, and read it afresh."""
     return _locked(Event, event_id)
+
+
+def lock_series(series_id: int) -> EventSeries | None:
+    """Lock a series' row: a course's bookings take it before its sessions' rows (in id
+    order), so that two bookings of the whole course never wait on each other crosswise."""
+    return _locked(EventSeries, series_id)
 
 
 def lock_slot(slot_id: int) -> ShowcaseSlot | None:

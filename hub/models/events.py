@@ -49,6 +49,65 @@ class RegistrationState(LabelledEnum):
     ATTENDED = "attended", _l("Attended")
 
 
+class EventSeries(db.Model):
+    """Events made from one rule or a list of dates, each its own event with its own seats.
+
+    A course (`is_course`) is registered for as a whole: a seat in every session, or the
+    waiting list of every session, never some of them.
+    """
+
+    __tablename__ = "event_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(180), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(160))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    is_course: Mapped[bool] = mapped_column(default=False)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    events: Mapped[list[Event]] = relationship(
+        secondary="event_series_dates", back_populates="series", order_by="Event.starts_at"
+    )
+
+    def __repr__(self) -> str:
+        return f"<EventSeries {self.slug}>"
+
+
+# Link tables rather than columns: the events and registrations tables keep their triggers
+# (SQLite cannot add or drop a referencing column without rebuilding the table).
+event_series_dates = sa.Table(
+    "event_series_dates",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "series_id",
+        sa.ForeignKey("event_series.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+)
+course_registrations = sa.Table(
+    "course_registrations",
+    db.metadata,
+    sa.Column(
+        "registration_id", sa.ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "course_id",
+        sa.ForeignKey("event_series.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+)
+
+
 class Event(db.Model):
     __tablename__ = "events"
     __table_args__ = (
@@ -91,6 +150,10 @@ class Event(db.Model):
 
     space: Mapped[Space] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    # The series the event is one date of, if any.
+    series: Mapped[EventSeries | None] = relationship(
+        secondary="event_series_dates", back_populates="events", uselist=False
+    )
     hosts: Mapped[list[EventHost]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
     )
@@ -178,6 +241,10 @@ class Registration(db.Model):
     companions: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     event: Mapped[Event] = relationship()
+    # Booked with the whole course: cancelled together, promoted together.
+    course: Mapped[EventSeries | None] = relationship(
+        secondary="course_registrations", uselist=False
+    )
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.state}>"

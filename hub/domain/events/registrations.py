@@ -32,6 +32,7 @@ from hub.models import (
     User,
     utcnow,
 )
+from hub.models.events import course_registrations
 
 RESEND_INTERVAL = timedelta(minutes=10)
 
@@ -98,6 +99,8 @@ def register_for_event(
     reason = registration_closed_reason(event)
     if reason is not None:
         raise Conflict(reason)
+    if event.series is not None and event.series.is_course:
+        raise Conflict(_l("This session is part of a course: register for the whole course."))
     existing = live_registration_for(event_id, email)
     if existing is not None:
         _resend_private_link(existing, user)
@@ -165,7 +168,12 @@ def cancel_registration(registration: Registration, actor: User | None = None) -
     """Cancel a registration; a freed seat goes to the oldest waitlisted person.
 
     Idempotent: cancelling a cancelled registration changes nothing and returns False.
+    A registration booked with a whole course cancels the whole booking (series.py).
     """
+    if registration.course is not None:
+        from hub.domain.events.series import cancel_course_booking  # it builds on this module
+
+        return cancel_course_booking(registration, actor)
     locks.lock_event(registration.event_id)
     db.session.refresh(registration)
     if registration.state == RegistrationState.CANCELLED:
@@ -205,6 +213,8 @@ def promote_from_waitlist(
             Registration.event_id == event.id,
             Registration.state == RegistrationState.WAITLISTED,
             Registration.offer_expires_at.is_(None),
+            # A course booking waits for a seat in every session (series.py).
+            ~sa.exists().where(course_registrations.c.registration_id == Registration.id),
         )
         .order_by(Registration.id)
         .limit(free)
