@@ -22,6 +22,7 @@ from hub.models import (
     Event,
     EventHost,
     EventKind,
+    EventSeries,
     EventState,
     Feedback,
     Innovation,
@@ -190,8 +191,81 @@ def seed_demo() -> list[str]:
     # Featured last: it picks among the innovations the showcase part published.
     report += seed_featured(staff)
     report += seed_figures_year(staff)
+    report += seed_series(staff)
     report.append("Demo content is in place.")
     return report
+
+
+DEMO_SERIES = "cafe-numerique-du-jeudi"
+DEMO_COURSE = "parcours-bureautique-debutants"
+
+
+def seed_series(staff: User) -> list[str]:
+    """A weekly series (each date booked on its own) and a course of four sessions booked
+    as a whole, with bookings; each date keeps its own seats."""
+    from datetime import date as date_type
+
+    from hub.domain.events import proposals, series
+    from hub.domain.figures import counters
+    from hub.text import slugify
+
+    if db.session.scalar(sa.select(EventSeries.id).where(EventSeries.slug == DEMO_SERIES)):
+        return []
+    venue = db.session.scalar(sa.select(Venue).where(Venue.slug == "saint-etienne"))
+    rooms = {space.name: space for space in venue.spaces}
+    mediatheque = db.session.scalar(
+        sa.select(Organisation).where(Organisation.slug == "mediatheque-tarentaize")
+    )
+    today = datetime.now(ZoneInfo(venue.timezone)).date()
+
+    def next_weekday(weekday: int, weeks_ahead: int = 0) -> date_type:
+        return today + timedelta(days=(weekday - today.weekday()) % 7 or 7, weeks=weeks_ahead)
+
+    def details(title, description, room, capacity, kind="training"):
+        return proposals.EventDetails(
+            title=title, description=description, kind=kind, audience="residents",
+            language="fr", space_id=rooms[room].id, starts_at=None, ends_at=None,
+            capacity=capacity,
+        )  # fmt: skip
+
+    weekly = series.create_series(
+        staff,
+        details("Café numérique du jeudi", "Une heure pour poser **toutes** vos questions "
+                "sur l'ordinateur, la tablette ou le téléphone.", "Salle de formation Ozanam",
+                12, kind="meetup"),
+        series.SeriesRule(starts=time(18), ends=time(19, 30), first_date=next_weekday(3),
+                          weeks=8),
+        organisation=mediatheque,
+    )  # fmt: skip
+    course = series.create_series(
+        staff,
+        details("Parcours bureautique pour débuter", "Quatre séances qui se suivent : le "
+                "clavier et la souris, les fichiers, le traitement de texte, le tableur.",
+                "Salle de formation Jacquard", 6),
+        series.SeriesRule(starts=time(17, 30), ends=time(19, 30), dates=tuple(
+            next_weekday(2, weeks) for weeks in (1, 2, 3, 4))),
+        organisation=mediatheque,
+        is_course=True,
+    )  # fmt: skip
+    course.slug = DEMO_COURSE
+    # Six people booked the whole course (every seat), two wait for a seat in every session.
+    for number in range(8):
+        first = FIRST_NAMES[(number * 3) % len(FIRST_NAMES)]
+        last = LAST_NAMES[(number * 5 + 2) % len(LAST_NAMES)]
+        seated = number < 6
+        for session in course.events:
+            booked = Registration(
+                event_id=session.id, name=f"{first} {last}",
+                email=f"{slugify(first)}.{slugify(last)}.parcours@exemple.fr", consent=True,
+                locale="fr", token=secrets.token_urlsafe(32),
+                state=RegistrationState.CONFIRMED if seated else RegistrationState.WAITLISTED,
+                confirmed_at=utcnow() if seated else None,
+            )  # fmt: skip
+            booked.course = course
+            db.session.add(booked)
+    db.session.flush()
+    counters.rebuild_event_figures([*weekly.events, *course.events])
+    return [f"Series: /series/{weekly.slug} (8 dates), course: /series/{course.slug} (4 sessions)."]
 
 
 def _person_name(email: str) -> str:

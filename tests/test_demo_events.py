@@ -116,3 +116,26 @@ def test_seed_demo_has_a_group_registration(app, runner):
             (3, ["Jeanne Roux", "Marcel Roux"])
         ]
         assert seats_left(event) == 14 - 5 - 2  # five registrations, one of three places
+
+
+def test_seed_demo_has_a_weekly_series_and_a_course_with_bookings(app, runner, client):
+    from hub.demo import DEMO_COURSE, DEMO_SERIES
+    from hub.models import EventSeries
+
+    with app.app_context():
+        for _run in range(2):
+            assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        weekly = db.session.scalar(sa.select(EventSeries).where(EventSeries.slug == DEMO_SERIES))
+        course = db.session.scalar(sa.select(EventSeries).where(EventSeries.slug == DEMO_COURSE))
+        assert (len(weekly.events), weekly.is_course) == (8, False)
+        assert (len(course.events), course.is_course) == (4, True)
+        assert [seats_left(event) for event in course.events] == [0, 0, 0, 0]
+        waiting = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                Registration.event_id.in_([e.id for e in course.events]),
+                Registration.state == RegistrationState.WAITLISTED,
+            )
+        )
+        assert waiting == 2 * 4
+    assert "places restantes" in client.get(f"/series/{DEMO_SERIES}").get_data(as_text=True)
+    assert "Complet" in client.get(f"/series/{DEMO_COURSE}").get_data(as_text=True)
