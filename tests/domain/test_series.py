@@ -171,3 +171,25 @@ def test_cancelling_one_session_cancels_the_booking_and_promotes_the_next_as_a_w
     assert state("ben@example.org") == {RegistrationState.CONFIRMED}
     assert registrations.cancel_registration(ben.registrations[0]) is True
     assert registrations.cancel_registration(ben.registrations[0]) is False
+
+
+def test_more_seats_on_every_future_date_move_a_waiting_course_booking_up_as_a_whole(
+    app, ctx, make
+):
+    staff = make.staff()
+    course = make_course(make, capacities=(1, 1, 1), staff=staff)
+    book(course, "Ana")
+    ben = book(course, "Ben")
+    assert not ben.confirmed
+
+    series.update_future_dates(
+        staff,
+        db.session.get(EventSeries, course.id),
+        series.SeriesChanges("Parcours", "Quatre séances.", 2, time(14), time(16)),
+    )
+    db.session.commit()
+    states = db.session.scalars(
+        sa.select(Registration.state).where(Registration.email == "ben@example.org")
+    ).all()
+    assert states == [RegistrationState.CONFIRMED] * 3
+    assert [m.kind for m in emails(app, recipient="ben@example.org")][-1] == "course_registration"

@@ -56,3 +56,13 @@ def test_staff_set_the_places_per_registration(client, app, make):
     assert client.submit("/staff/events/new", data).status_code == 303
     with app.app_context():
         assert db.session.scalars(sa.select(Event.max_places)).all() == [4]
+
+
+def test_the_confirmation_names_the_others(client, app, make):
+    from tests.support import emails
+
+    event = make.event(capacity=5, max_places=3)
+    data = {"name": "Ana", "email": "ana@example.org", "consent": "y", "companions": "Ben\nCat"}
+    client.submit(f"/events/{event.slug}/register", data)
+    [mail] = emails(app, recipient="ana@example.org")
+    assert "Vos 3 places sont réservées (avec Ben, Cat) pour :" in mail.body_text

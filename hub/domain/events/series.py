@@ -155,6 +155,8 @@ def update_future_dates(actor: User, series: EventSeries, changes: SeriesChanges
         raise NotFound(_l("This series does not exist."))
     if changes.ends <= changes.starts:
         raise DomainError(_l("The event must end after it starts."), field="ends")
+    # The series' lock first, as a course booking takes it (then each date's, in id order).
+    locks.lock_series(series.id)
     series.title = changes.title.strip()
     series.description = changes.description.strip()
     changed = 0
@@ -176,6 +178,8 @@ def update_future_dates(actor: User, series: EventSeries, changes: SeriesChanges
             ),
         )
         changed += 1
+    if series.is_course:
+        promote_course_waitlist(series)  # more seats in every session: whole bookings move up
     audit.record(actor, "series.updated", series, dates=changed)
     return changed
 
