@@ -93,7 +93,7 @@ class EventForm(FlaskForm):
         _l("Registrations close"), format=LOCAL_FORMAT, validators=[Optional()]
     )
     max_places = IntegerField(
-        _l("Places one person may book"),
+        _l("People per registration, at most"),
         validators=[Optional(), NumberRange(min=1, max=proposals.MAX_PLACES)],
         default=1,
     )
