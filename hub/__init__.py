@@ -15,6 +15,7 @@ from whitenoise import WhiteNoise
 from hub.config import Config, database_url, load_secret_key
 from hub.database import configure_engine, engine_options
 from hub.extensions import babel, csrf, db, htmx, limiter, login_manager
+from hub.ratelimit_storage import default_storage_uri
 from hub.security import SecurityHeadersMiddleware
 
 
@@ -28,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
         MAIL_DIR=app.config["MAIL_DIR"] or str(instance / "mail"),
         UPLOAD_DIR=app.config["UPLOAD_DIR"] or str(instance / "uploads"),
+        RATELIMIT_STORAGE_URI=app.config["RATELIMIT_STORAGE_URI"]
+        or default_storage_uri(app.instance_path),
     )
     if test_config:
         app.config.update(test_config)
@@ -40,6 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"])
 
     _init_extensions(app)
+    from hub.request_guards import init_request_guards
+
+    init_request_guards(app)  # before the blueprints: their routes use its int converter
     _register_blueprints(app)
     _register_request_hooks(app)
 
@@ -72,6 +78,11 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     htmx.init_app(app)
+    from hub.errors import keep_busy_retry_after
+
+    # Before the limiter: after-request hooks run last-registered first, so this one runs
+    # after the limiter has set its headers.
+    app.after_request(keep_busy_retry_after)
     limiter.init_app(app)
 
     login_manager.init_app(app)

@@ -69,9 +69,13 @@ class Config:
     REMEMBER_COOKIE_NAME = "hub_remember"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
 
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 4 * 1024 * 1024))
+    # The whole request: well above UPLOAD_MAX_BYTES, so a file over that limit still reaches
+    # its form and comes back as an error beside the field, with everything else typed kept.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Empty: a SQLite file in the instance folder, shared by the workers of this machine
+    # (hub/ratelimit_storage.py); redis://… for several machines.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "5 per minute")
@@ -105,6 +109,9 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 15000))
+    # How long a web request that writes waits for a database lock before answering 503
+    # (Retry-After) with what was typed kept; readers never wait for it.
+    WEB_LOCK_TIMEOUT_MS = int(os.environ.get("WEB_LOCK_TIMEOUT_MS", 3000))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # default: <instance>/uploads
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 2 * 1024 * 1024))
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", 60 * 60 * 24 * 14))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,6 +30,7 @@ bp = Blueprint("innovations", __name__)
 PAGE_SIZE = 24
 INTEREST_COOKIE = "hub_interested"
 INTEREST_COOKIE_MAX_IDS = 200
+ID = re.compile(r"[1-9][0-9]{0,9}")  # ASCII digits only: int() also reads "²" and fails on 5,000
 
 
 class SearchArgs(PageArgs):
@@ -69,8 +72,10 @@ def catalogue():
 
 
 def _interested_ids() -> set[int]:
+    """The ids the cookie remembers; whatever else a cookie carries is ignored."""
     raw = request.cookies.get(INTEREST_COOKIE, "")
-    return {int(part) for part in raw.split(".") if part.isdigit()}
+    parts = raw.split(".", INTEREST_COOKIE_MAX_IDS)[:INTEREST_COOKIE_MAX_IDS]
+    return {int(part) for part in parts if ID.fullmatch(part)}
 
 
 @bp.get("/innovations/<slug>")

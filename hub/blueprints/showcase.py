@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from marshmallow import fields
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -20,6 +20,7 @@ from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
 from hub.domain.showcase import applications, decisions, queries, slots
 from hub.extensions import db
+from hub.forms import Form
 from hub.models import ApplicationState, InnovationStatus, OrganisationKind, ShowcaseSlot, Space
 from hub.query_args import Args, Choice, Number, PageArgs, read_args
 from hub.rendering import render
@@ -35,7 +36,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # Forms -----------------------------------------------------------------------------------
 
 
-class SlotForm(FlaskForm):
+class SlotForm(Form):
     theme = StringField(_l("Theme"), validators=[DataRequired(), Length(max=160)])
     description = TextAreaField(
         _l("Description"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 5}
@@ -75,7 +76,7 @@ class SlotForm(FlaskForm):
         }
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     # Choices are checked by the domain, which explains a foreign or archived innovation.
     innovation_id = SelectField(
         _l("Innovation to demo"), coerce=int, validate_choice=False, validators=[Optional()]
@@ -96,7 +97,7 @@ class ApplicationForm(FlaskForm):
         ]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     message = TextAreaField(_l("Message to the startup"), validators=[Optional(), Length(max=2000)])
 
 
@@ -316,10 +317,11 @@ def slot_action(slot_id: int, action: str):
     elif action == "cancel":
         message = request.form.get("message", "")[:2000]
         outcome = attempt(lambda: slots.cancel_slot(current_user, slot, message))
-        done = _(
-            "“%(theme)s” is cancelled; %(count)d startups were told.",
+        done = ngettext(
+            "“%(theme)s” is cancelled; %(num)d startup was told.",
+            "“%(theme)s” is cancelled; %(num)d startups were told.",
+            outcome.value or 0,
             theme=theme,
-            count=outcome.value or 0,
         )
     else:
         abort(404)

@@ -38,7 +38,7 @@ def test_staff_make_a_course_and_people_book_it_with_javascript(page, app, make)
     page.get_by_label("Places", exact=True).fill("1")
     page.get_by_label("Un parcours").check()
     page.get_by_role("button", name="Créer et publier les dates").click()
-    page.get_by_text("La série est créée : 4 dates.").wait_for()
+    page.get_by_text("La série est créée\u00a0: 4 dates.").wait_for()
     assert_accessible(page)
 
     page.get_by_role("link", name="Page publique").click()
@@ -47,7 +47,7 @@ def test_staff_make_a_course_and_people_book_it_with_javascript(page, app, make)
     assert_accessible(page)
     fill_course_booking(page, "Ana Durand", "ana@example.org")
     page.get_by_role("button", name="M'inscrire aux 4 séances").click()
-    page.get_by_text("Vous êtes inscrit·e à toutes les séances !").wait_for()
+    page.get_by_text("Vous êtes inscrit·e à toutes les séances\u202f!").wait_for()
     assert page.url.endswith("/series/bureautique-pas-a-pas")  # swapped in place by htmx
     assert_accessible(page)
     with app.app_context():
@@ -77,7 +77,7 @@ def test_without_javascript_a_full_course_puts_the_person_on_every_waiting_list(
     assert page.get_by_text("Complet").count() == 2
     fill_course_booking(page, "Ben Martin", "ben@example.org")
     page.get_by_role("button", name="M'inscrire aux 2 séances").click()
-    page.get_by_text("Une séance est complète : vous êtes sur la liste d'attente").wait_for()
+    page.get_by_text("Une séance est complète\u00a0: vous êtes sur la liste d'attente").wait_for()
     context.close()
     with app.app_context():
         states = db.session.scalars(
@@ -99,7 +99,7 @@ def test_the_offer_and_the_walk_in_form_pass_axe(page, app, make):
     page.get_by_role("heading", name="Une place vous est proposée").wait_for()
     assert_accessible(page)
     page.get_by_role("button", name="Prendre la place").click()
-    page.get_by_text("La place est à vous : votre inscription est confirmée.").wait_for()
+    page.get_by_text("La place est à vous\u00a0: votre inscription est confirmée.").wait_for()
 
     log_in(page, "equipe@atelier.example")
     page.goto(f"/account/events/{event.id}/attendees")

@@ -91,7 +91,7 @@ def test_accepting_confirms_the_seat_once_and_sends_the_files(app, ctx, make):
 
     assert (wait0.state, wait0.holds_offer) == (RegistrationState.CONFIRMED, False)
     [confirmed] = emails(app, recipient="wait0@example.org", kind="event_registration_promoted")
-    assert [f["filename"] for f in confirmed.attachments][1] == "check-in-qr-code.svg"
+    assert [f["filename"] for f in confirmed.attachments][1] == "check-in-qr-code.png"
 
 
 def test_declining_passes_the_seat_to_the_next_person(app, ctx, make):

@@ -65,4 +65,4 @@ def test_the_confirmation_names_the_others(client, app, make):
     data = {"name": "Ana", "email": "ana@example.org", "consent": "y", "companions": "Ben\nCat"}
     client.submit(f"/events/{event.slug}/register", data)
     [mail] = emails(app, recipient="ana@example.org")
-    assert "Vos 3 places sont réservées (avec Ben, Cat) pour :" in mail.body_text
+    assert "Vos 3 places sont réservées (avec Ben, Cat) pour\u00a0:" in mail.body_text

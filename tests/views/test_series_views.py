@@ -51,7 +51,7 @@ def test_staff_create_a_weekly_series_from_the_form(client, app, make):
         assert len(a_series.events) == 8
         assert {e.state for e in a_series.events} == {EventState.PUBLISHED}
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "La série est créée : 8 dates." in page
+    assert "La série est créée\u00a0: 8 dates." in page
     assert "Modifier toutes les dates à venir" in page
 
 

@@ -45,7 +45,7 @@ def test_taking_the_seat_confirms_it(client, app, make):
     response = client.submit(f"/r/{waiting.token}/offer/accept")
     assert response.status_code == 303
     page = client.get(f"/r/{waiting.token}").get_data(as_text=True)
-    assert "La place est à vous : votre inscription est confirmée." in page
+    assert "La place est à vous\u00a0: votre inscription est confirmée." in page
     assert state_of(app, "ben@example.org") == (RegistrationState.CONFIRMED, False)
 
 
