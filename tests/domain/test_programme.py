@@ -133,7 +133,8 @@ def test_a_schedule_too_short_for_the_pitches_given_is_refused(make, rctx):
             setup_minutes=30,
         )
     assert str(refused.value.message) == (
-        "Le pitch 20 est déjà donné à une startup\u00a0: ce programme n’a de place que pour 15 pitchs."
+        "Le pitch 20 est déjà donné à une startup\u00a0: "
+        "ce programme n’a de place que pour 15 pitchs."
     )
 
 
