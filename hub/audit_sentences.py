@@ -35,6 +35,7 @@ KINDS = {
     "innovation": _l("Innovations"),
     "organisation": _l("Organisations"),
     "slot": _l("Demo slots"),
+    "series": _l("Series"),
     "application": _l("Applications"),
     "stand": _l("Stands"),
     "lead": _l("Leads"),
@@ -63,6 +64,10 @@ SENTENCES = {
     "registration.promoted": _l("%(actor)s gave a freed seat to %(target)s."),
     "registration.attended": _l("%(actor)s checked in %(target)s."),
     "registration.link_resent": _l("%(actor)s had the private link of %(target)s sent again."),
+    "registration.walk_in": _l("%(actor)s registered %(target)s at the door."),
+    "registration.offered": _l("%(actor)s offered a freed seat to %(target)s."),
+    "registration.offer_accepted": _l("%(actor)s took the seat offered to %(target)s."),
+    "registration.offer_expired": _l("%(actor)s passed on the seat offered to %(target)s."),
     "registration.answered": _l("%(actor)s answered the questions as %(target)s."),
     "registration.name_corrected": _l("%(actor)s corrected the name of %(target)s."),
     "registration.news_stopped": _l("%(actor)s stopped the news to %(target)s."),
@@ -73,6 +78,8 @@ SENTENCES = {
     "stand.removed": _l("%(actor)s removed the stand %(target)s."),
     "feedback.given": _l("%(actor)s gave their opinion as %(target)s."),
     "feedback.changed": _l("%(actor)s changed their opinion as %(target)s."),
+    "series.created": _l("%(actor)s created the series %(target)s."),
+    "series.updated": _l("%(actor)s changed the series %(target)s."),
     "innovation.created": _l("%(actor)s created %(target)s."),
     "innovation.updated": _l("%(actor)s changed %(target)s."),
     "innovation.image_changed": _l("%(actor)s changed the picture of %(target)s."),
@@ -169,6 +176,8 @@ def describe_target(row) -> Markup:
         return escape(_quoted(row.name))
     if isinstance(row, User):
         return _link(row.name or row.email, url_for("staff.users", q=row.email))
+    if row is not None and getattr(row, "title", None):
+        return escape(_quoted(row.title))
     return escape(_("something that no longer exists"))
 
 
