@@ -8,7 +8,7 @@ Their keys are expressions or dialect-specific (NULLS LAST, a collation, INCLUDE
 are not described by the models (migrations/env.py leaves them out of the comparison).
 
 Revision ID: 1401
-Revises: 1153
+Revises: 1001
 Create Date: 2026-11-27 15:00:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = '1401'
-down_revision = '1153'
+down_revision = '1001'
 branch_labels = None
 depends_on = None
 

@@ -50,11 +50,17 @@ def test_the_catalogue_lists_24_innovations_with_plain_links_to_the_next_page(cl
 
 def test_a_search_without_javascript_is_a_plain_get_form(client, thirty):
     html = client.get("/innovations?q=ENERGIE").text
-    assert '<form role="search"' in html and 'method="get" action="/innovations"' in html
+    assert '<search>\n  <form class="catalogue-search" method="get" action="/innovations"' in html
     assert 'value="ENERGIE"' in html
     assert len(titles(html)) == 10
     assert "10 innovations correspondent à votre recherche." in html
     assert '<meta name="robots" content="noindex, follow">' in html
+
+
+def test_the_live_search_follows_typing_pasting_and_autofill(client):
+    html = client.get("/innovations").text
+    assert 'hx-trigger="input changed delay:200ms, search"' in html
+    assert "keyup" not in html
 
 
 def test_the_live_search_answers_with_the_results_and_the_count_only(client, thirty):
@@ -159,7 +165,7 @@ def test_interest_without_javascript_redirects_back_with_a_message(client, make)
     assert response.status_code == 303
     assert response.headers["Location"] == "/innovations/velo-cargo"
     html = client.get("/innovations/velo-cargo").text
-    assert "Merci ! La startup saura que vous êtes intéressé·e." in html
+    assert "Merci\u202f! La startup saura que vous êtes intéressé·e." in html
     assert "1 personne est intéressée." in html
 
 
