@@ -28,17 +28,21 @@ from hub.models import (
     Innovation,
     InnovationInterestDay,
     InnovationStatus,
+    Lead,
     Membership,
     MembershipRole,
     Organisation,
     OrganisationKind,
+    Placement,
     Registration,
     RegistrationState,
+    Review,
     Role,
     ShowcaseSlot,
     SlotStatus,
     Space,
     SpaceKind,
+    Stand,
     StartupStage,
     User,
     Venue,
@@ -188,6 +192,8 @@ def seed_demo() -> list[str]:
         report.append(f"Member accounts (password {member_password}): " + ", ".join(new_members))
         audit.record(staff, "demo.seeded", staff, members=len(new_members))
     report += seed_showcase(staff, member_password)
+    report += seed_programme()
+    report += seed_reviews(staff)
     # Featured last: it picks among the innovations the showcase part published.
     report += seed_featured(staff)
     report += seed_figures_year(staff)
@@ -195,6 +201,120 @@ def seed_demo() -> list[str]:
     report += seed_series(staff)
     report.append("Demo content is in place.")
     return report
+
+
+def seed_programme() -> list[str]:
+    """Stands in the demo space; the past and next demo days with pitches and placements."""
+    space = db.session.scalar(
+        sa.select(Space)
+        .join(Space.venue)
+        .where(Venue.slug == "saint-etienne", Space.name == "Espace démo")
+    )
+    if space is None:
+        return []
+    for position, (name, row, column) in enumerate(STANDS, start=1):
+        exists = db.session.scalar(
+            sa.select(Stand).where(Stand.space_id == space.id, Stand.name == name)
+        )
+        if exists is None:
+            db.session.add(
+                Stand(space=space, name=name, position=position, grid_row=row, grid_column=column)
+            )
+    db.session.flush()
+    stands = list(
+        db.session.scalars(
+            sa.select(Stand).where(Stand.space_id == space.id).order_by(Stand.position)
+        )
+    )
+    placed = 0
+    for theme, *_rest in SLOTS[:2]:
+        slot = db.session.scalar(sa.select(ShowcaseSlot).where(ShowcaseSlot.theme == theme))
+        if slot is None or slot.first_pitch_at is not None:
+            continue
+        slot.first_pitch_at = slot.starts_at + timedelta(minutes=30)
+        seated = db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.slot_id == slot.id,
+                Application.state.in_((ApplicationState.ACCEPTED, ApplicationState.CONFIRMED)),
+            )
+            .order_by(Application.id)
+        )
+        for number, (application, stand) in enumerate(zip(seated, stands, strict=False), 1):
+            db.session.add(
+                Placement(
+                    application_id=application.id,
+                    slot_id=slot.id,
+                    stand_id=stand.id,
+                    pitch_number=number,
+                )
+            )
+            placed += 1
+    db.session.flush()
+    _demo_leads()
+    return [f"Demo day programme: {placed} startups placed on stands."] if placed else []
+
+
+def seed_reviews(staff: User) -> list[str]:
+    """A second reviewer's scores on the open demo day; the team's own on one of them, so
+    the queue shows an average there and hidden scores elsewhere."""
+    slot = db.session.scalar(sa.select(ShowcaseSlot).where(ShowcaseSlot.theme == SLOTS[2][0]))
+    if slot is None or db.session.scalar(
+        sa.select(Review.id).join(Review.application).where(Application.slot_id == slot.id)
+    ):
+        return []
+    reviewer, _created = _user(
+        "nadia.berger@atelier-hub.example",
+        "Nadia Berger",
+        secrets.token_urlsafe(16),
+        Role.STAFF,
+    )
+    db.session.flush()
+    submitted = db.session.scalars(
+        sa.select(Application)
+        .where(Application.slot_id == slot.id, Application.state == ApplicationState.SUBMITTED)
+        .order_by(Application.id)
+    ).all()
+    scores = [
+        (reviewer, 4, "Démo concrète, public large."),
+        (reviewer, 3, "À préciser : que verra-t-on sur le stand ?"),
+    ]
+    for application, (who, score, comment) in zip(submitted, scores, strict=False):
+        db.session.add(Review(application=application, reviewer=who, score=score, comment=comment))
+    if submitted:
+        db.session.add(
+            Review(application=submitted[0], reviewer=staff, score=5, comment="Très pertinent.")
+        )
+    db.session.flush()
+    return ["Reviews: a second reviewer scored the open demo day's applications."]
+
+
+def _demo_leads() -> None:
+    """Visitors of the past demo day who left their email for a startup, by choice."""
+    slot = db.session.scalar(sa.select(ShowcaseSlot).where(ShowcaseSlot.theme == SLOTS[0][0]))
+    if slot is None or db.session.scalar(sa.select(Lead.id).where(Lead.slot_id == slot.id)):
+        return
+    seated = db.session.scalars(
+        sa.select(Application)
+        .where(Application.slot_id == slot.id, Application.state == ApplicationState.CONFIRMED)
+        .order_by(Application.id)
+    ).all()
+    visitors = ["lea.martin@example.org", "hugo.bernard@example.org", "ines.petit@example.org"]
+    for application, emails in zip(seated, (visitors, visitors[:1]), strict=False):
+        for email in emails:
+            db.session.add(
+                Lead(
+                    application=application,
+                    slot_id=slot.id,
+                    email=email,
+                    consent=f"J’accepte que {application.organisation.name} reçoive mon adresse "
+                    "e-mail pour me contacter au sujet de "
+                    f"{application.innovation.title}. Atelier Hub l’efface 90 jours après le "
+                    "démo day.",
+                    created_at=slot.starts_at + timedelta(hours=1),
+                )
+            )
+    db.session.flush()
 
 
 DEMO_SERIES = "cafe-numerique-du-jeudi"
@@ -472,6 +592,9 @@ def _thank_the_attendees(slug: str) -> None:
 
 # Demo slots, innovations and applications -------------------------------------------------
 
+# The stands of the demo space, on a plan of two rows: (name, row, column).
+STANDS = [("1", 1, 1), ("2", 1, 2), ("3", 1, 3), ("4", 2, 1), ("5", 2, 2), ("Fenêtre", 2, 3)]
+
 INNOVATIONS = {
     "ecotrace": ("ecotrace-compteur-carbone", "Compteur carbone en boutique",
                  "Un boîtier et un tableau de bord qui estiment l'empreinte carbone d'un commerce, rayon par rayon."),
@@ -586,7 +709,9 @@ def seed_showcase(staff: User, member_password: str) -> list[str]:
                             f"Nous ferons une démonstration en direct : "
                             f"{innovations[slug].title.lower()}.",
                         ),
-                        needs="Une table et une prise électrique.",
+                        needs="Un écran si possible.",
+                        wants_power=True,
+                        wants_table=True,
                         state=state,
                         submitted_at=slot.application_deadline - timedelta(days=3)
                         if submitted

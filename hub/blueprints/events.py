@@ -24,8 +24,10 @@ from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from hub.blueprints import keep_private
+from hub.blueprints.questions import answers_given, with_questions
 from hub.domain.events import offers, queries, series
 from hub.domain.events.queries import AgendaFilters
+from hub.domain.events.questions import check_answers, questions_of, save_answers
 from hub.domain.events.registrations import (
     cancel_registration,
     register_for_event,
@@ -69,9 +71,9 @@ class RegistrationForm(Form):
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
         filters=[lambda value: value.strip() if value else value],
     )
-    consent = BooleanField(
-        _l("I agree to be contacted by email about this event (changes, cancellation)."),
-        validators=[DataRequired(_l("Please agree to be contacted about this event."))],
+    # Optional and unticked: registering does not depend on it.
+    wants_news = BooleanField(
+        _l("Tell me about future trainings and workshops (optional; you can stop at any time)")
     )
     companions = TextAreaField(
         _l("Names of the people coming with you"), validators=[Length(max=2000)]
@@ -91,8 +93,15 @@ def agenda():
         venue=args["venue"],
         month=args["month"],
     )
-    query = queries.with_seats_left(queries.upcoming_events(filters))
-    page = paginate(query, args["page"], PAGE_SIZE, row=queries.UpcomingEvent.from_row)
+    upcoming = queries.upcoming_events(filters)
+    query = queries.with_seats_left(upcoming)
+    page = paginate(
+        query,
+        args["page"],
+        PAGE_SIZE,
+        row=queries.UpcomingEvent.from_row,
+        counted=upcoming.with_only_columns(Event.id),
+    )
     filter_args = filters.as_args()
 
     def filter_url(name: str, value: str) -> str:
@@ -138,8 +147,10 @@ def event_calendar_file(slug: str):
     return _calendar_response(event_calendar([event]), f"{event.slug}.ics")
 
 
-def _registration_form() -> RegistrationForm:
-    form = RegistrationForm()
+def _registration_form(event=None) -> RegistrationForm:
+    # The event's own questions come after name and email (hub/blueprints/questions.py); a
+    # course asks none.
+    form = with_questions(RegistrationForm, questions_of(event) if event else [])
     if not form.is_submitted() and current_user.is_authenticated:
         form.name.data = current_user.name
         form.email.data = current_user.email
@@ -172,30 +183,30 @@ def detail(slug: str):
     if not current_user.is_authenticated and "csrf_token" not in session:
         # Building the form would create its token, and with it a session.
         return _render_detail(event, None, lazy_form=True)
-    return _render_detail(event, _registration_form())
+    return _render_detail(event, _registration_form(event))
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"])
 def register(slug: str):
     event = queries.public_event(slug)
-    form = _registration_form()
+    form = _registration_form(event)
     if form.validate_on_submit():
         person = current_user if current_user.is_authenticated else None
-        outcome = attempt_form(
-            form,
-            lambda: register_for_event(
-                event,
-                form.name.data,
-                form.email.data,
-                form.consent.data,
-                str(get_locale()),
-                person,
-                form.companion_names(),
-            ),
-        )
+
+        def register_with_answers():
+            answers = check_answers(form.questions, answers_given(form))
+            outcome = register_for_event(
+                event, form.name.data, form.email.data, form.wants_news.data,
+                str(get_locale()), person, form.companion_names(),
+            )  # fmt: skip
+            if outcome.created:
+                save_answers(outcome.registration, answers)
+            return outcome
+
+        outcome = attempt_form(form, register_with_answers)
         if outcome.ok and request.htmx:
-            return _render_detail(event, _registration_form(), outcome.value, seats_oob=True)
+            return _render_detail(event, _registration_form(event), outcome.value, seats_oob=True)
         if outcome.ok and outcome.value.created:
             token = outcome.value.registration.token
             return redirect(url_for("events.my_registration", token=token), 303)
@@ -235,7 +246,7 @@ def _render_series(a_series, form=None, outcome=None, status=200):
 def series_page(slug: str):
     """A series and its upcoming dates with the seats left; a course's booking form."""
     a_series = series.public_series(slug)
-    return _render_series(a_series, RegistrationForm() if a_series.is_course else None)
+    return _render_series(a_series, _registration_form() if a_series.is_course else None)
 
 
 @bp.route("/series/<slug>/register", methods=["GET", "POST"])
@@ -253,7 +264,7 @@ def register_for_course(slug: str):
                 a_series,
                 form.name.data,
                 form.email.data,
-                form.consent.data,
+                form.wants_news.data,
                 str(get_locale()),
                 person,
             ),

@@ -36,11 +36,13 @@ from hub.domain.events import (
     permissions,
     proposals,
     queries,
+    questions,
     series,
 )
 from hub.domain.events.feedback import feedback_summary
 from hub.domain.organisations.queries import partners_of
 from hub.domain.pages import paginate
+from hub.domain.privacy import retention
 from hub.domain.rooms import space_choices
 from hub.exports import Table, csv_response, xlsx_response
 from hub.extensions import db
@@ -466,6 +468,8 @@ def _render_manage(event: Event, invite_form=None, decision_form=None, status=20
         counts=queries.registration_counts(event) if can_manage else None,
         feedback=feedback_summary(event) if can_manage else None,
         seats_left=queries.seats_left(event),
+        erased_at=retention.personal_data_erased_at(event),
+        attendees_erased=retention.attendees_erased(event),
     )
 
 
@@ -610,7 +614,12 @@ def staff_events():
     args = read_args(StaffEventArgs())
     page = paginate(queries.events_for_staff(args["state"]), args["page"], PAGE_SIZE)
     state = args["state"].value if args["state"] else ""
-    return render("hosting/staff_events.html", page=page, state=state)
+    return render(
+        "hosting/staff_events.html",
+        page=page,
+        state=state,
+        erased_at=retention.personal_data_erased_at,
+    )
 
 
 def _decide(event_id: int, decide, success: str):
@@ -674,9 +683,19 @@ def _render_attendees(event: Event, walk_in_form=None, status=200):
         search=args["q"],
         state=args["state"].value if args["state"] else "",
         counts=queries.registration_counts(event),
+        attendees_erased=retention.attendees_erased(event),
         walk_in_form=walk_in_form or WalkInForm(),
         seats_left=queries.seats_left(event),
+        **_answers_for(event, page.items),
     )
+
+
+def _answers_for(event: Event, registrations) -> dict:
+    """What the attendee rows show of the answers to the event's questions."""
+    return {
+        "questions": questions.questions_of(event),
+        "answers": questions.answers_by_registration(r.id for r in registrations),
+    }
 
 
 @bp.post("/account/events/<int:event_id>/walk-ins")
@@ -708,6 +727,8 @@ def add_walk_in(event_id: int):
 @login_required
 def attendees_csv(event_id: int):
     event = permissions.managed_event(current_user, event_id)
+    if retention.attendees_erased(event):
+        return _nothing_to_export(event)
     return csv_response(_attendee_table(event), f"{event.slug}-attendees.csv")
 
 
@@ -715,12 +736,23 @@ def attendees_csv(event_id: int):
 @login_required
 def attendees_xlsx(event_id: int):
     event = permissions.managed_event(current_user, event_id)
+    if retention.attendees_erased(event):
+        return _nothing_to_export(event)
     return xlsx_response([_attendee_table(event)], f"{event.slug}-attendees.xlsx")
 
 
+def _nothing_to_export(event: Event):
+    flash(_("The attendees' names and addresses have been erased: there is nothing to export."))
+    return redirect(url_for("hosting.manage", event_id=event.id), 303)
+
+
 def _attendee_table(event: Event) -> Table:
-    """The attendee list in the reader's language, times on the venue's clock."""
+    """The attendee list in the reader's language, times on the venue's clock; the answers
+    to the event's questions follow, one column per question."""
     venue = event.space.venue
+    registrations = attendance.attendee_list(event)
+    asked = questions.questions_of(event)
+    answers = questions.answers_by_registration(r.id for r in registrations)
     return Table(
         title=_("Attendees"),
         headers=[
@@ -729,7 +761,8 @@ def _attendee_table(event: Event) -> Table:
             _("State"),
             _("Registered at"),
             _("Attended at"),
-            _("Consent"),
+            _("Wants news"),
+            *(question.label for question in asked),
         ],
         rows=[
             (
@@ -738,9 +771,13 @@ def _attendee_table(event: Event) -> Table:
                 str(registration.state.label),
                 utc_to_local(registration.created_at, venue),
                 utc_to_local(registration.attended_at, venue),
-                registration.consent,
+                registration.wants_news,
+                *(
+                    questions.shown(question, answers.get(registration.id, {}).get(question.id))
+                    for question in asked
+                ),
             )
-            for registration in attendance.attendee_list(event)
+            for registration in registrations
         ],
         booleans=(_("yes"), _("no")),
     )

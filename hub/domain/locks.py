@@ -25,6 +25,7 @@ from hub.models import (
     Event,
     EventSeries,
     EventState,
+    Placement,
     Registration,
     RegistrationState,
     ShowcaseSlot,
@@ -152,5 +153,30 @@ def booking_in_space(
             ShowcaseSlot.id != (ignore_slot_id or 0),
         )
         .order_by(ShowcaseSlot.starts_at)
+        .limit(1)
+    )
+
+
+def placement_holding(
+    slot_id: int, *, stand_id: int | None, pitch_number: int | None, ignore_application_id: int
+) -> Placement | None:
+    """Another application's placement on that stand or pitch of the slot, if any.
+
+    Called after lock_slot(); the unique indexes of `placements` refuse what slips past.
+    """
+    taken = []
+    if stand_id is not None:
+        taken.append(Placement.stand_id == stand_id)
+    if pitch_number is not None:
+        taken.append(Placement.pitch_number == pitch_number)
+    if not taken:
+        return None
+    return db.session.scalar(
+        sa.select(Placement)
+        .where(
+            Placement.slot_id == slot_id,
+            Placement.application_id != ignore_application_id,
+            sa.or_(*taken),
+        )
         .limit(1)
     )

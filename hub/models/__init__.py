@@ -28,12 +28,17 @@ from hub.models.organisations import (
     OrganisationKind,
     StartupStage,
 )
+from hub.models.questions import QuestionKind, RegistrationAnswer, RegistrationQuestion
 from hub.models.showcase import (
     LIVE_APPLICATION_STATES,
     Application,
     ApplicationState,
+    Lead,
+    Placement,
+    Review,
     ShowcaseSlot,
     SlotStatus,
+    Stand,
 )
 from hub.models.venues import Space, SpaceKind, Venue
 from hub.models.worker import JobSchedule
@@ -58,6 +63,7 @@ __all__ = [
     "InnovationStatus",
     "Invitation",
     "JobSchedule",
+    "Lead",
     "Membership",
     "MembershipRole",
     "MessageAudience",
@@ -66,13 +72,19 @@ __all__ = [
     "OrganisationKind",
     "OutboxMessage",
     "PeriodKind",
+    "Placement",
+    "QuestionKind",
     "Registration",
+    "RegistrationAnswer",
+    "RegistrationQuestion",
     "RegistrationState",
+    "Review",
     "Role",
     "ShowcaseSlot",
     "SlotStatus",
     "Space",
     "SpaceKind",
+    "Stand",
     "StartupStage",
     "User",
     "Venue",

@@ -116,6 +116,10 @@ class Event(db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.Index("ix_events_state_starts_at", "state", "starts_at"),
         sa.Index("ix_events_space_time", "space_id", "starts_at", "ends_at"),
+        # The agenda's filters and order, read from the index alone (count and page keys).
+        sa.Index(
+            "ix_events_agenda", "state", "starts_at", "ends_at", "kind", "audience", "space_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -232,7 +236,10 @@ class Registration(db.Model):
     )
     name: Mapped[str] = mapped_column(sa.String(120))
     email: Mapped[str] = mapped_column(sa.String(254))
+    # Asked before registration became a public-interest task; no longer collected.
     consent: Mapped[bool] = mapped_column(default=False)
+    # The optional consent, unticked by default: news of future trainings and workshops.
+    wants_news: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     locale: Mapped[str] = mapped_column(sa.String(5), default="fr")
     state: Mapped[RegistrationState] = mapped_column(enum_type(RegistrationState))
     # The private link's secret: /r/<token>.
@@ -247,6 +254,9 @@ class Registration(db.Model):
     attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The event's start that the reminder announced: a moved event is announced again.
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the name and address were erased (retention or the person's request): the row
+    # stays, anonymous, for what the event's counts and check-in history need.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A seat offered to this waitlisted person until offer_expires_at (holding the seat);
     # both are cleared once the person answers or the deadline passes.
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

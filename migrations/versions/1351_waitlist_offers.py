@@ -1,7 +1,7 @@
 """waitlist offers: an event may offer a freed seat with a deadline
 
 Revision ID: 1351
-Revises: 1001
+Revises: 1303
 Create Date: 2026-11-27 14:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1351'
-down_revision = '1001'
+down_revision = '1303'
 branch_labels = None
 depends_on = None
 

@@ -18,7 +18,6 @@ from tests.domain.test_series import details, next_tuesday
 def fill_course_booking(page, name, email):
     page.get_by_label("Votre nom").fill(name)
     page.get_by_role("textbox", name="E-mail").fill(email)
-    page.get_by_label("J'accepte d'être contacté·e").check()
 
 
 def test_staff_make_a_course_and_people_book_it_with_javascript(page, app, make):

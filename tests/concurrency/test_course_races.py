@@ -50,7 +50,7 @@ def book_all_at_once(url: str, slug: str, round_: int = 0):
         [
             (lambda b=browser, e=email: b.post(
                 f"/series/{slug}/register",
-                {"name": e.split("@")[0], "email": e, "consent": "y"},
+                {"name": e.split("@")[0], "email": e},
                 htmx_target="course-registration",
             ))
             for browser, email in browsers

@@ -46,5 +46,6 @@ locks.lock_space = _read_without_lock(Space)
 locks.event_seats_taken = _check_then_pause(locks.event_seats_taken)
 locks.slot_seats_taken = _check_then_pause(locks.slot_seats_taken)
 locks.booking_in_space = _check_then_pause(locks.booking_in_space)
+locks.placement_holding = _check_then_pause(locks.placement_holding)
 
 app = create_app()

@@ -96,12 +96,12 @@ def test_a_course_is_booked_at_once_without_javascript_and_with_htmx(client, app
     slug, _series_id, _staff = made(app, make, is_course=True, capacity=1)
     page = client.get(f"/series/{slug}").get_data(as_text=True)
     assert "M'inscrire aux 3 séances" in page
-    data = {"name": "Ana", "email": "ana@example.org", "consent": "y"}
+    data = {"name": "Ana", "email": "ana@example.org"}
     response = client.submit(f"/series/{slug}/register", data)
     assert response.status_code == 200
     assert 'data-state="confirmed"' in response.get_data(as_text=True)
 
-    data = {"name": "Ben", "email": "ben@example.org", "consent": "y"}
+    data = {"name": "Ben", "email": "ben@example.org"}
     fragment = client.hx(
         "POST", f"/series/{slug}/register", target="course-registration", data=data
     )

@@ -63,7 +63,7 @@ def register_for_event(
     event: Event,
     name: str,
     email: str,
-    consent: bool,
+    wants_news: bool,
     locale: str,
     user: User | None = None,
     companions: Sequence[str] = (),
@@ -74,6 +74,7 @@ def register_for_event(
     in all; every place needs a seat, and the group waits together or not at all.
     One live registration per email and event: a second attempt changes nothing and sends
     the private link again to that address (the answer reveals nothing else).
+    `wants_news` is the person's optional consent to hear about future trainings.
     """
     email = normalise_email(email)
     name = name.strip()
@@ -90,8 +91,6 @@ def register_for_event(
             ),
             field="companions",
         )
-    if not consent:
-        raise DomainError(_l("Please agree to be contacted about this event."), field="consent")
     event_id = event.id
     event = locks.lock_event(event_id)
     if event is None:
@@ -113,7 +112,7 @@ def register_for_event(
         user_id=user.id if user is not None and getattr(user, "is_authenticated", False) else None,
         name=name[:120],
         email=email,
-        consent=True,
+        wants_news=bool(wants_news),
         locale=locale,
         state=state,
         token=secrets.token_urlsafe(32),

@@ -213,7 +213,7 @@ def register_for_course(
     series: EventSeries,
     name: str,
     email: str,
-    consent: bool,
+    wants_news: bool,
     locale: str,
     user: User | None = None,
 ) -> CourseOutcome:
@@ -223,8 +223,6 @@ def register_for_course(
     name = name.strip()
     if not name:
         raise DomainError(_l("Tell us your name."), field="name")
-    if not consent:
-        raise DomainError(_l("Please agree to be contacted about this event."), field="consent")
     series_id = series.id
     series = locks.lock_series(series_id)
     if series is None or not series.is_course:
@@ -247,8 +245,9 @@ def register_for_course(
     booked = []
     for session in sessions:
         registration = Registration(
-            event_id=session.id, user_id=account, name=name[:120], email=email, consent=True,
-            locale=locale, state=state, token=secrets.token_urlsafe(32),
+            event_id=session.id, user_id=account, name=name[:120], email=email,
+            wants_news=bool(wants_news), locale=locale, state=state,
+            token=secrets.token_urlsafe(32),
             confirmed_at=utcnow() if has_seats else None,
         )  # fmt: skip
         registration.course = series
