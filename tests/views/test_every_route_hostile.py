@@ -274,7 +274,8 @@ def walk_rule(walk: Walk, rule, world, queries, forms):
             for value in HOSTILE if number == 0 else []:
                 walk.get(path + "?" + "&".join(f"{name}={value}" for name in queries))
             response = walk.get(path)
-            page = response.text
+            # Downloads (a spreadsheet, a QR code image) are not pages with forms.
+            page = response.get_data().decode("utf-8", "replace")
             if response.location and "/auth/login" in response.location:
                 walk.sent_to_login.append(path)
         if "POST" not in methods:
