@@ -268,7 +268,7 @@ def walk_rule(walk: Walk, rule, world, queries, forms):
             for value in HOSTILE if number == 0 else []:
                 walk.get(path + "?" + "&".join(f"{name}={value}" for name in queries))
             response = walk.get(path)
-            page = response.text
+            page = response.text if response.mimetype == "text/html" else ""
             if response.location and "/auth/login" in response.location:
                 walk.sent_to_login.append(path)
         if "POST" not in methods:
