@@ -262,7 +262,9 @@ def walk_rule(walk: Walk, rule, world, queries, forms):
             walk.get(path)
         if "POST" in methods:
             walk.post(path, {})
-    for number, path in enumerate(valid_paths(rule, world)):
+    paths = valid_paths(rule, world)
+    walked_form = False
+    for number, path in enumerate(paths):
         page = ""
         if "GET" in methods:
             for value in HOSTILE if number == 0 else []:
@@ -271,9 +273,12 @@ def walk_rule(walk: Walk, rule, world, queries, forms):
             page = response.text if response.mimetype == "text/html" else ""
             if response.location and "/auth/login" in response.location:
                 walk.sent_to_login.append(path)
-        if "POST" not in methods:
-            continue
         offered = offered_fields(page, path) if page else {}
+        # A form is walked once: where a page offers it (a slug may name the wrong kind of
+        # organisation), else with the last valid path.
+        if "POST" not in methods or walked_form or not (offered or number == len(paths) - 1):
+            continue
+        walked_form = True
         names = list(offered) or forms
         for value in HOSTILE_IN_PATH:
             walk.post(path, {name: value for name in names})
