@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
+from hub import dates
 from hub.domain import locks
 from hub.domain.errors import Conflict
 from hub.extensions import db
 from hub.models import Event, Space, Venue
-from hub.timezones import in_zone
 
 
 def venues() -> list[Venue]:
@@ -60,8 +59,8 @@ def ensure_space_free(
     if booking is None:
         return
     venue = booking.space.venue
-    start = format_datetime(in_zone(booking.starts_at, venue), "short", rebase=False)
-    end = format_datetime(in_zone(booking.ends_at, venue), "short", rebase=False)
+    start = dates.datetime_text(booking.starts_at, "short", venue)
+    end = dates.datetime_text(booking.ends_at, "short", venue)
     if isinstance(booking, Event):
         raise Conflict(
             _l(

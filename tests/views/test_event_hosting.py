@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -390,10 +391,69 @@ def test_csv_export_neutralises_formulas(client, make, world):
     client.login(world.alice.email)
     response = client.get(f"/account/events/{event.id}/attendees.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
-    assert rows[0] == ["Nom", "E-mail", "Statut", "Inscrit·e le", "Arrivé·e à", "Consentement"]
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")  # so that spreadsheets read it as UTF-8
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline="")))
+    assert rows[0] == [
+        "Nom",
+        "E-mail",
+        "Statut",
+        "Inscrit·e le",
+        "Arrivé·e à",
+        "Souhaite des nouvelles",
+    ]
     assert [row[0] for row in rows[1:]] == ["'" + name for name in hostile]
-    assert [row[2] for row in rows[1:]] == ["confirmed"] * 6
+    assert [row[2] for row in rows[1:]] == ["Confirmée"] * 6
+
+
+def test_the_attendee_export_speaks_the_readers_language_on_the_venues_clock(
+    client, app, make, world
+):
+    event = make.event(world.space, world.chamber, capacity=10)
+    ana = make.registration(event, name="Ana Lima", email="ana@example.org")
+    make.registration(event, name="Zoé Martin", state=RegistrationState.WAITLISTED)
+    with app.app_context():
+        row = db.session.get(Registration, ana.id)
+        # 13:05 UTC in January is 14:05 in Saint-Étienne.
+        row.created_at = datetime(2027, 1, 8, 13, 5, tzinfo=UTC)
+        row.attended_at = datetime(2027, 1, 9, 8, 30, tzinfo=UTC)
+        row.state = RegistrationState.ATTENDED
+        db.session.commit()
+    client.login(world.alice.email)
+    french = client.get(f"/account/events/{event.id}/attendees.csv")
+    assert french.headers["Content-Disposition"] == (
+        f'attachment; filename="{event.slug}-attendees.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(french.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1] == [
+        "Ana Lima", "ana@example.org", "Venu·e", "08/01/2027 14:05", "09/01/2027 09:30", "non",
+    ]  # fmt: skip
+    assert rows[2][2:4] == ["Liste d'attente", rows[2][3]] and rows[2][4] == ""
+    english = client.get(f"/account/events/{event.id}/attendees.csv?lang=en")
+    rows = list(csv.reader(io.StringIO(english.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Name", "Email", "State"]
+    assert rows[1][2:] == ["Attended", "08/01/2027 14:05", "09/01/2027 09:30", "no"]
+
+
+def test_the_attendee_export_as_a_workbook_keeps_dates_and_booleans_typed(client, app, make, world):
+    event = make.event(world.space, world.chamber, capacity=10)
+    make.registration(event, name="=1+1", email="ana@example.org")
+    client.login(world.alice.email)
+    response = client.get(f"/account/events/{event.id}/attendees.xlsx")
+    assert response.status_code == 200
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    workbook = zipfile.ZipFile(io.BytesIO(response.data))
+    assert 'name="Participants"' in workbook.read("xl/workbook.xml").decode()
+    sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
+    strings = workbook.read("xl/sharedStrings.xml").decode()
+    assert "=1+1" in strings and "<f>" not in sheet
+    assert '<c r="D2" s="' in sheet  # a date with its number format, not text
+    assert '<c r="F2" t="b"><v>0</v></c>' in sheet  # no news of future trainings asked
+    attendees_page = client.get(f"/account/events/{event.id}/attendees").text
+    assert f'href="/account/events/{event.id}/attendees.xlsx"' in attendees_page
+    assert client.get(f"/account/events/{event.id}/attendees.xlsx?lang=en").status_code == 200
 
 
 def test_check_in_by_search_and_by_qr_code(client, app, make, world):
@@ -409,10 +469,13 @@ def test_check_in_by_search_and_by_qr_code(client, app, make, world):
     )
     assert row.status_code == 200
     assert row.get_data(as_text=True).strip().startswith(f'<li id="registration-{zoe.id}"')
-    # The QR code carries the check-in address with the token.
-    page = client.get(f"/account/check-in?code=http://localhost/account/check-in?code={yan.token}")
+    # The QR code carries the check-in address with the check-in code.
+    scanned = f"http://localhost/account/check-in?code={yan.check_in_code}"
+    page = client.get(f"/account/check-in?code={scanned}")
     assert "Yanis Petit" in page.get_data(as_text=True)
-    assert client.submit("/account/check-in", {"code": yan.token}).status_code == 303
+    checked_in = client.submit("/account/check-in", {"code": yan.check_in_code})
+    assert checked_in.status_code == 303
+    assert checked_in.location == f"/account/check-in?code={yan.check_in_code}"
     assert client.submit("/account/check-in", {"code": "nope"}).status_code == 404
     refused = client.submit(f"/account/events/{event.id}/attendees/{waiting.id}/check-in")
     assert refused.status_code == 303
@@ -440,7 +503,7 @@ def test_a_check_in_at_the_door_answers_beside_the_person_with_the_counts(client
     assert "Arrivé·e à" in row and 'data-state="attended"' in row
     assert (
         '<p id="attendee-counts" class="attendee-counts" hx-swap-oob="true">'
-        "1 confirmé·es, 0 en liste d'attente, 1 venu·es, 0 annulé·es.</p>"
+        "1 confirmé·e, 0 en liste d'attente, 1 venu·e, 0 annulé·e.</p>"
     ) in out_of_band
     assert 'id="check-in-announcement"' in out_of_band
     # Shown beside the person, so not again as a message on the next page.
@@ -460,13 +523,13 @@ def test_a_check_in_by_code_answers_in_place_with_the_counts(client, make, world
     yan = make.registration(event, name="Yanis Petit")
     client.login(world.alice.email)
     page = client.get(f"/account/check-in?code={yan.token}").get_data(as_text=True)
-    assert "1 confirmé·es, 0 en liste d'attente, 0 venu·es, 0 annulé·es." in page
+    assert "1 confirmé·e, 0 en liste d'attente, 0 venu·e, 0 annulé·e." in page
     answer = client.hx(
         "POST", "/account/check-in", target="door-registration", data={"code": yan.token}
     ).get_data(as_text=True)
     assert answer.strip().startswith('<article id="door-registration"')
     assert "Yanis Petit est enregistré·e à l&#39;entrée." in answer
-    assert "0 confirmé·es, 0 en liste d'attente, 1 venu·es, 0 annulé·es." in answer
+    assert "0 confirmé·e, 0 en liste d'attente, 1 venu·e, 0 annulé·e." in answer
     assert "<html" not in answer
 
 
@@ -474,10 +537,54 @@ def test_qr_code_of_another_partners_event_is_not_found(client, make, world):
     event = make.event(world.space, world.school)
     registration = make.registration(event, name="Personne Ailleurs")
     client.login(world.alice.email)
-    page = client.get(f"/account/check-in?code={registration.token}").get_data(as_text=True)
-    assert "Personne Ailleurs" not in page
-    assert "Aucune inscription à l'un de vos événements ne correspond à ce code." in page
-    assert client.submit("/account/check-in", {"code": registration.token}).status_code == 404
+    for code in (registration.check_in_code, registration.token):
+        page = client.get(f"/account/check-in?code={code}").get_data(as_text=True)
+        assert "Personne Ailleurs" not in page
+        assert "Aucune inscription à l'un de vos événements ne correspond à ce code." in page
+        assert client.submit("/account/check-in", {"code": code}).status_code == 404
+
+
+def test_qr_code_carries_the_check_in_code_and_never_the_private_token(client, app, make, world):
+    import segno
+
+    event = make.event(world.space, world.chamber)
+    registration = make.registration(event, name="Inès Robert")
+    assert len(registration.check_in_code) == 10 and registration.check_in_code.isalnum()
+    assert registration.check_in_code not in registration.token
+    served = client.get(f"/r/{registration.token}/qr.svg").get_data(as_text=True)
+
+    def qr_of(text: str) -> str:
+        buffer = io.BytesIO()
+        segno.make(text, error="m").save(
+            buffer, kind="svg", scale=6, border=2, xmldecl=False, title="QR code"
+        )
+        return buffer.getvalue().decode()
+
+    by_code = f"http://localhost/account/check-in?code={registration.check_in_code}"
+    assert served == qr_of(by_code)
+    assert served != qr_of(f"http://localhost/account/check-in?code={registration.token}")
+    assert registration.token not in by_code
+    # The page shows the code under the QR code, and the private link still works.
+    page = client.get(f"/r/{registration.token}").get_data(as_text=True)
+    assert f"<code>{registration.check_in_code}</code>" in page
+    assert "Inès Robert" in page
+    assert client.submit(f"/r/{registration.token}/cancel").status_code == 303
+    assert load(app, Registration)[0].state == RegistrationState.CANCELLED
+
+
+def test_check_in_by_the_code_typed_at_the_door(client, app, make, world):
+    event = make.event(world.space, world.chamber)
+    registration = make.registration(event, name="Inès Robert")
+    code = registration.check_in_code
+    typed = f" {code[:5].lower()} {code[5:].lower()} "
+    client.login(world.alice.email)
+    page = client.get("/account/check-in", query_string={"code": typed}).get_data(as_text=True)
+    assert "Inès Robert" in page
+    assert f'name="code" value="{code}"' in page
+    assert registration.token not in page
+    assert client.submit("/account/check-in", {"code": typed}).status_code == 303
+    assert load(app, Registration)[0].state == RegistrationState.ATTENDED
+    assert audit_actions(app) == ["registration.attended"]
 
 
 # --- Permission matrix: roles × addresses × objects ---------------------------------------
@@ -485,6 +592,7 @@ def test_qr_code_of_another_partners_event_is_not_found(client, make, world):
 MANAGE = "/account/events/{id}"
 ATTENDEES = "/account/events/{id}/attendees"
 CSV = "/account/events/{id}/attendees.csv"
+XLSX = "/account/events/{id}/attendees.xlsx"
 EDIT = "/account/events/{id}/edit"
 STAFF_EVENTS = "/staff/events"
 STAFF_NEW = "/staff/events/new"
@@ -493,20 +601,34 @@ MESSAGE = "/account/events/{id}/message"
 
 # who → {url: expected status} for an event of the chamber (proposed), co-hosted by the school.
 MATRIX = {
-    "anonymous": {MANAGE: 302, ATTENDEES: 302, CSV: 302, EDIT: 302, STAFF_EVENTS: 302,
-                  STAFF_NEW: 302, PROPOSE: 302, MESSAGE: 302},
-    "outsider": {MANAGE: 404, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                 STAFF_NEW: 404, PROPOSE: 404, MESSAGE: 404},
-    "other_partner": {MANAGE: 404, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                      STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404},
-    "invited_cohost": {MANAGE: 200, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                       STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404},
-    "accepted_cohost": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 404, STAFF_EVENTS: 404,
-                        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200},
-    "proposer": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 200, STAFF_EVENTS: 404,
-                 STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200},
-    "staff": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 200, STAFF_EVENTS: 200,
-              STAFF_NEW: 200, PROPOSE: 404, MESSAGE: 200},
+    "anonymous": {
+        MANAGE: 302, ATTENDEES: 302, CSV: 302, XLSX: 302, EDIT: 302, STAFF_EVENTS: 302,
+        STAFF_NEW: 302, PROPOSE: 302, MESSAGE: 302,
+    },
+    "outsider": {
+        MANAGE: 404, ATTENDEES: 404, CSV: 404, XLSX: 404, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 404, MESSAGE: 404,
+    },
+    "other_partner": {
+        MANAGE: 404, ATTENDEES: 404, CSV: 404, XLSX: 404, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404,
+    },
+    "invited_cohost": {
+        MANAGE: 200, ATTENDEES: 404, CSV: 404, XLSX: 404, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404,
+    },
+    "accepted_cohost": {
+        MANAGE: 200, ATTENDEES: 200, CSV: 200, XLSX: 200, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200,
+    },
+    "proposer": {
+        MANAGE: 200, ATTENDEES: 200, CSV: 200, XLSX: 200, EDIT: 200, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200,
+    },
+    "staff": {
+        MANAGE: 200, ATTENDEES: 200, CSV: 200, XLSX: 200, EDIT: 200, STAFF_EVENTS: 200,
+        STAFF_NEW: 200, PROPOSE: 404, MESSAGE: 200,
+    },
 }  # fmt: skip
 
 

@@ -93,7 +93,7 @@ def test_the_review_queue_decides_inline_with_htmx(client, make, app):
         data={"decision": "accept"},
     )
     assert full.status_code == 409
-    assert "Toutes les places de ce créneau (1) sont prises" in full.text
+    assert "L’unique place de ce créneau est prise\u00a0:" in full.text
     assert _state(app, second.id) == ApplicationState.SUBMITTED
 
     with app.app_context():
