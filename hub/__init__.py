@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -40,9 +39,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         ),
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
-    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    from hub.operations import configure_logging
+
+    configure_logging(app)
 
     _init_extensions(app)
+    from hub.request_guards import init_request_guards
+
+    init_request_guards(app)  # before the blueprints: their routes use its int converter
     _register_blueprints(app)
     _register_request_hooks(app)
 
@@ -127,6 +131,9 @@ def _register_blueprints(app: Flask) -> None:
     from hub.blueprints.manage_innovations import bp as manage_innovations_bp
     from hub.blueprints.media import bp as media_bp
     from hub.blueprints.organisations import bp as organisations_bp
+    from hub.blueprints.privacy import bp as privacy_bp
+    from hub.blueprints.programme import bp as programme_bp
+    from hub.blueprints.questions import bp as questions_bp
     from hub.blueprints.seo import bp as seo_bp
     from hub.blueprints.showcase import bp as showcase_bp
     from hub.blueprints.staff import bp as staff_bp
@@ -140,6 +147,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(hosting_bp)
     app.register_blueprint(figures_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(questions_bp)
+    app.register_blueprint(programme_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(manage_innovations_bp)
@@ -177,6 +187,9 @@ def _wrap_wsgi(app: Flask) -> None:
         add_headers_function=cache_headers,
     )
     app.wsgi_app = SecurityHeadersMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+    from hub.operations import init_operations
+
+    init_operations(app)
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

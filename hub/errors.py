@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Flask,
+    Response,
     current_app,
     flash,
     g,
@@ -18,7 +19,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, SecurityError
 
 from hub.database import read_only_from_now
 from hub.domain.errors import DomainError
@@ -118,7 +119,7 @@ def _secret(name: str) -> bool:
 
 
 def wants_json() -> bool:
-    if request.path.startswith("/api/") or request.path == "/healthz":
+    if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return (
@@ -178,6 +179,10 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         if code < 400:
             return error
+        if isinstance(error, SecurityError):
+            # A host outside TRUSTED_HOSTS: no address of the site can be built for it, so
+            # no page either.
+            return Response(f"{ERROR_TEXT[400][0]}\n", 400, mimetype="text/plain")
         title, message = ERROR_TEXT.get(code, (error.name, error.description))
         if isinstance(error, BadArgument):
             message = error.description  # names the parameter the API could not read

@@ -1,6 +1,8 @@
-"""Markdown written by users, rendered to safe HTML."""
+"""Text written by users: Markdown rendered to safe HTML, slugs, lines cleaned, XML made safe."""
 
 from __future__ import annotations
+
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -100,3 +102,32 @@ def parse_tags(text: str | None, limit: int = 12) -> list[str]:
         if tag and tag.casefold() not in seen:
             seen[tag.casefold()] = tag
     return list(seen.values())[:limit]
+
+
+# C0 and C1 control characters, and the Unicode line and paragraph separators: what a
+# carriage return, a vertical tab (Word's soft break) or U+2028 would break on one line.
+LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+ONE_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# What XML 1.0 forbids: control characters but tab and line breaks, surrogates, U+FFFE/FFFF.
+XML_FORBIDDEN = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def one_line(value):
+    """Text on one line (a title, a name, a subject): each line break or control character
+    becomes a space. Anything other than text is returned as it is."""
+    if not isinstance(value, str):
+        return value
+    return ONE_LINE_BREAKS.sub(" ", value).strip()
+
+
+def clean_lines(value):
+    """Text of several lines: every line break is "\\n", other control characters go."""
+    if not isinstance(value, str):
+        return value
+    return CONTROL.sub("", LINE_BREAKS.sub("\n", value))
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids (a feed reader refuses the document)."""
+    return XML_FORBIDDEN.sub("", text)

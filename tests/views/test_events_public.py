@@ -22,10 +22,10 @@ from hub.models import (
 from tests.support import emails
 
 
-def register(client, slug, email, name="Sam Durand", consent="y", htmx=False):
+def register(client, slug, email, name="Sam Durand", wants_news=None, htmx=False):
     data = {"name": name, "email": email}
-    if consent:
-        data["consent"] = consent
+    if wants_news:
+        data["wants_news"] = wants_news
     if htmx:
         return client.hx("POST", f"/events/{slug}/register", target="registration", data=data)
     return client.submit(f"/events/{slug}/register", data)
@@ -170,7 +170,7 @@ def test_registration_confirms_then_waitlists_with_a_position(client, app, make)
     assert f"/r/{token_of(app, 'ana@example.org')}" in confirmation.body_text
     assert [a["filename"] for a in confirmation.attachments] == [
         f"{event.slug}.ics",
-        "check-in-qr-code.svg",
+        "check-in-qr-code.png",
     ]
     assert "numéro 2 sur la liste d'attente" in mails[2].body_text
 
@@ -202,13 +202,33 @@ def test_second_registration_with_the_same_email_resends_the_link(client, app, m
     assert len(outbox(app, "dan@example.org")) == 2
 
 
-def test_registration_needs_consent_and_a_valid_email(client, app, make):
+def test_registration_needs_a_valid_email(client, app, make):
     event = make.event()
-    response = register(client, event.slug, "not-an-email", consent=None)
+    response = register(client, event.slug, "not-an-email")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'aria-invalid="true"' in page
     assert registrations(app, event) == []
+
+
+def test_registration_asks_no_consent_and_says_what_is_kept_why_and_how_long(
+    client, app, make, settings
+):
+    settings(REGISTRATION_RETENTION_DAYS=90)
+    event = make.event()
+    form = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "effacés 90 jours après l’événement" in form
+    assert 'href="/privacy"' in form.split('id="registration"')[1]
+    # The optional consent is a separate box, unticked.
+    box = re.search(r'<input[^>]*name="wants_news"[^>]*>', form).group(0)
+    assert "checked" not in box
+    assert register(client, event.slug, "ana@example.org").status_code == 303
+    assert register(client, event.slug, "ben@example.org", wants_news="y").status_code == 303
+    with app.app_context():
+        wants = dict(
+            db.session.execute(sa.select(Registration.email, Registration.wants_news)).all()
+        )
+    assert wants == {"ana@example.org": False, "ben@example.org": True}
 
 
 @pytest.mark.parametrize(
@@ -341,8 +361,10 @@ def test_a_cancelled_registration_offers_its_cancellation_for_the_calendar(clien
     # A short email tells the person, with the cancellation (iTIP CANCEL) for their calendar.
     (mail,) = outbox(app, "fay@example.org")[1:]
     assert mail.kind == "event_registration_cancelled"
-    assert mail.subject == "Inscription annulée : Atelier tableur"
-    assert mail.body_text.startswith("Bonjour Fay Martin,\n\nVotre inscription est annulée pour :")
+    assert mail.subject == "Inscription annulée\u00a0: Atelier tableur"
+    assert mail.body_text.startswith(
+        "Bonjour Fay Martin,\n\nVotre inscription est annulée pour\u00a0:"
+    )
     (attachment,) = mail.attachments
     assert attachment["filename"] == f"{event.slug}.ics"
     assert attachment["content_type"] == "text/calendar; charset=utf-8; method=CANCEL"
@@ -406,3 +428,60 @@ def test_the_event_page_for_a_new_visitor_sets_no_cookie_and_loads_the_form_from
 
     plain = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert "<html" in plain and 'name="csrf_token"' in plain
+
+
+def test_agenda_offers_only_cities_and_months_that_have_events(client, make):
+    from hub.models import utcnow
+
+    rennes = make.space(venue_slug="rennes")
+    make.space(venue_slug="nancy")  # a venue with no event: never offered
+    make.event(title="Conférence IA", kind=EventKind.CONFERENCE, starts_in=timedelta(days=3))
+    make.event(rennes, title="Atelier à Rennes", starts_in=timedelta(days=70))
+    make.event(
+        rennes, title="Atelier annulé", starts_in=timedelta(days=130), state=EventState.CANCELLED
+    )
+    soon = (utcnow() + timedelta(days=3)).strftime("%Y-%m")
+    later = (utcnow() + timedelta(days=70)).strftime("%Y-%m")
+
+    def offered(query=""):
+        html = client.get(f"/events?{query}").text
+        venues = re.findall(r'href="/events\?(?:[^"]*&amp;)?venue=([\w-]+)', html)
+        months = re.findall(r'href="/events\?(?:[^"]*&amp;)?month=([\d-]+)', html)
+        return sorted(set(venues)), sorted(set(months))
+
+    assert offered() == (["rennes", "saint-etienne"], sorted({soon, later}))
+    # Each choice follows the other filters: no city or month that would show nothing.
+    assert offered("kind=conference") == (["saint-etienne"], [soon])
+    assert offered("venue=rennes") == (["rennes", "saint-etienne"], [later])
+    # A chosen month stays offered, to be seen and removed, even when nothing is left in it.
+    assert offered("kind=conference&month=2031-05") == ([], sorted(["2031-05", soon]))
+
+
+def test_a_registration_by_htmx_also_refreshes_the_seats_left(client, make):
+    event = make.event(capacity=3)
+    make.registration(event)
+    answer = register(client, event.slug, "ana@example.org", htmx=True).get_data(as_text=True)
+    assert 'data-state="confirmed"' in answer
+    seats = re.search(r'<p id="seats-left"[^>]*>\s*(.*?)\s*</p>', answer, re.S)
+    assert 'hx-swap-oob="true"' in seats.group(0)
+    assert seats.group(1) == "1 place restante sur 3"
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "1 place restante sur 3" in page and "hx-swap-oob" not in page
+
+
+def test_a_past_full_event_says_one_thing_only(client, make):
+    event = make.event(capacity=1, starts_in=timedelta(days=-1))
+    make.registration(event)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Cet événement a commencé\u00a0: les inscriptions sont closes." in page
+    assert "Complet" not in page
+    assert 'id="seats-left"' not in page
+
+
+def test_a_cancelled_event_says_so_once(client, make):
+    from hub.models import EventState
+
+    event = make.event(state=EventState.CANCELLED)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert page.count("Cet événement est annulé.") == 1
+    assert "places restantes" not in page

@@ -6,7 +6,7 @@ Each function answers in a fixed number of queries, whatever the amount of data.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -98,8 +98,11 @@ def upcoming_events(
         query = query.where(hosted_by(host))
     if with_seats_only:
         query = query.where(Event.capacity > _seats_taken_column())
-    if filters is None:
-        return query
+    return _narrowed(query, filters) if filters is not None else query
+
+
+def _narrowed(query: sa.Select, filters: AgendaFilters) -> sa.Select:
+    """The query (of events joined to their room and venue) narrowed to the filters."""
     if filters.kind:
         query = query.where(Event.kind == filters.kind)
     if filters.audience:
@@ -113,12 +116,47 @@ def upcoming_events(
     return query
 
 
+def _upcoming_columns(*columns, filters: AgendaFilters) -> sa.Select:
+    query = (
+        sa.select(*columns)
+        .select_from(Event)
+        .join(Space, Space.id == Event.space_id)
+        .join(Venue, Venue.id == Space.venue_id)
+        .where(Event.state == EventState.PUBLISHED, Event.ends_at > utcnow())
+    )
+    return _narrowed(query, filters)
+
+
+def agenda_venues(filters: AgendaFilters) -> list[Venue]:
+    """The venues the agenda offers: those with an upcoming event that the other filters
+    keep (and the one chosen, so it can be seen and removed), by city."""
+    with_events = _upcoming_columns(Venue.id, filters=replace(filters, venue=""))
+    return list(
+        db.session.scalars(
+            sa.select(Venue)
+            .where(sa.or_(Venue.id.in_(with_events), Venue.slug == filters.venue))
+            .order_by(Venue.city, Venue.name)
+        )
+    )
+
+
+def agenda_months(filters: AgendaFilters) -> list[str]:
+    """The months ("2027-03") the agenda offers: those with an upcoming event that the other
+    filters keep (and the one chosen), counted in the display time zone like the filter."""
+    starts = db.session.scalars(
+        _upcoming_columns(Event.starts_at, filters=replace(filters, month="")).distinct()
+    )
+    zone = display_zone()
+    months = {f"{start.astimezone(zone):%Y-%m}" for start in starts}
+    return sorted(months | ({filters.month} if filters.month else set()))
+
+
 def _seats_taken_column() -> sa.ScalarSelect:
     return (
-        sa.select(sa.func.count(Registration.id))
+        sa.select(sa.func.coalesce(sa.func.sum(Registration.places), 0))
         .where(
             Registration.event_id == Event.id,
-            Registration.state.in_(locks.EVENT_SEAT_STATES),
+            locks.holds_event_seat(),
         )
         .correlate(Event)
         .scalar_subquery()
@@ -203,13 +241,15 @@ def registration_by_token(token: str) -> Registration:
 
 
 def waitlist_position(registration: Registration) -> int | None:
-    """1 for the next person to get a seat; None when not on the waiting list."""
-    if registration.state != RegistrationState.WAITLISTED:
+    """1 for the next person to get a seat; None when not on the waiting list or when a
+    seat is on offer to them (those with an offer are not in the queue for the next one)."""
+    if registration.state != RegistrationState.WAITLISTED or registration.offer_expires_at:
         return None
     ahead = db.session.scalar(
         sa.select(sa.func.count()).where(
             Registration.event_id == registration.event_id,
             Registration.state == RegistrationState.WAITLISTED,
+            Registration.offer_expires_at.is_(None),
             Registration.id < registration.id,
         )
     )
@@ -256,20 +296,28 @@ AUDIENCE_STATES = {
 
 
 def message_recipients(event: Event, audience: MessageAudience) -> sa.Select:
-    """The registrations a message to `audience` reaches, oldest first."""
+    """The registrations a message to `audience` reaches, oldest first (walk-ins who gave
+    no email are not reached)."""
     return (
         sa.select(Registration)
         .where(
             Registration.event_id == event.id,
             Registration.state.in_(AUDIENCE_STATES[audience]),
+            Registration.email != "",
         )
         .order_by(Registration.id)
     )
 
 
 def recipient_counts(event: Event) -> dict[MessageAudience, int]:
-    """How many people each choice of recipients reaches (from registration_counts)."""
-    per_state = registration_counts(event)
+    """How many people each choice of recipients reaches."""
+    rows = db.session.execute(
+        sa.select(Registration.state, sa.func.count())
+        .where(Registration.event_id == event.id, Registration.email != "")
+        .group_by(Registration.state)
+    )
+    per_state = {state.value: 0 for state in RegistrationState}
+    per_state.update({RegistrationState(state).value: count for state, count in rows})
     return {
         audience: sum(per_state[state.value] for state in states)
         for audience, states in AUDIENCE_STATES.items()
@@ -283,6 +331,7 @@ def recipient_locales(event: Event, audience: MessageAudience) -> dict[str, int]
         .where(
             Registration.event_id == event.id,
             Registration.state.in_(AUDIENCE_STATES[audience]),
+            Registration.email != "",
         )
         .group_by(Registration.locale)
     )
