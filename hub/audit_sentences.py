@@ -36,6 +36,10 @@ KINDS = {
     "slot": _l("Demo slots"),
     "application": _l("Applications"),
     "user": _l("Accounts"),
+    "series": _l("Series"),
+    "stand": _l("Stands"),
+    "lead": _l("Visitors' emails left at stands"),
+    "privacy": _l("Personal data requests"),
     "demo": _l("Demo content"),
 }
 
@@ -105,6 +109,30 @@ SENTENCES = {
     "demo.events_seeded": _l("%(actor)s loaded the demo events."),
     "demo.showcase_seeded": _l("%(actor)s loaded the demo showcase."),
     "demo.figures_seeded": _l("%(actor)s loaded a year of demo figures."),
+    "event.question_added": _l("%(actor)s added a registration question to %(target)s."),
+    "event.question_removed": _l("%(actor)s removed a registration question from %(target)s."),
+    "registration.answered": _l("%(actor)s answered the registration questions of %(target)s."),
+    "registration.name_corrected": _l("%(actor)s corrected the name of %(target)s."),
+    "registration.news_stopped": _l("%(actor)s stopped the news for %(target)s."),
+    "registration.erased": _l("%(actor)s erased the personal data of a registration."),
+    "registration.offered": _l("%(actor)s offered a freed seat to %(target)s."),
+    "registration.offer_accepted": _l("%(actor)s took the seat offered to %(target)s."),
+    "registration.offer_expired": _l(
+        "The seat offered to %(target)s was passed on: no answer in time."
+    ),
+    "registration.walk_in": _l("%(actor)s added %(target)s at the door."),
+    "privacy.erasure_requested": _l("%(actor)s asked for the erasure of a person's data."),
+    "user.name_corrected": _l("%(actor)s corrected the name of %(target)s."),
+    "user.closed": _l("%(actor)s closed their account."),
+    "series.created": _l("%(actor)s created a series of events."),
+    "series.updated": _l("%(actor)s changed a series of events."),
+    "slot.schedule": _l("%(actor)s set the pitch schedule of %(target)s."),
+    "slot.placed_all": _l("%(actor)s placed every startup of %(target)s on the stands."),
+    "stand.added": _l("%(actor)s added a stand."),
+    "stand.removed": _l("%(actor)s removed a stand."),
+    "application.placed": _l("%(actor)s gave %(target)s a stand and a pitch time."),
+    "application.reviewed": _l("%(actor)s scored %(target)s."),
+    "lead.left": _l("%(actor)s left their email address for a startup at its stand."),
 }
 FALLBACK = _l("%(actor)s: %(action)s on %(target)s.")
 # Details a sentence may name; missing ones read as a dash.

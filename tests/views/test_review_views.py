@@ -92,8 +92,8 @@ def test_bulk_decisions_accept_within_the_seats_and_say_who_was_left(client, mak
     assert response.headers["Location"] == f"/staff/showcase/applications?slot={slot.id}"
     assert states(app, first, second) == [ApplicationState.ACCEPTED, ApplicationState.SUBMITTED]
     page = client.get(response.headers["Location"])
-    assert "1 candidature décidée ; les startups ont été prévenues." in page.text
-    assert "Second : Toutes les places de ce créneau (1) sont prises" in page.text
+    assert "1 candidature décidée\u202f; les startups ont été prévenues." in page.text
+    assert "Second\u00a0: L’unique place de ce créneau est prise" in page.text
 
 
 def test_bulk_without_a_selection_says_so(client, make):
