@@ -56,7 +56,7 @@ static: $(STATIC)
 
 # Extract the strings to translate and merge them into each language's catalogue.
 translations: $(INSTALLED)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o hub/translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o hub/translations/messages.pot --no-location --omit-header --sort-output .
 	$(BIN)/pybabel update -i hub/translations/messages.pot -d hub/translations --no-fuzzy-matching --ignore-obsolete --width=100
 
 $(INSTALLED): pyproject.toml

@@ -276,6 +276,7 @@ def _registrations(connection, rng, count: int, event_rows, now) -> None:
                 {"event_id": event_id, "name": f"Personne {n}",
                  "email": f"personne{n}.{event_id % 500}@example.org", "consent": True, "locale": "fr",
                  "state": state, "token": f"bench-{event_id:07d}-{n:06d}",
+                 "check_in_code": f"B{event_id:07d}{n:06d}",
                  "created_at": min(now, starts_at) - timedelta(days=7),
                  "confirmed_at": now if seated else None,
                  "attended_at": starts_at if state == "attended" else None}

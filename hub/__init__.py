@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from whitenoise import WhiteNoise
 from hub.config import Config, database_url, load_secret_key
 from hub.database import configure_engine, engine_options
 from hub.extensions import babel, csrf, db, htmx, limiter, login_manager
+from hub.ratelimit_storage import default_storage_uri
 from hub.security import SecurityHeadersMiddleware
 
 
@@ -28,6 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
         MAIL_DIR=app.config["MAIL_DIR"] or str(instance / "mail"),
         UPLOAD_DIR=app.config["UPLOAD_DIR"] or str(instance / "uploads"),
+        RATELIMIT_STORAGE_URI=app.config["RATELIMIT_STORAGE_URI"]
+        or default_storage_uri(app.instance_path),
     )
     if test_config:
         app.config.update(test_config)
@@ -37,9 +39,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         ),
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
-    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    from hub.operations import configure_logging
+
+    configure_logging(app)
 
     _init_extensions(app)
+    from hub.request_guards import init_request_guards
+
+    init_request_guards(app)  # before the blueprints: their routes use its int converter
     _register_blueprints(app)
     _register_request_hooks(app)
 
@@ -72,6 +79,11 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     htmx.init_app(app)
+    from hub.errors import keep_busy_retry_after
+
+    # Before the limiter: after-request hooks run last-registered first, so this one runs
+    # after the limiter has set its headers.
+    app.after_request(keep_busy_retry_after)
     limiter.init_app(app)
 
     login_manager.init_app(app)
@@ -171,6 +183,9 @@ def _wrap_wsgi(app: Flask) -> None:
         add_headers_function=cache_headers,
     )
     app.wsgi_app = SecurityHeadersMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+    from hub.operations import init_operations
+
+    init_operations(app)
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

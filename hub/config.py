@@ -60,6 +60,8 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session it is bound to
     WTF_CSRF_SSL_STRICT = True
+    # How long an anonymous visitor's form token is accepted (hub/form_tokens.py), seconds.
+    FORM_TOKEN_MAX_AGE = int(os.environ.get("FORM_TOKEN_MAX_AGE", 60 * 60 * 24))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -69,9 +71,15 @@ class Config:
     REMEMBER_COOKIE_NAME = "hub_remember"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
 
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 4 * 1024 * 1024))
+    # The whole request: well above UPLOAD_MAX_BYTES, so a file over that limit still reaches
+    # its form and comes back as an error beside the field, with everything else typed kept.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Empty: a SQLite file in the instance folder, shared by the workers of this machine
+    # (hub/ratelimit_storage.py); redis://… for several machines.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    # Keys of this installation in a Redis shared with others (Flask-Limiter's setting).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "5 per minute")
@@ -105,6 +113,9 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 15000))
+    # How long a web request that writes waits for a database lock before answering 503
+    # (Retry-After) with what was typed kept; readers never wait for it.
+    WEB_LOCK_TIMEOUT_MS = int(os.environ.get("WEB_LOCK_TIMEOUT_MS", 3000))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # default: <instance>/uploads
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 2 * 1024 * 1024))
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", 60 * 60 * 24 * 14))
@@ -123,6 +134,10 @@ class Config:
     PUBLIC_CACHE_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_MAX_BYTES", 1024 * 1024))
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # "json": one JSON object per line, with the request id (hub/operations.py); "text".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    # One log line per request (method, path, route, status, duration) at INFO.
+    ACCESS_LOG = os.environ.get("ACCESS_LOG", "true").lower() in ("1", "true", "yes")
 
     # The site's public address: every absolute link (emails, feeds, calendar files, QR
     # codes, the API) is built from it, never from the request's Host header.

@@ -3,6 +3,12 @@
 SQLite: WAL, a busy timeout, foreign keys on, and write transactions that take the write
 lock when they begin. pysqlite defers BEGIN until the first write, so a read-then-write
 transaction could otherwise act on a snapshot another process has already changed.
+
+A web request that changes something waits at most WEB_LOCK_TIMEOUT_MS for a lock (SQLite's
+write lock; on PostgreSQL, a row or table lock), then gives up and answers 503 (hub/errors.py)
+instead of holding its worker while another process holds the lock: readers and /healthz
+keep being served. Commands and the worker wait SQLITE_BUSY_TIMEOUT_MS (PostgreSQL: as long
+as it takes).
 """
 
 from __future__ import annotations
@@ -11,11 +17,12 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READ_ONLY = "hub.read_only"
 _write_intent: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
     "write_intent", default=None
 )
@@ -37,8 +44,22 @@ def wants_write_lock() -> bool:
     if intent is not None:
         return intent
     if has_request_context():
-        return request.method not in SAFE_METHODS
+        return request.method not in SAFE_METHODS and not g.get(READ_ONLY, False)
     return True
+
+
+def read_only_from_now() -> None:
+    """The rest of this request only reads: it no longer asks for the write lock (the page
+    that says the database is busy is rendered without waiting for it again)."""
+    g.setdefault(READ_ONLY, True)
+
+
+def _web_lock_timeout_ms() -> int | None:
+    """How long this transaction may wait for a lock: WEB_LOCK_TIMEOUT_MS in a web request
+    that writes, None (the engine's own wait) elsewhere."""
+    if has_request_context() and request.method not in SAFE_METHODS:
+        return int(current_app.config["WEB_LOCK_TIMEOUT_MS"])
+    return None
 
 
 @contextmanager
@@ -52,6 +73,15 @@ def write_intent(value: bool = True) -> Iterator[None]:
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "begin")
+        def _on_pg_begin(connection):
+            timeout = _web_lock_timeout_ms()
+            if timeout is not None:
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout}")
+
+        return
     if engine.dialect.name != "sqlite":
         return
 
@@ -68,4 +98,9 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
+        timeout = _web_lock_timeout_ms() or busy_timeout_ms
+        held = connection.connection.info  # kept with the pooled connection
+        if held.get("busy_timeout", busy_timeout_ms) != timeout:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout)}")
+            held["busy_timeout"] = timeout
         connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")

@@ -196,6 +196,7 @@ def seed_demo() -> list[str]:
     # Featured last: it picks among the innovations the showcase part published.
     report += seed_featured(staff)
     report += seed_figures_year(staff)
+    report += seed_pictures()
     report.append("Demo content is in place.")
     return report
 
@@ -835,3 +836,65 @@ def _year_registrations(event, chosen: list[tuple[str, str]], rng) -> None:
         if registration.state == RegistrationState.CONFIRMED and rng.random() < 0.8:
             registration.state = RegistrationState.ATTENDED
             registration.attended_at = event.starts_at + timedelta(minutes=rng.randint(0, 20))
+
+
+# Pictures: drawn here (no file to ship), stored like an upload. Two startups keep no logo
+# and one innovation no picture, so the logo and the placeholder show in their place.
+DEMO_LOGOS = {"ecotrace": (46, 125, 50), "textilab": (121, 85, 160), "cyclopolis": (230, 120, 30),
+              "medilien": (25, 118, 210)}  # fmt: skip
+DEMO_PICTURES = {
+    "ecotrace-compteur-carbone": ((46, 125, 50), "Un petit boîtier posé sur le comptoir d'une épicerie, à côté d'une tablette qui affiche des barres vertes"),
+    "textilab-tissu-chauffant": ((121, 85, 160), "Un rouleau de tissu violet traversé de fils conducteurs argentés"),
+    "medilien-carnet-de-liaison": ((25, 118, 210), "Un téléphone affiche le carnet partagé d'une patiente, avec trois messages de l'infirmier"),
+    "agrivue-sonde-humidite": ((104, 159, 56), "Une sonde plantée dans une rangée de salades, son petit panneau solaire tourné vers le ciel"),
+    "kiosque-civique-borne": ((0, 121, 107), "Une borne à écran tactile dans le hall d'une mairie, une personne âgée à côté d'une médiatrice"),
+    "initiation-numerique-seniors": ((239, 108, 0), "Deux personnes âgées découvrent une tablette avec une formatrice"),
+    "ia-au-service-des-pme": ((63, 81, 181), "Une salle de conférence pleine, un schéma projeté sur l'écran"),
+}  # fmt: skip
+
+
+def _drawn_picture(colour: tuple[int, int, int], size: tuple[int, int], seed: str) -> bytes:
+    """A PNG of soft shapes in `colour`, different for each `seed`."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)  # noqa: S311 (shapes of a demo picture)
+    image = Image.new("RGB", size, tuple(255 - (255 - c) // 6 for c in colour))
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    for _ in range(7):
+        radius = rng.randint(height // 6, height // 2)
+        x, y = rng.randint(0, width), rng.randint(0, height)
+        shade = tuple(min(255, c + rng.randint(-30, 60)) for c in colour)
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=shade)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def seed_pictures() -> list[str]:
+    """Logos, innovation pictures (with their alt text) and event pictures, where missing."""
+    import io
+
+    from hub.domain import uploads
+
+    stored = 0
+
+    def store(colour, size, seed, side):
+        nonlocal stored
+        stored += 1
+        return uploads.store_image(io.BytesIO(_drawn_picture(colour, size, seed)), side)
+
+    for slug, colour in DEMO_LOGOS.items():
+        organisation = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+        if organisation is not None and not organisation.logo:
+            organisation.logo = store(colour, (512, 512), slug, uploads.LOGO_SIDE)
+    for slug, (colour, alt) in DEMO_PICTURES.items():
+        row = db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug))
+        row = row or db.session.scalar(sa.select(Event).where(Event.slug == slug))
+        if row is not None and not row.image:
+            row.image = store(colour, (1600, 900), slug, uploads.PICTURE_SIDE)
+            row.image_alt = alt
+    return [f"Pictures drawn: {stored}."] if stored else []

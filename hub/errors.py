@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, make_response, redirect, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, SecurityError
 
+from hub.database import read_only_from_now
 from hub.domain.errors import DomainError
 from hub.domain.errors import NotFound as DomainNotFound
 from hub.extensions import db
@@ -37,8 +50,76 @@ CSRF_TEXT = (
 )
 
 
+BUSY_TEXT = (
+    _l("The site is busy"),
+    _l(
+        "Nothing was saved: the database was busy for a moment. "
+        "What you typed is kept: send it again in a few seconds."
+    ),
+)
+BUSY_RETRY_AFTER_SECONDS = 5
+BUSY = "hub.database_busy"
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+POSTGRESQL_LOCK_NOT_AVAILABLE = "55P03"
+# Typed values the busy page never writes back into a page.
+SECRET_FIELDS = ("csrf_token", "password", "confirm")
+
+
+def is_lock_timeout(error: OperationalError) -> bool:
+    """Whether the database refused because another process held a lock past our wait."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)  # the primary code, low byte
+    return getattr(error.orig, "sqlstate", None) == POSTGRESQL_LOCK_NOT_AVAILABLE
+
+
+def database_busy():
+    """The answer to a request that waited WEB_LOCK_TIMEOUT_MS for a lock in vain: nothing of
+    it is kept, and the page is rendered without asking for the write lock again."""
+    db.session.rollback()
+    read_only_from_now()
+    g.setdefault(BUSY, True)
+    current_app.logger.warning("Database busy: %s %s answered 503", request.method, request.path)
+    return busy_response()
+
+
+def busy_response():
+    """503 with Retry-After. A plain form gets a page with what was sent and a button to send
+    it again; htmx leaves the form as it is and shows a message; the API gets JSON."""
+    title, message = BUSY_TEXT
+    if wants_json() or request.htmx or request.method not in ("POST", "PUT", "PATCH"):
+        response = error_response(503, title, message)
+    else:
+        fields = list(request.form.items(multi=True))
+        body = render_template(
+            "errors/busy.html",
+            title=title,
+            message=message,
+            action=request.full_path.rstrip("?"),
+            kept=[(name, value) for name, value in fields if not _secret(name)],
+            retype=sorted({name for name, _value in fields if _secret(name)} - {"csrf_token"}),
+        )
+        response = make_response(body, 503)
+        response.vary.add("HX-Request")
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def keep_busy_retry_after(response):
+    """The 503's own Retry-After: the rate limiter sets one on every answer of a limited route
+    (when its window resets); a busy database is worth trying again much sooner."""
+    if response.status_code == 503 and g.get(BUSY):
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return response
+
+
+def _secret(name: str) -> bool:
+    return any(word in name.lower() for word in SECRET_FIELDS)
+
+
 def wants_json() -> bool:
-    if request.path.startswith("/api/") or request.path == "/healthz":
+    if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return (
@@ -98,6 +179,10 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         if code < 400:
             return error
+        if isinstance(error, SecurityError):
+            # A host outside TRUSTED_HOSTS: no address of the site can be built for it, so
+            # no page either.
+            return Response(f"{ERROR_TEXT[400][0]}\n", 400, mimetype="text/plain")
         title, message = ERROR_TEXT.get(code, (error.name, error.description))
         if isinstance(error, BadArgument):
             message = error.description  # names the parameter the API could not read
@@ -112,6 +197,12 @@ def register_error_handlers(app: Flask) -> None:
         if code == 405 and allowed:
             response.headers["Allow"] = allowed
         return response
+
+    @app.errorhandler(OperationalError)
+    def database_error(error: OperationalError):
+        if not is_lock_timeout(error):
+            return unexpected_error(error)
+        return database_busy()
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

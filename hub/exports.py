@@ -37,13 +37,15 @@ class Table:
     # Python date formats for CSV; the workbook shows dates in its own format below.
     date_format: str = "%d/%m/%Y"
     datetime_format: str = "%d/%m/%Y %H:%M"
+    # How CSV writes a yes/no cell (a workbook keeps it a boolean): ("oui", "non") in French.
+    booleans: tuple[str, str] = ("1", "0")
 
 
 def _csv_cell(value: Cell, table: Table) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "1" if value else "0"
+        return table.booleans[0] if value else table.booleans[1]
     if isinstance(value, datetime):
         return value.strftime(table.datetime_format)
     if isinstance(value, date):

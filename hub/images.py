@@ -14,9 +14,16 @@ from flask import Flask, current_app, url_for
 from flask_wtf.file import FileField
 from wtforms.validators import ValidationError
 
+from hub import links
 from hub.domain import uploads
 
 ACCEPTED_TYPES = "image/png,image/jpeg,image/webp"
+# Link previews (Open Graph, Twitter cards) and feeds show a picture about 1200 pixels wide.
+SHARED_WIDTH = 1024
+# The width a picture takes on screen (the `sizes` attribute): a card of the `.cards` grid
+# (at least 16rem, three or four to a row on a wide screen), or a page's main picture.
+CARD_SIZES = "(min-width: 1200px) 360px, (min-width: 768px) 45vw, 100vw"
+PAGE_SIZES = "(min-width: 1200px) 1130px, 100vw"
 
 
 def media_url(name: str | None, width: int | None = None) -> str:
@@ -39,8 +46,26 @@ def image_size(name: str | None) -> tuple[int, int] | None:
     return uploads.stored_size(name)
 
 
+def shared_image(name: str | None, width: int = SHARED_WIDTH) -> dict | None:
+    """The copy of a stored image that link previews and feeds show: absolute URL and size.
+
+    The address is built on PUBLIC_URL (hub.links), as the page is read elsewhere.
+    """
+    if not name:
+        return None
+    chosen = uploads.name_for_width(name, width)
+    return {"url": links.url("media.file", name=chosen), "size": uploads.stored_size(chosen)}
+
+
 def register_image_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(media_url=media_url, srcset=srcset, image_size=image_size)
+    app.jinja_env.globals.update(
+        media_url=media_url,
+        srcset=srcset,
+        image_size=image_size,
+        shared_image=shared_image,
+        CARD_SIZES=CARD_SIZES,
+        PAGE_SIZES=PAGE_SIZES,
+    )
 
 
 class UploadSize:

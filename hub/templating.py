@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from hub import links, models
+from hub import dates, links, models
+from hub.extensions import babel
 from hub.i18n import LANGUAGE_ARG, language_name
 from hub.text import render_markdown
-from hub.timezones import in_zone
-
-DATETIME_PATTERNS = {"medium": "d MMM y, HH:mm", "long": "EEEE d MMMM y, HH:mm"}
 
 # Navigation entries appear once their blueprint is registered.
 PUBLIC_LINKS = (
@@ -43,7 +41,7 @@ TEMPLATE_ENUMS = (
 
 def month_label(month: str) -> str:
     """ "2026-03" as the reader says it: "mars 2026"."""
-    return format_date(date.fromisoformat(f"{month}-01"), "LLLL yyyy")
+    return dates.month_text(date.fromisoformat(f"{month}-01"))
 
 
 def nav_links() -> list[tuple[str, str]]:
@@ -88,23 +86,16 @@ def register_template_helpers(app: Flask) -> None:
             return url_for("static", filename=filename)
         return url_for("static", filename=filename, v=fingerprint(filename))
 
-    # Times are shown in the zone of the venue where they happen (`venue=`), else in the
-    # display zone; people read minutes, not seconds or UTC offsets: "6 déc. 2026, 14:00".
-    def when(value: datetime | None, style: str = "medium", venue=None) -> str:
-        pattern = DATETIME_PATTERNS.get(style, style)
-        return format_datetime(in_zone(value, venue), pattern, rebase=False) if value else ""
-
-    def day(value: datetime | None, style: str = "full", venue=None) -> str:
-        return format_date(in_zone(value, venue), style, rebase=False) if value else ""
-
-    def hour(value: datetime | None, venue=None) -> str:
-        return format_time(in_zone(value, venue), "short", rebase=False) if value else ""
-
     def decimal(value: float | int | None, pattern: str = "0.0") -> str:
         return format_decimal(value, pattern) if value is not None else ""
 
     app.jinja_env.filters.update(
-        datetime=when, date=day, time=hour, markdown=render_markdown, decimal=decimal
+        # Dates in two styles, in the venue's zone: hub/dates.py.
+        datetime=dates.datetime_text,
+        date=dates.date_text,
+        time=dates.time_text,
+        markdown=render_markdown,
+        decimal=decimal,
     )
     app.jinja_env.globals.update(
         static_url=static_url,
@@ -119,3 +110,34 @@ def register_template_helpers(app: Flask) -> None:
         **{enum.__name__: enum for enum in TEMPLATE_ENUMS},
     )
     app.jinja_env.add_extension("jinja2.ext.do")
+    with app.app_context():
+        _keep_translations_per_request(babel.domain_instance)
+
+
+def _keep_translations_per_request(domain) -> None:
+    """Look the translation catalogue up once per request and locale.
+
+    Flask-Babel's lookup reads the request context several times and formats the locale
+    for every string translated (templates, lazy labels): a page translates a hundred.
+    Its per-request namespace keeps the locale object, which force_locale() (mail in
+    another language) replaces: a catalogue kept here serves only while that same object
+    is in force.
+    """
+    if getattr(domain, "hub_keeps_translations", False):
+        return
+    lookup = domain.get_translations
+
+    def get_translations():
+        babel = g.get("_flask_babel") if g else None
+        locale = getattr(babel, "babel_locale", None)
+        kept = getattr(babel, "hub_translations", None)
+        if kept is not None and locale is not None and kept[0] is locale:
+            return kept[1]
+        translations = lookup()
+        babel = g.get("_flask_babel") if g else None
+        if babel is not None:
+            babel.hub_translations = (getattr(babel, "babel_locale", None), translations)
+        return translations
+
+    domain.get_translations = get_translations
+    domain.hub_keeps_translations = True

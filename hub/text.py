@@ -1,6 +1,8 @@
-"""Markdown written by users, rendered to safe HTML."""
+"""Text written by users: Markdown rendered to safe HTML, slugs, lines cleaned, XML made safe."""
 
 from __future__ import annotations
+
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -29,6 +31,55 @@ def render_markdown(source: str | None) -> Markup:
     return Markup(clean)  # noqa: S704 (cleaned by nh3 just above)
 
 
+def markdown_to_text(source: str | None) -> str:
+    """Markdown as plain text, for what shows no HTML (calendar files): the words without the
+    marks, a link as "text (address)", list items on their own lines, a blank line between
+    paragraphs."""
+    blocks: list[tuple[str, bool]] = []  # (text, inside a list)
+    lists: list[int | None] = []  # the next number of each open ordered list, None if bulleted
+    bullet = ""
+    for token in _markdown.parse(source or ""):
+        if token.type == "bullet_list_open":
+            lists.append(None)
+        elif token.type == "ordered_list_open":
+            lists.append(int(token.attrGet("start") or 1))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "list_item_open":
+            number = lists[-1] if lists else None
+            bullet = "  " * (len(lists) - 1) + ("- " if number is None else f"{number}. ")
+            if number is not None:
+                lists[-1] = number + 1
+        elif token.type in ("fence", "code_block"):
+            blocks.append((token.content.rstrip("\n"), bool(lists)))
+        elif token.type == "inline":
+            blocks.append((bullet + _inline_text(token.children or []), bool(lists)))
+            bullet = ""
+    text = ""
+    for index, (block, in_list) in enumerate(blocks):
+        if index:
+            text += "\n" if in_list and blocks[index - 1][1] else "\n\n"
+        text += block
+    return text
+
+
+def _inline_text(tokens) -> str:
+    parts: list[str] = []
+    link_start, href = 0, ""
+    for token in tokens:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif token.type == "image":
+            parts.append(token.content)
+        elif token.type == "link_open":
+            link_start, href = len(parts), str(token.attrGet("href") or "")
+        elif token.type == "link_close" and href and "".join(parts[link_start:]) != href:
+            parts.append(f" ({href})")
+    return "".join(parts)
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """A URL-safe ASCII slug: "Œuvres numériques à Lyon" → "oeuvres-numeriques-a-lyon".
 
@@ -51,3 +102,32 @@ def parse_tags(text: str | None, limit: int = 12) -> list[str]:
         if tag and tag.casefold() not in seen:
             seen[tag.casefold()] = tag
     return list(seen.values())[:limit]
+
+
+# C0 and C1 control characters, and the Unicode line and paragraph separators: what a
+# carriage return, a vertical tab (Word's soft break) or U+2028 would break on one line.
+LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+ONE_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# What XML 1.0 forbids: control characters but tab and line breaks, surrogates, U+FFFE/FFFF.
+XML_FORBIDDEN = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def one_line(value):
+    """Text on one line (a title, a name, a subject): each line break or control character
+    becomes a space. Anything other than text is returned as it is."""
+    if not isinstance(value, str):
+        return value
+    return ONE_LINE_BREAKS.sub(" ", value).strip()
+
+
+def clean_lines(value):
+    """Text of several lines: every line break is "\\n", other control characters go."""
+    if not isinstance(value, str):
+        return value
+    return CONTROL.sub("", LINE_BREAKS.sub("\n", value))
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids (a feed reader refuses the document)."""
+    return XML_FORBIDDEN.sub("", text)

@@ -27,8 +27,10 @@ from typing import Any
 
 from flask import Flask, Response, current_app, flash, g, request
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import OperationalError
 
 from hub.domain.errors import DomainError, NotFound
+from hub.errors import database_busy, is_lock_timeout
 from hub.extensions import db
 from hub.i18n import keep_account_language
 from hub.mail.delivery import deliver_after_response, mail_was_queued
@@ -48,7 +50,13 @@ def _end_of_request(response: Response) -> Response:
     callbacks = g.pop(AFTER_COMMIT, [])
     if request.method in UNSAFE_METHODS and (response.status_code < 400 or keep):
         keep_account_language()
-        db.session.commit()
+        try:
+            db.session.commit()
+        except OperationalError as error:
+            # PostgreSQL may meet another transaction's lock only when the changes are flushed.
+            if not is_lock_timeout(error):
+                raise
+            return database_busy()
         for callback in callbacks:
             callback()
         if mail_was_queued(db.session) and current_app.config["MAIL_DELIVER_AFTER_REQUEST"]:

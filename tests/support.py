@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,12 +104,17 @@ UNGUARDED_APP = "tests.concurrency.unguarded_wsgi:app"  # the controls: no locks
 
 @contextmanager
 def gunicorn_server(
-    database_url: str, workers: int = 2, app: str = PRODUCTION_APP, **env: str
+    database_url: str,
+    workers: int = 2,
+    app: str = PRODUCTION_APP,
+    options: Sequence[str] = (),
+    **env: str,
 ) -> Iterator[str]:
     """Serve `app` with gunicorn in separate processes, as in production; yields its URL.
 
     Used by the concurrency tests: simultaneous requests really run in parallel, each worker
-    with its own connections, as they would on the venue's server.
+    with its own connections, as they would on the venue's server. `options` are added to
+    gunicorn's command line (a later option wins: `--worker-class sync` as the Procfile runs).
     """
     port = free_port()
     environment = {
@@ -126,7 +131,7 @@ def gunicorn_server(
         [
             sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
-            "--log-level", "warning", app,
+            "--log-level", "warning", *options, app,
         ],
         cwd=ROOT,
         env=environment,
@@ -165,6 +170,7 @@ class WorkerProcess:
             "MAIL_DELIVER_AFTER_REQUEST": "false",
             "WORKER_POLL_SECONDS": "0.2",
             "LOG_LEVEL": "INFO",
+            "LOG_FORMAT": "text",  # the tests read its log line by line
             **env,
         }
         self.process: subprocess.Popen | None = None

@@ -82,3 +82,17 @@ def test_views_leave_the_transaction_to_the_unit_of_work(path):
 def test_production_code_keeps_no_test_switch():
     switches = [path for path in HUB.rglob("*.py") if "TESTING_" in path.read_text()]
     assert switches == []
+
+
+def test_every_form_cleans_its_fields_through_the_shared_base(app):
+    """New forms too: their one-line fields stay on one line (hub/forms.py)."""
+    from flask_wtf import FlaskForm
+
+    from hub.forms import Form
+
+    def subclasses(cls):
+        return [sub for direct in cls.__subclasses__() for sub in (direct, *subclasses(direct))]
+
+    ours = [form for form in subclasses(FlaskForm) if form.__module__.startswith("hub.")]
+    assert ours
+    assert [form.__qualname__ for form in ours if not issubclass(form, Form)] == []

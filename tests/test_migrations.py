@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from flask_migrate import check, downgrade, upgrade
 
 from hub.domain.figures import people
@@ -15,6 +16,7 @@ from hub.models import (
     EventState,
     InnovationInterestDay,
     OrganisationKind,
+    Registration,
     SpaceKind,
 )
 from hub.public_cache import public_cache
@@ -176,3 +178,35 @@ def test_the_figures_migration_counts_the_rows_already_held(app):
             ("2026-04-01", 3),  # the clicks the audit trail does not hold: on its publication day
             ("2026-04-02", 2),
         ]
+
+
+def test_the_check_in_code_migration_gives_each_registration_its_own_code(app):
+    before = ScriptDirectory(MIGRATIONS).get_revision("0921").down_revision
+    with app.app_context():
+        db.session.remove()
+        downgrade(directory=MIGRATIONS, revision=before)
+        try:
+            insert = _writer()
+            venue = insert("venues", slug="nancy", name="Nancy", city="Nancy",
+                           timezone="Europe/Paris")  # fmt: skip
+            space = insert("spaces", venue_id=venue, name="Salle",
+                           kind=SpaceKind.TRAINING_ROOM.value, capacity=20)  # fmt: skip
+            event = insert("events", slug="atelier", title="Atelier", kind="workshop",
+                           audience="everyone", language="fr", space_id=space, starts_at=START,
+                           ends_at=START + timedelta(hours=2), capacity=3,
+                           state="published")  # fmt: skip
+            for letter in "abc":
+                insert("registrations", event_id=event, name=letter, email=f"{letter}@example.org",
+                       state="confirmed", token=f"token-{letter}", locale="fr")  # fmt: skip
+            db.session.commit()
+        finally:
+            db.session.remove()
+            upgrade(directory=MIGRATIONS)
+            public_cache().clear()
+        codes = db.session.execute(
+            sa.select(Registration.token, Registration.check_in_code).order_by(Registration.id)
+        ).all()
+        assert [token for token, _code in codes] == ["token-a", "token-b", "token-c"]
+        assert len({code for _token, code in codes}) == 3
+        for _token, code in codes:
+            assert len(code) == 10 and code.isalnum() and code == code.upper()

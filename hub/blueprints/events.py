@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from marshmallow import ValidationError
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length
@@ -23,9 +22,9 @@ from hub.domain.events.registrations import (
     registration_closed_reason,
 )
 from hub.domain.pages import paginate
-from hub.domain.rooms import venues
 from hub.extensions import limiter
-from hub.models import Audience, EventKind, utcnow
+from hub.forms import Form
+from hub.models import Audience, Event, EventKind, utcnow
 from hub.public_cache import cached_page
 from hub.query_args import Choice, PageArgs, Text, read_args
 from hub.rendering import render
@@ -53,7 +52,7 @@ class AgendaArgs(PageArgs):
     month = Text(7, validate_also=_a_month)
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         _l("Email"),
@@ -66,16 +65,6 @@ class RegistrationForm(FlaskForm):
     )
 
 
-def _months_ahead(count: int = 6) -> list[str]:
-    today = date.today()
-    months = []
-    year, month = today.year, today.month
-    for _index in range(count):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 @bp.get("/events")
 @cached_page(ttl=60, seats=True)
 def agenda():
@@ -86,8 +75,15 @@ def agenda():
         venue=args["venue"],
         month=args["month"],
     )
-    query = queries.with_seats_left(queries.upcoming_events(filters))
-    page = paginate(query, args["page"], PAGE_SIZE, row=queries.UpcomingEvent.from_row)
+    upcoming = queries.upcoming_events(filters)
+    query = queries.with_seats_left(upcoming)
+    page = paginate(
+        query,
+        args["page"],
+        PAGE_SIZE,
+        row=queries.UpcomingEvent.from_row,
+        counted=upcoming.with_only_columns(Event.id),
+    )
     filter_args = filters.as_args()
 
     def filter_url(name: str, value: str) -> str:
@@ -100,31 +96,37 @@ def agenda():
         filters=filters,
         filter_args=filter_args,
         filter_url=filter_url,
-        venues=venues(),
-        months=_months_ahead(),
+        venues=queries.agenda_venues(filters),
+        months=queries.agenda_months(filters),
     )
 
 
-def _calendar_response(events, filename: str, **options):
-    # icalendar and segno load on the first calendar asked for, not in every worker at start.
-    from hub.calendars import event_calendar
-
-    response = make_response(event_calendar(events, **options))
+def _calendar_response(content: bytes, filename: str):
+    response = make_response(content)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
+# icalendar and segno load on the first calendar asked for, not in every worker at start.
+
+
 @bp.get("/events.ics")
 def agenda_calendar():
+    from hub.calendars import event_calendar
+
     events = [item.event for item in queries.upcoming_with_seats(queries.upcoming_events())]
-    return _calendar_response(events, "atelier-hub-agenda.ics", name=_("Atelier Hub agenda"))
+    return _calendar_response(
+        event_calendar(events, name=_("Atelier Hub agenda")), "atelier-hub-agenda.ics"
+    )
 
 
 @bp.get("/events/<slug>.ics")
 def event_calendar_file(slug: str):
+    from hub.calendars import event_calendar
+
     event = queries.public_event(slug)
-    return _calendar_response([event], f"{event.slug}.ics")
+    return _calendar_response(event_calendar([event]), f"{event.slug}.ics")
 
 
 def _registration_form() -> RegistrationForm:
@@ -135,7 +137,7 @@ def _registration_form() -> RegistrationForm:
     return form
 
 
-def _render_detail(event, form, outcome=None, status=200, lazy_form=False):
+def _render_detail(event, form, outcome=None, status=200, lazy_form=False, seats_oob=False):
     return render(
         "events/detail.html",
         status=status,
@@ -147,6 +149,7 @@ def _render_detail(event, form, outcome=None, status=200, lazy_form=False):
         seats_left=queries.seats_left(event),
         closed_reason=registration_closed_reason(event),
         position=queries.waitlist_position(outcome.registration) if outcome else None,
+        seats_oob=seats_oob,
     )
 
 
@@ -182,7 +185,7 @@ def register(slug: str):
             ),
         )
         if outcome.ok and request.htmx:
-            return _render_detail(event, _registration_form(), outcome.value)
+            return _render_detail(event, _registration_form(), outcome.value, seats_oob=True)
         if outcome.ok and outcome.value.created:
             token = outcome.value.registration.token
             return redirect(url_for("events.my_registration", token=token), 303)
@@ -226,8 +229,14 @@ def cancel_my_registration(token: str):
 
 @bp.get("/r/<token>.ics")
 def my_registration_calendar(token: str):
-    event = queries.registration_by_token(token).event
-    return _calendar_response([event], f"{event.slug}.ics")
+    """The event for the person's calendar; once they cancel, its cancellation."""
+    from hub.calendars import registration_calendar
+
+    registration = queries.registration_by_token(token)
+    response = _calendar_response(
+        registration_calendar(registration), f"{registration.event.slug}.ics"
+    )
+    return keep_private(response)
 
 
 @bp.get("/r/<token>/qr.svg")

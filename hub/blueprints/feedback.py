@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -18,6 +17,7 @@ from hub.domain.events.feedback import (
     feedback_of,
 )
 from hub.extensions import limiter
+from hub.forms import Form
 from hub.rendering import render
 from hub.unit_of_work import attempt_form, form_status
 
@@ -32,7 +32,7 @@ RATING_LABELS = {
 }
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     rating = RadioField(
         _l("Your rating, from 1 to 5"),
         choices=[SelectChoice(value, label) for value, label in RATING_LABELS.items()],

@@ -16,12 +16,13 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, url_for
-from flask_babel import format_date, format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from marshmallow import fields
 
+from hub import dates
 from hub.blueprints import register_panel, staff_required
 from hub.charts import Chart, bar_chart
 from hub.domain.figures import queries
@@ -166,13 +167,13 @@ def _read(scope: Scope) -> Choices:
 def period_label(period: Period) -> str:
     return _(
         "from %(first)s to %(last)s",
-        first=format_date(period.first, "long"),
-        last=format_date(period.last, "long"),
+        first=dates.date_text(period.first, "long"),
+        last=dates.date_text(period.last, "long"),
     )
 
 
 def _month_name(row: queries.MonthRow) -> str:
-    return format_date(date(row.year, row.month, 1), "LLLL yyyy")
+    return dates.month_text(date(row.year, row.month, 1))
 
 
 def _partner_name(row: queries.GroupRow) -> str:
@@ -395,7 +396,7 @@ def _context(scope: Scope) -> dict:
         "args": choices.args,
         "period": choices.filters.period,
         "period_text": period_label(choices.filters.period),
-        "today_text": format_date(_today(), "long"),
+        "today_text": dates.date_text(_today(), "long"),
         "figures": figures,
         "headlines": headlines(figures, scope) if figures else [],
         "charts": charts(figures, scope) if figures else [],

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     IntegerField,
     SelectChoice,
@@ -21,6 +21,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub.blueprints import register_panel, staff_required
+from hub.blueprints.image_forms import attempt_form_with_image
+from hub.domain import uploads
 from hub.domain.events import (
     attendance,
     cohosts,
@@ -34,8 +36,11 @@ from hub.domain.events.feedback import feedback_summary
 from hub.domain.organisations.queries import partners_of
 from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
+from hub.exports import Table, csv_response, xlsx_response
 from hub.extensions import db
+from hub.forms import Form
 from hub.i18n import LANGUAGE_NAMES
+from hub.images import ImageUpload
 from hub.models import (
     Audience,
     Event,
@@ -51,14 +56,14 @@ from hub.models import (
 from hub.query_args import Args, Choice, PageArgs, Text, read_args
 from hub.rendering import render
 from hub.timezones import local_to_utc, utc_to_local
-from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
+from hub.unit_of_work import attempt, attempt_form, form_status
 
 bp = Blueprint("hosting", __name__)
 PAGE_SIZE = 50
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     organisation = SelectField(_l("Hosting partner"), coerce=int, validate_choice=True)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
     kind = SelectField(
@@ -85,6 +90,9 @@ class EventForm(FlaskForm):
     registration_closes_at = DateTimeLocalField(
         _l("Registrations close"), format=LOCAL_FORMAT, validators=[Optional()]
     )
+    image = ImageUpload(_l("Picture"), side=uploads.PICTURE_SIDE)
+    image_alt = StringField(_l("What the picture shows"), validators=[Optional(), Length(max=300)])
+    remove_image = BooleanField(_l("Remove the current picture"))
 
     TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
@@ -109,14 +117,14 @@ class EventForm(FlaskForm):
         )
 
     def fill(self, event: Event) -> None:
-        for name in ("title", "description", "language", "space_id", "capacity"):
+        for name in ("title", "description", "language", "space_id", "capacity", "image_alt"):
             self[name].data = getattr(event, name)
         self.kind.data, self.audience.data = event.kind.value, event.audience.value
         for name in self.TIMES:
             self[name].data = utc_to_local(getattr(event, name), event.space.venue)
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     organisation = SelectField(_l("Partner to invite"), coerce=int, validate_choice=True)
 
     def offer(self, event: Event) -> InviteForm:
@@ -127,11 +135,11 @@ class InviteForm(FlaskForm):
         return self
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     message = TextAreaField(_l("Message"), validators=[Length(max=4000)])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     audience = SelectField(_l("Write to"), validate_choice=True)
     subject_fr = StringField(_l("Subject in French"), validators=[Length(max=messages.SUBJECT_MAX)])
     body_fr = TextAreaField(_l("Message in French"), validators=[Length(max=messages.BODY_MAX)])
@@ -181,9 +189,12 @@ def propose():
     form.organisation.choices = [SelectChoice(org.id, org.name) for org in partners]
     if form.validate_on_submit():
         organisation = next(org for org in partners if org.id == form.organisation.data)
-        outcome = attempt_form(
-            form, lambda: proposals.propose_event(current_user, organisation, form.details())
-        )
+
+        def propose_with_picture(image):
+            event = proposals.propose_event(current_user, organisation, form.details())
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, propose_with_picture)
         if outcome.ok:
             flash(_("Your proposal is sent. The venue team will review it."), "success")
             return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
@@ -201,10 +212,12 @@ def create():
     ]
     if form.validate_on_submit():
         organisation = next((o for o in partners if o.id == form.organisation.data), None)
-        outcome = attempt_form(
-            form,
-            lambda: proposals.create_event_as_staff(current_user, form.details(), organisation),
-        )
+
+        def create_with_picture(image):
+            event = proposals.create_event_as_staff(current_user, form.details(), organisation)
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, create_with_picture)
         if outcome.ok:
             flash(_("The event is published."), "success")
             return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
@@ -222,13 +235,22 @@ def edit(event_id: int):
     if not form.is_submitted():
         form.fill(event)
     if form.validate_on_submit():
-        outcome = attempt_form(
-            form, lambda: proposals.update_event(current_user, event, form.details())
-        )
+
+        def save_with_picture(image):
+            proposals.update_event(current_user, event, form.details())
+            return event, _set_picture(form, event, image)
+
+        outcome = attempt_form_with_image(form, form.image, save_with_picture)
         if outcome.ok:
             flash(_("The event is saved."), "success")
             return redirect(url_for("hosting.manage", event_id=event_id), 303)
     return render("hosting/form.html", form=form, event=event, status=form_status(form))
+
+
+def _set_picture(form: EventForm, event: Event, image: str | None) -> str | None:
+    """The picture chosen (or removed) and its description; the file it replaced."""
+    replace = bool(image) or bool(form.remove_image.data and event.image)
+    return proposals.set_picture(current_user, event, image, form.image_alt.data, replace=replace)
 
 
 @bp.get("/account/events/<int:event_id>")
@@ -286,11 +308,24 @@ def respond(host_id: int):
         )
     else:
         message = str(outcome.refusal.message)
-    if request.htmx:
-        return render("hosting/_invitation_answered.html", host=host, message=message)
+    on_event_page = request.form.get("back") == "event"
+    if request.htmx and not on_event_page:
+        # The dashboard's table of events gains the co-hosted one, out of band.
+        return render(
+            "hosting/_invitation_answered.html",
+            host=host,
+            message=message,
+            events=queries.events_for_member(current_user),
+        )
     flash(message, "success" if outcome.ok else "error")
-    if request.form.get("back") == "event":
-        return redirect(url_for("hosting.manage", event_id=host.event_id), 303)
+    if on_event_page:
+        # Co-hosts, counts and attendee links all change on the event's page: load it again.
+        target = url_for("hosting.manage", event_id=host.event_id)
+        if request.htmx:
+            response = make_response("", 200)
+            response.headers["HX-Location"] = target
+            return response
+        return redirect(target, 303)
     return redirect(url_for("account.dashboard"), 303)
 
 
@@ -450,11 +485,54 @@ def attendees(event_id: int):
 @login_required
 def attendees_csv(event_id: int):
     event = permissions.managed_event(current_user, event_id)
-    header = [_("Name"), _("Email"), _("State"), _("Registered at"), _("Attended at"), _("Consent")]
-    response = make_response(attendance.attendees_csv(event, header))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'
-    return response
+    return csv_response(_attendee_table(event), f"{event.slug}-attendees.csv")
+
+
+@bp.get("/account/events/<int:event_id>/attendees.xlsx")
+@login_required
+def attendees_xlsx(event_id: int):
+    event = permissions.managed_event(current_user, event_id)
+    return xlsx_response([_attendee_table(event)], f"{event.slug}-attendees.xlsx")
+
+
+def _attendee_table(event: Event) -> Table:
+    """The attendee list in the reader's language, times on the venue's clock."""
+    venue = event.space.venue
+    return Table(
+        title=_("Attendees"),
+        headers=[
+            _("Name"),
+            _("Email"),
+            _("State"),
+            _("Registered at"),
+            _("Attended at"),
+            _("Consent"),
+        ],
+        rows=[
+            (
+                registration.name,
+                registration.email,
+                str(registration.state.label),
+                utc_to_local(registration.created_at, venue),
+                utc_to_local(registration.attended_at, venue),
+                registration.consent,
+            )
+            for registration in attendance.attendee_list(event)
+        ],
+        booleans=(_("yes"), _("no")),
+    )
+
+
+@dataclass
+class CheckInResult:
+    """What the door shows beside the person after a check-in: done, already, or refused."""
+
+    kind: str
+    message: str
+
+    @property
+    def flash_category(self) -> str:
+        return {"done": "success", "already": "info"}.get(self.kind, "error")
 
 
 @bp.post("/account/events/<int:event_id>/attendees/<int:registration_id>/check-in")
@@ -462,20 +540,29 @@ def attendees_csv(event_id: int):
 def check_in(event_id: int, registration_id: int):
     event = permissions.managed_event(current_user, event_id)
     registration = attendance.registration_of(event, registration_id)
-    _check_in(registration)
+    result = _check_in(registration)
     if request.htmx:
-        return render("hosting/_attendee_row.html", registration=registration, event=event)
+        return render(
+            "hosting/_check_in_answer.html",
+            registration=registration,
+            event=event,
+            check_in_result=result,
+            counts=queries.registration_counts(event),
+        )
+    flash(result.message, result.flash_category)
     return redirect(
         url_for("hosting.attendees", event_id=event_id, q=request.form.get("q") or None), 303
     )
 
 
-def _check_in(registration) -> None:
+def _check_in(registration) -> CheckInResult:
     outcome = attempt(lambda: attendance.check_in(current_user, registration))
-    if outcome.ok and not outcome.value:
-        flash(_("%(name)s was already checked in.", name=registration.name), "info")
-    else:
-        flash_outcome(outcome, _("%(name)s is checked in.", name=registration.name))
+    if not outcome.ok:
+        return CheckInResult("refused", str(outcome.refusal.message))
+    name = registration.name
+    if not outcome.value:
+        return CheckInResult("already", _("%(name)s was already checked in.", name=name))
+    return CheckInResult("done", _("%(name)s is checked in.", name=name))
 
 
 @bp.get("/account/check-in")
@@ -488,6 +575,7 @@ def check_in_code():
         code=code,
         registration=registration,
         not_found=bool(code) and registration is None,
+        counts=queries.registration_counts(registration.event) if registration else None,
     )
 
 
@@ -497,8 +585,17 @@ def check_in_by_code():
     registration = attendance.registration_for_code(current_user, request.form.get("code", ""))
     if registration is None:
         abort(404)
-    _check_in(registration)
-    return redirect(url_for("hosting.check_in_code", code=registration.token), 303)
+    result = _check_in(registration)
+    if request.htmx:
+        return render(
+            "hosting/check_in.html",
+            code=registration.check_in_code,
+            registration=registration,
+            check_in_result=result,
+            counts=queries.registration_counts(registration.event),
+        )
+    flash(result.message, result.flash_category)
+    return redirect(url_for("hosting.check_in_code", code=registration.check_in_code), 303)
 
 
 # --- Dashboard panels -----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,7 +20,8 @@ from hub.domain.innovations.search import (
     startup_cities,
 )
 from hub.domain.showcase.queries import demo_days_showing
-from hub.extensions import limiter
+from hub.extensions import csrf, limiter
+from hub.form_tokens import FIELD, check_form_token, form_token
 from hub.models import StartupStage
 from hub.public_cache import cached_page, public_cache
 from hub.query_args import Choice, PageArgs, Text, read_args
@@ -28,6 +31,7 @@ bp = Blueprint("innovations", __name__)
 PAGE_SIZE = 24
 INTEREST_COOKIE = "hub_interested"
 INTEREST_COOKIE_MAX_IDS = 200
+ID = re.compile(r"[1-9][0-9]{0,9}")  # ASCII digits only: int() also reads "²" and fails on 5,000
 
 
 class SearchArgs(PageArgs):
@@ -54,8 +58,8 @@ class SearchArgs(PageArgs):
 def catalogue():
     args = read_args(SearchArgs())
     filters = InnovationFilters.from_args(args)
-    page = search_page(filters, args["page"], PAGE_SIZE)
     cache = public_cache()
+    page = search_page(filters, args["page"], PAGE_SIZE, memo=cache.memo)
     return render(
         "innovations/catalogue.html",
         page=page,
@@ -69,19 +73,27 @@ def catalogue():
 
 
 def interested_ids() -> set[int]:
-    """The innovations this browser said it is interested in (from its cookie)."""
+    """The ids the cookie remembers; whatever else a cookie carries is ignored."""
     raw = request.cookies.get(INTEREST_COOKIE, "")
-    return {int(part) for part in raw.split(".") if part.isdigit()}
+    parts = raw.split(".", INTEREST_COOKIE_MAX_IDS)[:INTEREST_COOKIE_MAX_IDS]
+    return {int(part) for part in parts if ID.fullmatch(part)}
+
+
+def _interest_form(innovation) -> str:
+    return f"interest:{innovation.id}"
 
 
 @bp.get("/innovations/<slug>")
 def detail(slug: str):
+    """The innovation's page; an anonymous visitor's form token needs no session."""
     innovation = public_innovation(slug)
+    anonymous = not current_user.is_authenticated
     return render(
         "innovations/detail.html",
         innovation=innovation,
         demo_days=demo_days_showing(innovation),
         interested=innovation.id in interested_ids(),
+        form_token=form_token(_interest_form(innovation)) if anonymous else None,
     )
 
 
@@ -90,10 +102,15 @@ def _interest_limit() -> str:
 
 
 @bp.post("/innovations/<slug>/interest")
+@csrf.exempt  # checked below: the form's own token, or the session's
 @limiter.limit(_interest_limit)
 def interest(slug: str):
     """One more visitor interested; counted once per browser, remembered in a cookie."""
     innovation = public_innovation(slug)
+    if FIELD in request.form:
+        check_form_token(_interest_form(innovation))
+    else:
+        csrf.protect()
     seen = interested_ids()
     newly = innovation.id not in seen
     if newly:

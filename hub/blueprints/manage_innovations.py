@@ -15,6 +15,7 @@ from hub.blueprints.organisations import member_organisation
 from hub.domain import uploads
 from hub.domain.innovations import editing
 from hub.domain.innovations.queries import innovation_of
+from hub.forms import Form
 from hub.images import ImageUpload
 from hub.models import Organisation, OrganisationKind
 from hub.rendering import render
@@ -30,7 +31,7 @@ def tags_text(value) -> str:
 bp = Blueprint("manage_innovations", __name__, url_prefix="/manage/<slug>/innovations")
 
 
-class InnovationForm(FlaskForm):
+class InnovationForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
     summary = StringField(_l("Summary"), validators=[Optional(), Length(max=300)])
     description = TextAreaField(
@@ -38,6 +39,7 @@ class InnovationForm(FlaskForm):
     )
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
     image = ImageUpload(_l("Image"), side=uploads.PICTURE_SIDE)
+    image_alt = StringField(_l("What the picture shows"), validators=[Optional(), Length(max=300)])
     remove_image = BooleanField(_l("Remove the current image"))
 
     def values(self) -> dict:
@@ -46,6 +48,7 @@ class InnovationForm(FlaskForm):
             "summary": self.summary.data or "",
             "description": self.description.data or "",
             "tags": parse_tags(tags_text(self.tags.data)),
+            "image_alt": self.image_alt.data or "",
         }
 
 

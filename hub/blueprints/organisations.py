@@ -22,6 +22,7 @@ from hub.domain.organisations import members, profiles, queries, verification
 from hub.domain.pages import paginate
 from hub.domain.showcase.queries import applications_of, open_slots
 from hub.extensions import limiter
+from hub.forms import Form
 from hub.images import ImageUpload
 from hub.models import Organisation, OrganisationKind, StartupStage
 from hub.query_args import Choice, PageArgs, read_args
@@ -34,7 +35,7 @@ KINDS = {"startup": OrganisationKind.STARTUP, "partner": OrganisationKind.PARTNE
 PAGE_SIZE = 30
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     tagline = StringField(_l("Tagline"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(
@@ -85,7 +86,7 @@ class OrganisationForm(FlaskForm):
         return values
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(
         _l("Email of the person to invite"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, EmailField, IntegerField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
@@ -17,6 +16,7 @@ from hub.blueprints.innovations import interested_ids, remember_interest
 from hub.domain.errors import DomainError
 from hub.domain.showcase import leads, programme
 from hub.extensions import db, limiter
+from hub.forms import Form
 from hub.models import Application, ShowcaseSlot, Stand
 from hub.rendering import render
 from hub.timezones import local_to_utc, utc_to_local
@@ -26,7 +26,7 @@ bp = Blueprint("programme", __name__)
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     first_pitch_at = DateTimeLocalField(
         _l("First pitch"), format=DATETIME_FORMAT, validators=[Optional()]
     )
@@ -40,7 +40,7 @@ class ScheduleForm(FlaskForm):
     )
 
 
-class StandForm(FlaskForm):
+class StandForm(Form):
     name = StringField(_l("Name or number"), validators=[Optional(), Length(max=40)])
     grid_row = IntegerField(_l("Row on the plan"), validators=[Optional(), NumberRange(1, 50)])
     grid_column = IntegerField(
@@ -243,7 +243,7 @@ def stand_qr(slot_id: int, application_id: int):
     return response
 
 
-class LeadForm(FlaskForm):
+class LeadForm(Form):
     email = EmailField(_l("Your email"), validators=[DataRequired(), Email(), Length(max=254)])
     consent = BooleanField(validators=[DataRequired(_l("Tick the box to agree."))])
 

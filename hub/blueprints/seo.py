@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, make_response, render_template, stream_with_context
+from flask_babel import gettext as _
 from markupsafe import escape
 
 from hub import links
 from hub.domain import sitemap as public_addresses
 from hub.public_cache import cached_page
+from hub.text import xml_safe
 
 bp = Blueprint("seo", __name__)
 FEED_ENTRIES = 30
@@ -17,7 +19,7 @@ PRIVATE_PREFIXES = ("/staff/", "/account/", "/auth/", "/r/", "/embed/", "/langua
 
 
 def _xml(body: str, mimetype: str):
-    response = make_response(body)
+    response = make_response(xml_safe(body))
     response.mimetype = mimetype
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
@@ -45,7 +47,7 @@ def sitemap():
         for endpoint, slug, updated in public_addresses.public_pages():
             lastmod = f"<lastmod>{updated:%Y-%m-%d}</lastmod>" if updated else ""
             loc = links.url(endpoint, slug=slug)
-            yield f"<url><loc>{escape(loc)}</loc>{lastmod}</url>\n"
+            yield xml_safe(f"<url><loc>{escape(loc)}</loc>{lastmod}</url>\n")
         yield "</urlset>\n"
 
     response = Response(stream_with_context(lines()), mimetype="application/xml")
@@ -65,6 +67,10 @@ def feed():
             "summary": innovation.summary,
             "author": innovation.organisation.name,
             "category": "innovation",
+            "image": innovation.image or innovation.organisation.logo,
+            "image_alt": innovation.image_alt or innovation.title
+            if innovation.image
+            else _("Logo of %(name)s", name=innovation.organisation.name),
         }
         for innovation in public_addresses.newest_innovations(FEED_ENTRIES)
     ]
@@ -77,6 +83,8 @@ def feed():
             "summary": event.description[:300],
             "author": "Atelier Hub",
             "category": "event",
+            "image": event.image,
+            "image_alt": event.image_alt or event.title,
         }
         for event in public_addresses.newest_events(FEED_ENTRIES)
     ]

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from marshmallow import fields
 from wtforms import (
     BooleanField,
@@ -38,6 +37,7 @@ from hub.domain.showcase import (
     slots,
 )
 from hub.extensions import db
+from hub.forms import Form
 from hub.models import ApplicationState, InnovationStatus, OrganisationKind, ShowcaseSlot, Space
 from hub.query_args import Args, Choice, Number, PageArgs, read_args
 from hub.rendering import render
@@ -53,7 +53,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # Forms -----------------------------------------------------------------------------------
 
 
-class SlotForm(FlaskForm):
+class SlotForm(Form):
     theme = StringField(_l("Theme"), validators=[DataRequired(), Length(max=160)])
     description = TextAreaField(
         _l("Description"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 5}
@@ -93,7 +93,7 @@ class SlotForm(FlaskForm):
         }
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     # Choices are checked by the domain, which explains a foreign or archived innovation.
     innovation_id = SelectField(
         _l("Innovation to demo"), coerce=int, validate_choice=False, validators=[Optional()]
@@ -118,7 +118,7 @@ class ApplicationForm(FlaskForm):
         ]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     message = TextAreaField(_l("Message to the startup"), validators=[Optional(), Length(max=2000)])
 
 
@@ -137,7 +137,7 @@ class QueueArgs(PageArgs):
     sort = Choice(QueueSort)
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     score = IntegerField(_l("Your score"), validators=[DataRequired(), NumberRange(min=1, max=5)])
     comment = TextAreaField(
         _l("Comment for the team"), validators=[Optional(), Length(max=reviews.COMMENT_MAX)]
@@ -408,10 +408,11 @@ def slot_action(slot_id: int, action: str):
     elif action == "cancel":
         message = request.form.get("message", "")[:2000]
         outcome = attempt(lambda: slots.cancel_slot(current_user, slot, message))
-        done = _(
-            "“%(theme)s” is cancelled; %(count)d startups were told.",
+        done = ngettext(
+            "“%(theme)s” is cancelled; %(num)d startup was told.",
+            "“%(theme)s” is cancelled; %(num)d startups were told.",
+            outcome.value or 0,
             theme=theme,
-            count=outcome.value or 0,
         )
     else:
         abort(404)

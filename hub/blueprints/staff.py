@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import fields, validate
 
+from hub import audit_sentences
 from hub.blueprints import dashboard_panels, staff_required
 from hub.domain.accounts import queries
 from hub.domain.accounts.staff import set_user_active
@@ -21,6 +23,10 @@ PAGE_SIZE = 50
 
 
 class AuditArgs(PageArgs):
+    actor = Text(100)
+    kind = fields.String(load_default="", validate=validate.OneOf(list(audit_sentences.KINDS)))
+    first = fields.Date(load_default=None)
+    last = fields.Date(load_default=None)
     target_type = Text(40)
     action = Text(64)
 
@@ -39,12 +45,21 @@ def dashboard():
 @staff_required
 def audit_log():
     args = read_args(AuditArgs())
-    query = queries.audit_trail(args["target_type"], args["action"])
+    filters = {name: args[name] for name in ("actor", "kind", "first", "last")}
+    filters |= {name: args[name] for name in ("target_type", "action") if args[name]}
+    page = paginate(queries.audit_trail(**filters), args["page"], PAGE_SIZE)
+    targets = queries.audit_targets(page.items)
     return render(
         "staff/audit.html",
-        page=paginate(query, args["page"], PAGE_SIZE),
-        target_type=args["target_type"],
-        action=args["action"],
+        page=page,
+        entries=[(entry, audit_sentences.sentence(entry, targets)) for entry in page.items],
+        kinds=audit_sentences.KINDS,
+        filters=filters,
+        page_args={
+            name: value.isoformat() if hasattr(value, "isoformat") else value
+            for name, value in filters.items()
+            if value
+        },
     )
 
 

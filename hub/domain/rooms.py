@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
+from hub import dates
 from hub.domain import locks
 from hub.domain.errors import Conflict
 from hub.extensions import db
 from hub.models import Event, Space, Venue
-from hub.timezones import in_zone
 
 
 def venues() -> list[Venue]:
@@ -41,8 +40,10 @@ def ensure_space_free(
     *,
     ignore_event_id: int | None = None,
     ignore_slot_id: int | None = None,
+    field: str | None = None,
 ) -> None:
-    """Raise Conflict naming the other booking if the space is taken at that time.
+    """Raise Conflict naming the other booking if the space is taken at that time (beside
+    the form's `field`, when given).
 
     Call it inside the transaction that publishes the event or slot: it locks the space
     first, so two simultaneous publications cannot both pass the check.
@@ -58,8 +59,8 @@ def ensure_space_free(
     if booking is None:
         return
     venue = booking.space.venue
-    start = format_datetime(in_zone(booking.starts_at, venue), "short", rebase=False)
-    end = format_datetime(in_zone(booking.ends_at, venue), "short", rebase=False)
+    start = dates.datetime_text(booking.starts_at, "short", venue)
+    end = dates.datetime_text(booking.ends_at, "short", venue)
     if isinstance(booking, Event):
         raise Conflict(
             _l(
@@ -67,7 +68,8 @@ def ensure_space_free(
                 title=booking.title,
                 start=start,
                 end=end,
-            )
+            ),
+            field=field,
         )
     raise Conflict(
         _l(
@@ -75,5 +77,6 @@ def ensure_space_free(
             theme=booking.theme,
             start=start,
             end=end,
-        )
+        ),
+        field=field,
     )

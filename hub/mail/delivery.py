@@ -76,15 +76,41 @@ def build_email(message: OutboxMessage, composed: ComposedEmail, sender: str) ->
     email["Message-ID"] = message_id_header(message, sender)
     email["Content-Language"] = composed.locale
     email.set_content(composed.text)
+    # multipart/alternative: the text, then the HTML with the images it shows (related).
+    if composed.html:
+        email.add_alternative(composed.html, subtype="html")
+        html_part = email.get_payload()[-1]
+        for image in (a for a in composed.attachments if a.content_id):
+            html_part.add_related(
+                _bytes(image.content),
+                *_type(image.content_type),
+                cid=f"<{image.content_id}>",
+                filename=image.filename,
+                disposition="inline",
+            )
     for attachment in composed.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
+        if composed.html and attachment.content_id:
+            continue
+        maintype, subtype = _type(attachment.content_type)
+        parameters = [part.strip() for part in attachment.content_type.split(";")[1:]]
         email.add_attachment(
-            attachment.content.encode(),
+            _bytes(attachment.content),
             maintype=maintype,
-            subtype=subtype.split(";")[0],
+            subtype=subtype,
             filename=attachment.filename,
+            # e.g. method=CANCEL, which tells a mail reader the calendar file is a cancellation.
+            params=dict(part.partition("=")[::2] for part in parameters if part),
         )
     return email
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content if isinstance(content, bytes) else content.encode()
+
+
+def _type(content_type: str) -> tuple[str, str]:
+    maintype, _, subtype = content_type.partition("/")
+    return maintype, subtype.split(";")[0]
 
 
 def send_email(app: Flask, email: EmailMessage, message_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -56,6 +57,10 @@ class Event(db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.Index("ix_events_state_starts_at", "state", "starts_at"),
         sa.Index("ix_events_space_time", "space_id", "starts_at", "ends_at"),
+        # The agenda's filters and order, read from the index alone (count and page keys).
+        sa.Index(
+            "ix_events_agenda", "state", "starts_at", "ends_at", "kind", "audience", "space_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,6 +85,8 @@ class Event(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     decision_message: Mapped[str] = mapped_column(sa.Text, default="")
+    image: Mapped[str | None] = mapped_column(sa.String(80))
+    image_alt: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -118,6 +125,15 @@ class EventHost(db.Model):
 
 _live_registration_sql = "state <> 'cancelled'"
 
+# Letters and digits that read and type unambiguously (Crockford's base 32: no I, L, O, U).
+CHECK_IN_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CHECK_IN_CODE_LENGTH = 10
+
+
+def new_check_in_code() -> str:
+    """A random code for the door: 50 bits, short enough to type from under the QR code."""
+    return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(CHECK_IN_CODE_LENGTH))
+
 
 class Registration(db.Model):
     __tablename__ = "registrations"
@@ -134,6 +150,7 @@ class Registration(db.Model):
         sa.Index("ix_registrations_event_state", "event_id", "state"),
         # Whether a person came before (figures) and what is held under an address.
         sa.Index("ix_registrations_email_state", "email", "state"),
+        sa.Index("uq_registrations_check_in_code", "check_in_code", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,6 +165,10 @@ class Registration(db.Model):
     state: Mapped[RegistrationState] = mapped_column(enum_type(RegistrationState))
     # The private link's secret: /r/<token>.
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # What the QR code shows at the door: it checks the person in, and cannot cancel.
+    check_in_code: Mapped[str] = mapped_column(
+        sa.String(16), default=new_check_in_code, server_default=""
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -37,6 +37,8 @@ class Innovation(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     image: Mapped[str | None] = mapped_column(sa.String(80))
+    # What the picture shows, in the startup's words; pages fall back on the title.
+    image_alt: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     status: Mapped[InnovationStatus] = mapped_column(
         enum_type(InnovationStatus), default=InnovationStatus.DRAFT
     )

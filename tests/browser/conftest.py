@@ -58,6 +58,34 @@ def browser():
         chromium.close()
 
 
+# Every refusal of the Content Security Policy (an inline style after an htmx swap, a script
+# from elsewhere) is reported on the console, which the tests read.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} refused ${event.blockedURI || "inline"}`
+    + ` (${event.sample || "no sample"}) at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+# A form sent back with its errors answers 422 by design; Chromium logs it as a failed load.
+REFUSED_FORM = "the server responded with a status of 422"
+
+
+def watch(tab) -> list[str]:
+    """The console errors, page errors and CSP violations of a tab, as they come."""
+    errors: list[str] = []
+    tab.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def console(message) -> None:
+        if message.type == "error" and REFUSED_FORM not in message.text:
+            errors.append(message.text)
+
+    tab.on("console", console)
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser profile per test. Console errors (a CSP refusal, a failed script)
@@ -65,14 +93,17 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server, locale="fr-FR")
     context.set_default_timeout(10_000)
     tab = context.new_page()
-    errors: list[str] = []
-    tab.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
-    tab.on("pageerror", lambda error: errors.append(str(error)))
+    errors = watch(tab)
     yield tab
     context.close()
     assert not errors, f"errors in the browser console: {errors}"
+
+
+@pytest.fixture
+def one_database(db_kind):
+    """Slow browser sweeps run on PostgreSQL only: what they check is the page, not the SQL."""
+    if db_kind != "postgresql":
+        pytest.skip("runs once, on PostgreSQL (make test runs both databases)")
 
 
 def assert_accessible(page) -> None:

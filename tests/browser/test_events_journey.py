@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from hub.extensions import db
 from hub.models import utcnow
@@ -152,25 +153,47 @@ def test_a_host_searches_attendees_and_checks_them_in_at_the_door(page, app, mak
     make.registration(event, name="Zoé Martin", email="zoe@example.org")
     yanis = make.registration(event, name="Yanis Petit", email="yanis@example.org")
 
+    page.set_viewport_size({"width": 390, "height": 844})  # the door staff use a phone
     log_in(page, "alice@cci.example")
     page.goto(f"/account/events/{event.id}")
     assert_accessible(page)
     page.get_by_role("link", name="Participants et accueil").click()
     assert_accessible(page)
-    page.get_by_label("Chercher un nom ou un e-mail").fill("zoé")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    counts = page.locator("#attendee-counts")
+    expect(counts).to_have_text("2 confirmé·es, 0 en liste d'attente, 0 venu·e, 0 annulé·e.")
+
+    # Search as you type; the button is large and the result shows beside the person.
+    page.get_by_label("Chercher un nom ou un e-mail").press_sequentially("zoé", delay=30)
     page.wait_for_url("**q=zo*")
-    page.get_by_role("cell", name="Yanis Petit").wait_for(state="detached")
-    page.get_by_role("button", name="Enregistrer l'arrivée de Zoé Martin").click()
-    page.get_by_text("Arrivé·e à").wait_for()
+    expect(page.locator("#registration-" + str(yanis.id))).to_have_count(0)
+    button = page.get_by_role("button", name="Enregistrer l'arrivée de Zoé Martin")
+    box = button.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 300, box
+    button.click()
+    person = page.locator("#attendee-list li").filter(has_text="Zoé Martin")
+    expect(person).to_contain_text("Zoé Martin est enregistré·e à l'entrée.")
+    expect(person).to_contain_text("Arrivé·e à")
+    expect(counts).to_have_text("1 confirmé·e, 0 en liste d'attente, 1 venu·e, 0 annulé·e.")
+    expect(page.locator("#flash-messages")).to_be_empty()
     assert_accessible(page)
+    page.reload()
+    expect(counts).to_have_text("1 confirmé·e, 0 en liste d'attente, 1 venu·e, 0 annulé·e.")
+    expect(page.locator("#flash-messages")).to_be_empty()
 
     # At the door: the QR code opens the check-in page with the registration's code.
-    page.goto(f"/account/check-in?code={yanis.token}")
+    page.goto(f"/account/check-in?code={yanis.check_in_code}")
     page.get_by_role("heading", name="Yanis Petit").wait_for()
     assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     page.get_by_role("button", name="Enregistrer l'arrivée de Yanis Petit").click()
-    page.get_by_text("Yanis Petit est enregistré·e à l'entrée.").wait_for()
-    assert page.get_by_text("Venu·e").is_visible()
+    card = page.locator("#door-registration")
+    expect(card).to_contain_text("Yanis Petit est enregistré·e à l'entrée.")
+    expect(card).to_contain_text("Venu·e")
+    expect(card.locator("#attendee-counts")).to_have_text(
+        "0 confirmé·e, 0 en liste d'attente, 2 venu·es, 0 annulé·e."
+    )
+    assert_accessible(page)
 
 
 def test_a_host_writes_to_the_registrants_after_a_preview_and_the_email_arrives(page, app, make):

@@ -96,13 +96,90 @@ def test_delivery_writes_an_eml_file_with_its_attachments_and_marks_it_sent(
     [path] = tmp_path.glob("*.eml")
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert message["To"] == "alex@example.org"
-    assert message["Subject"] == "Votre inscription est confirmée : Atelier tableur"
+    assert message["Subject"] == "Votre inscription est confirmée\u00a0: Atelier tableur"
     attached = {part.get_filename() for part in message.walk() if part.get_filename()}
-    assert attached == {f"{event.slug}.ics", "check-in-qr-code.svg"}
+    assert attached == {f"{event.slug}.ics", "check-in-qr-code.png"}
     sent = db.session.scalar(sa.select(OutboxMessage))
     assert (sent.status, sent.attempts) == (MessageStatus.SENT, 1)
-    assert sent.subject == "Votre inscription est confirmée : Atelier tableur"
+    assert sent.subject == "Votre inscription est confirmée\u00a0: Atelier tableur"
     assert deliver_pending(app) == (0, 0)  # never sent twice
+
+
+def _registration_email(app, make, tmp_path, monkeypatch, locale="fr"):
+    """A confirmation with its files, delivered to a folder and read back as a mail client."""
+    monkeypatch.setitem(app.config, "MAIL_DIR", str(tmp_path))
+    event = make.event(title="Atelier <tableur> & co")
+    registration = make.registration(event, email="alex@example.org", name="Alex")
+    outbox.queue(
+        "alex@example.org",
+        "event_registration_confirmed",
+        locale,
+        registration=db.session.get(type(registration), registration.id),
+        event=db.session.get(type(event), event.id),
+        with_files=True,
+        position=None,
+    )
+    db.session.commit()
+    assert deliver_pending(app) == (1, 0)
+    [path] = tmp_path.glob("*.eml")
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.default), event
+
+
+def structure(part, depth=0) -> list[str]:
+    line = "  " * depth + part.get_content_type()
+    if part.get_filename():
+        line += f" {part.get_content_disposition()} {part.get_filename()}"
+    lines = [line]
+    if part.is_multipart():
+        for child in part.iter_parts():
+            lines += structure(child, depth + 1)
+    return lines
+
+
+def test_a_registration_email_is_text_and_html_with_the_qr_code_inside_the_html(
+    app, ctx, make, tmp_path, monkeypatch
+):
+    message, event = _registration_email(app, make, tmp_path, monkeypatch)
+    assert structure(message) == [
+        "multipart/mixed",
+        "  multipart/alternative",
+        "    text/plain",
+        "    multipart/related",
+        "      text/html",
+        "      image/png inline check-in-qr-code.png",
+        f"  text/calendar attachment {event.slug}.ics",
+    ]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert text.startswith("Bonjour Alex,")
+    # The same words in both parts, the event's title escaped once in the HTML.
+    assert "Votre place est réservée pour" in text and "Votre place est réservée pour" in html
+    assert "Atelier &lt;tableur&gt; &amp; co" in html and "<tableur>" not in html
+    link = f"http://localhost/events/{event.slug}"
+    assert f'<a href="{link}" style="' in html and f">{link}</a>" in html
+    assert '<html lang="fr">' in html and "<title>Votre inscription est confirmée" in html
+    assert "<style" not in html and "<link" not in html  # inline CSS only
+    assert '<img src="cid:check-in-qr-code@atelier-hub" width="200" height="200"' in html
+    assert 'alt="QR code à présenter à l\'entrée"' in html
+    qr = next(part for part in message.walk() if part.get_content_type() == "image/png")
+    assert qr["Content-ID"] == "<check-in-qr-code@atelier-hub>"
+    assert qr.get_content().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_every_email_has_an_html_part_saying_what_its_text_says(app, ctx, user):
+    message = queue_reset_email(user, "en")
+    composed = compose(message)
+    assert composed.html.startswith("<!doctype html>")
+    assert '<html lang="en">' in composed.html
+    assert "<h1" in composed.html and "Choose a new Atelier Hub password</h1>" in composed.html
+    paragraphs = [block for block in composed.text.strip().split("\n\n") if block.strip()]
+    assert composed.html.count('<p style="margin:0 0 16px;">') == len(paragraphs)
+    built = build_email(message, composed, "Atelier Hub <hub@example.org>")
+    assert [part.get_content_type() for part in built.walk()] == [
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+    ]
 
 
 def test_a_failed_delivery_is_kept_and_retried_later_then_given_up(app, ctx, user, settings):

@@ -66,15 +66,15 @@ def test_a_reminder_has_the_private_link_the_place_how_to_get_there_and_the_file
 
     [email] = emails(app, kind="event_reminder")
 
-    assert email.subject.startswith("Rappel : Atelier tableur, ")
+    assert email.subject.startswith("Rappel\u00a0: Atelier tableur, ")
     assert email.body_text.startswith("Bonjour Ana,")
     assert f"http://localhost/r/{person.token}" in email.body_text
     assert f"Salle {space.name.split()[-1]}" in email.body_text
     assert "12 place de l'Hôtel de Ville, 42000 Saint-Étienne" in email.body_text
-    assert "Pour venir : Tram T1 ou T2, arrêt Hôtel de Ville." in email.body_text
+    assert "Pour venir\u00a0: Tram T1 ou T2, arrêt Hôtel de Ville." in email.body_text
     assert [file["filename"] for file in email.attachments] == [
         f"{event.slug}.ics",
-        "check-in-qr-code.svg",
+        "check-in-qr-code.png",
     ]
 
 
@@ -219,6 +219,6 @@ def test_a_reminder_gives_the_time_at_the_venue_whatever_the_server_zone(app, ct
 
     french, english = emails(app, kind="event_reminder")
 
-    assert french.subject.endswith(" à 09:00")
-    assert ", 09:00–11:00" in french.body_text
-    assert english.subject.endswith(" at 9:00\u202fAM")
+    assert french.subject.endswith(" à 09 h 00")
+    assert ", 09 h 00–11 h 00" in french.body_text
+    assert english.subject.endswith(" at 09:00")

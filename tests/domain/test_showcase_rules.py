@@ -50,8 +50,8 @@ def test_accepting_past_the_seats_is_refused_with_the_reason(make, rctx):
     with pytest.raises(Conflict) as refused:
         decisions.decide_application(get(User, staff), get(Application, application), "accept")
     assert str(refused.value.message) == (
-        "Toutes les places de ce créneau (1) sont prises : mettez la candidature sur liste "
-        "d’attente, ou libérez d’abord une place."
+        "L’unique place de ce créneau est prise\u00a0: mettez la candidature sur liste "
+        "d’attente, ou libérez d’abord la place."
     )
 
 

@@ -44,7 +44,7 @@ class EventFactories(Builder):
         starts_at = starts_at or (utcnow() + starts_in).replace(second=0, microsecond=0)
         with self.app.app_context():
             event = Event(
-                slug=f"atelier-{number}",
+                slug=fields.pop("slug", f"atelier-{number}"),
                 title=title or f"Atelier numéro {number}",
                 description=fields.pop("description", "Un atelier pour **tous**."),
                 kind=kind,

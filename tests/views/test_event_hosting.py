@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from hub.models import (
     SlotStatus,
     utcnow,
 )
+from hub.timezones import utc_to_local
 from tests.support import emails
 
 
@@ -176,6 +178,38 @@ def test_invite_a_cohost_who_accepts_inline(client, app, make, world):
     assert audit_actions(app) == ["event.cohost_invited", "event.cohost_accepted"]
 
 
+def test_accepting_an_invitation_adds_the_event_to_the_dashboards_table(client, make, world):
+    event = make.event(world.space, world.chamber, title="Atelier tableur")
+    host = make.cohost(event, world.school, state=CoHostState.INVITED)
+    client.login(world.bruno.email)
+    assert (
+        "Atelier tableur"
+        not in client.get("/account/").get_data(as_text=True).split('id="my-events"')[1]
+    )
+    answer = client.hx(
+        "POST",
+        f"/account/invitations/{host.id}",
+        target=f"invitation-{host.id}",
+        data={"answer": "accept"},
+    ).get_data(as_text=True)
+    table = answer.split('<div id="my-events" hx-swap-oob="true">')[1]
+    assert f'<a href="/account/events/{event.id}">Atelier tableur</a>' in table
+
+
+def test_accepting_on_the_events_page_loads_it_again(client, make, world):
+    event = make.event(world.space, world.chamber, state=EventState.PROPOSED)
+    host = make.cohost(event, world.school, state=CoHostState.INVITED)
+    client.login(world.bruno.email)
+    answer = client.hx(
+        "POST",
+        f"/account/invitations/{host.id}",
+        target=f"invitation-{host.id}",
+        data={"answer": "accept", "back": "event"},
+    )
+    assert answer.status_code == 200
+    assert answer.headers["HX-Location"] == f"/account/events/{event.id}"
+
+
 def test_a_cohost_declines_without_javascript(client, app, make, world):
     event = make.event(world.space, world.chamber, state=EventState.PROPOSED)
     host = make.cohost(event, world.school, state=CoHostState.INVITED)
@@ -215,10 +249,33 @@ def test_publication_is_refused_when_the_room_is_taken(client, app, make, world)
     response = client.submit(f"/staff/events/{clash.id}/publish")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "La salle est déjà réservée pour « Conférence déjà là »" in page or (
-        "Conférence déjà là" in page
-    )
+    assert '<div class="form-errors" role="alert">' in page
+    assert "La salle est déjà réservée pour « Conférence déjà là »" in page
     assert [e.state for e in load(app, Event)] == [other.state, EventState.PROPOSED]
+
+
+def test_a_proposal_that_double_books_the_room_is_refused_beside_the_room(client, app, make, world):
+    other = make.event(world.space, title="Conférence déjà là", starts_in=timedelta(days=10))
+    client.login(world.alice.email)
+    with app.app_context():
+        taken = db.session.get(Event, other.id)
+        start = utc_to_local(taken.starts_at, taken.space.venue)
+    data = proposal(
+        world.space,
+        world.chamber,
+        starts_at=start.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    response = client.submit("/account/events/new", data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    error = page.split('id="space_id-error" class="field-error">')[1].split("</small>")[0]
+    assert error.startswith("La salle est déjà réservée pour « Conférence déjà là » du ")
+    assert 'value="Initiation à l&#39;IA générative"' in page  # what was typed is kept
+    assert len(load(app, Event)) == 1
+    # Another room, or another time, is accepted.
+    later = dict(data, starts_at=local(11, 14), ends_at=local(11, 16))
+    assert client.submit("/account/events/new", later).status_code == 303
 
 
 def test_publication_is_refused_when_a_demo_slot_holds_the_room(client, app, make, world):
@@ -334,10 +391,62 @@ def test_csv_export_neutralises_formulas(client, make, world):
     client.login(world.alice.email)
     response = client.get(f"/account/events/{event.id}/attendees.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True), newline="")))
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")  # so that spreadsheets read it as UTF-8
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline="")))
     assert rows[0] == ["Nom", "E-mail", "Statut", "Inscrit·e le", "Arrivé·e à", "Consentement"]
     assert [row[0] for row in rows[1:]] == ["'" + name for name in hostile]
-    assert [row[2] for row in rows[1:]] == ["confirmed"] * 6
+    assert [row[2] for row in rows[1:]] == ["Confirmée"] * 6
+
+
+def test_the_attendee_export_speaks_the_readers_language_on_the_venues_clock(
+    client, app, make, world
+):
+    event = make.event(world.space, world.chamber, capacity=10)
+    ana = make.registration(event, name="Ana Lima", email="ana@example.org")
+    make.registration(event, name="Zoé Martin", state=RegistrationState.WAITLISTED)
+    with app.app_context():
+        row = db.session.get(Registration, ana.id)
+        # 13:05 UTC in January is 14:05 in Saint-Étienne.
+        row.created_at = datetime(2027, 1, 8, 13, 5, tzinfo=UTC)
+        row.attended_at = datetime(2027, 1, 9, 8, 30, tzinfo=UTC)
+        row.state = RegistrationState.ATTENDED
+        db.session.commit()
+    client.login(world.alice.email)
+    french = client.get(f"/account/events/{event.id}/attendees.csv")
+    assert french.headers["Content-Disposition"] == (
+        f'attachment; filename="{event.slug}-attendees.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(french.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1] == [
+        "Ana Lima", "ana@example.org", "Venu·e", "08/01/2027 14:05", "09/01/2027 09:30", "oui",
+    ]  # fmt: skip
+    assert rows[2][2:4] == ["Liste d'attente", rows[2][3]] and rows[2][4] == ""
+    english = client.get(f"/account/events/{event.id}/attendees.csv?lang=en")
+    rows = list(csv.reader(io.StringIO(english.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Name", "Email", "State"]
+    assert rows[1][2:] == ["Attended", "08/01/2027 14:05", "09/01/2027 09:30", "yes"]
+
+
+def test_the_attendee_export_as_a_workbook_keeps_dates_and_booleans_typed(client, app, make, world):
+    event = make.event(world.space, world.chamber, capacity=10)
+    make.registration(event, name="=1+1", email="ana@example.org")
+    client.login(world.alice.email)
+    response = client.get(f"/account/events/{event.id}/attendees.xlsx")
+    assert response.status_code == 200
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    workbook = zipfile.ZipFile(io.BytesIO(response.data))
+    assert 'name="Participants"' in workbook.read("xl/workbook.xml").decode()
+    sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
+    strings = workbook.read("xl/sharedStrings.xml").decode()
+    assert "=1+1" in strings and "<f>" not in sheet
+    assert '<c r="D2" s="' in sheet  # a date with its number format, not text
+    assert '<c r="F2" t="b"><v>1</v></c>' in sheet
+    attendees_page = client.get(f"/account/events/{event.id}/attendees").text
+    assert f'href="/account/events/{event.id}/attendees.xlsx"' in attendees_page
+    assert client.get(f"/account/events/{event.id}/attendees.xlsx?lang=en").status_code == 200
 
 
 def test_check_in_by_search_and_by_qr_code(client, app, make, world):
@@ -352,11 +461,14 @@ def test_check_in_by_search_and_by_qr_code(client, app, make, world):
         target=f"registration-{zoe.id}",
     )
     assert row.status_code == 200
-    assert row.get_data(as_text=True).strip().startswith(f'<tr id="registration-{zoe.id}"')
-    # The QR code carries the check-in address with the token.
-    page = client.get(f"/account/check-in?code=http://localhost/account/check-in?code={yan.token}")
+    assert row.get_data(as_text=True).strip().startswith(f'<li id="registration-{zoe.id}"')
+    # The QR code carries the check-in address with the check-in code.
+    scanned = f"http://localhost/account/check-in?code={yan.check_in_code}"
+    page = client.get(f"/account/check-in?code={scanned}")
     assert "Yanis Petit" in page.get_data(as_text=True)
-    assert client.submit("/account/check-in", {"code": yan.token}).status_code == 303
+    checked_in = client.submit("/account/check-in", {"code": yan.check_in_code})
+    assert checked_in.status_code == 303
+    assert checked_in.location == f"/account/check-in?code={yan.check_in_code}"
     assert client.submit("/account/check-in", {"code": "nope"}).status_code == 404
     refused = client.submit(f"/account/events/{event.id}/attendees/{waiting.id}/check-in")
     assert refused.status_code == 303
@@ -369,14 +481,103 @@ def test_check_in_by_search_and_by_qr_code(client, app, make, world):
     assert audit_actions(app) == ["registration.attended", "registration.attended"]
 
 
+def test_a_check_in_at_the_door_answers_beside_the_person_with_the_counts(client, make, world):
+    event = make.event(world.space, world.chamber, capacity=3)
+    zoe = make.registration(event, name="Zoé Martin")
+    make.registration(event, name="Yanis Petit")
+    client.login(world.alice.email)
+    answer = client.hx(
+        "POST",
+        f"/account/events/{event.id}/attendees/{zoe.id}/check-in",
+        target=f"registration-{zoe.id}",
+    ).get_data(as_text=True)
+    row, _, out_of_band = answer.partition("</li>")
+    assert "Zoé Martin est enregistré·e à l&#39;entrée." in row
+    assert "Arrivé·e à" in row and 'data-state="attended"' in row
+    assert (
+        '<p id="attendee-counts" class="attendee-counts" hx-swap-oob="true">'
+        "1 confirmé·e, 0 en liste d'attente, 1 venu·e, 0 annulé·e.</p>"
+    ) in out_of_band
+    assert 'id="check-in-announcement"' in out_of_band
+    # Shown beside the person, so not again as a message on the next page.
+    page = client.get(f"/account/events/{event.id}/attendees").get_data(as_text=True)
+    assert "enregistré·e à l&#39;entrée" not in page
+
+    again = client.hx(
+        "POST",
+        f"/account/events/{event.id}/attendees/{zoe.id}/check-in",
+        target=f"registration-{zoe.id}",
+    ).get_data(as_text=True)
+    assert "Zoé Martin était déjà enregistré·e à l&#39;entrée." in again
+
+
+def test_a_check_in_by_code_answers_in_place_with_the_counts(client, make, world):
+    event = make.event(world.space, world.chamber, capacity=3)
+    yan = make.registration(event, name="Yanis Petit")
+    client.login(world.alice.email)
+    page = client.get(f"/account/check-in?code={yan.token}").get_data(as_text=True)
+    assert "1 confirmé·e, 0 en liste d'attente, 0 venu·e, 0 annulé·e." in page
+    answer = client.hx(
+        "POST", "/account/check-in", target="door-registration", data={"code": yan.token}
+    ).get_data(as_text=True)
+    assert answer.strip().startswith('<article id="door-registration"')
+    assert "Yanis Petit est enregistré·e à l&#39;entrée." in answer
+    assert "0 confirmé·e, 0 en liste d'attente, 1 venu·e, 0 annulé·e." in answer
+    assert "<html" not in answer
+
+
 def test_qr_code_of_another_partners_event_is_not_found(client, make, world):
     event = make.event(world.space, world.school)
     registration = make.registration(event, name="Personne Ailleurs")
     client.login(world.alice.email)
-    page = client.get(f"/account/check-in?code={registration.token}").get_data(as_text=True)
-    assert "Personne Ailleurs" not in page
-    assert "Aucune inscription à l'un de vos événements ne correspond à ce code." in page
-    assert client.submit("/account/check-in", {"code": registration.token}).status_code == 404
+    for code in (registration.check_in_code, registration.token):
+        page = client.get(f"/account/check-in?code={code}").get_data(as_text=True)
+        assert "Personne Ailleurs" not in page
+        assert "Aucune inscription à l'un de vos événements ne correspond à ce code." in page
+        assert client.submit("/account/check-in", {"code": code}).status_code == 404
+
+
+def test_qr_code_carries_the_check_in_code_and_never_the_private_token(client, app, make, world):
+    import segno
+
+    event = make.event(world.space, world.chamber)
+    registration = make.registration(event, name="Inès Robert")
+    assert len(registration.check_in_code) == 10 and registration.check_in_code.isalnum()
+    assert registration.check_in_code not in registration.token
+    served = client.get(f"/r/{registration.token}/qr.svg").get_data(as_text=True)
+
+    def qr_of(text: str) -> str:
+        buffer = io.BytesIO()
+        segno.make(text, error="m").save(
+            buffer, kind="svg", scale=6, border=2, xmldecl=False, title="QR code"
+        )
+        return buffer.getvalue().decode()
+
+    by_code = f"http://localhost/account/check-in?code={registration.check_in_code}"
+    assert served == qr_of(by_code)
+    assert served != qr_of(f"http://localhost/account/check-in?code={registration.token}")
+    assert registration.token not in by_code
+    # The page shows the code under the QR code, and the private link still works.
+    page = client.get(f"/r/{registration.token}").get_data(as_text=True)
+    assert f"<code>{registration.check_in_code}</code>" in page
+    assert "Inès Robert" in page
+    assert client.submit(f"/r/{registration.token}/cancel").status_code == 303
+    assert load(app, Registration)[0].state == RegistrationState.CANCELLED
+
+
+def test_check_in_by_the_code_typed_at_the_door(client, app, make, world):
+    event = make.event(world.space, world.chamber)
+    registration = make.registration(event, name="Inès Robert")
+    code = registration.check_in_code
+    typed = f" {code[:5].lower()} {code[5:].lower()} "
+    client.login(world.alice.email)
+    page = client.get("/account/check-in", query_string={"code": typed}).get_data(as_text=True)
+    assert "Inès Robert" in page
+    assert f'name="code" value="{code}"' in page
+    assert registration.token not in page
+    assert client.submit("/account/check-in", {"code": typed}).status_code == 303
+    assert load(app, Registration)[0].state == RegistrationState.ATTENDED
+    assert audit_actions(app) == ["registration.attended"]
 
 
 # --- Permission matrix: roles × addresses × objects ---------------------------------------
@@ -384,6 +585,7 @@ def test_qr_code_of_another_partners_event_is_not_found(client, make, world):
 MANAGE = "/account/events/{id}"
 ATTENDEES = "/account/events/{id}/attendees"
 CSV = "/account/events/{id}/attendees.csv"
+XLSX = "/account/events/{id}/attendees.xlsx"
 EDIT = "/account/events/{id}/edit"
 STAFF_EVENTS = "/staff/events"
 STAFF_NEW = "/staff/events/new"
@@ -392,20 +594,34 @@ MESSAGE = "/account/events/{id}/message"
 
 # who → {url: expected status} for an event of the chamber (proposed), co-hosted by the school.
 MATRIX = {
-    "anonymous": {MANAGE: 302, ATTENDEES: 302, CSV: 302, EDIT: 302, STAFF_EVENTS: 302,
-                  STAFF_NEW: 302, PROPOSE: 302, MESSAGE: 302},
-    "outsider": {MANAGE: 404, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                 STAFF_NEW: 404, PROPOSE: 404, MESSAGE: 404},
-    "other_partner": {MANAGE: 404, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                      STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404},
-    "invited_cohost": {MANAGE: 200, ATTENDEES: 404, CSV: 404, EDIT: 404, STAFF_EVENTS: 404,
-                       STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404},
-    "accepted_cohost": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 404, STAFF_EVENTS: 404,
-                        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200},
-    "proposer": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 200, STAFF_EVENTS: 404,
-                 STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200},
-    "staff": {MANAGE: 200, ATTENDEES: 200, CSV: 200, EDIT: 200, STAFF_EVENTS: 200,
-              STAFF_NEW: 200, PROPOSE: 404, MESSAGE: 200},
+    "anonymous": {
+        MANAGE: 302, ATTENDEES: 302, CSV: 302, XLSX: 302, EDIT: 302, STAFF_EVENTS: 302,
+        STAFF_NEW: 302, PROPOSE: 302, MESSAGE: 302,
+    },
+    "outsider": {
+        MANAGE: 404, ATTENDEES: 404, CSV: 404, XLSX: 404, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 404, MESSAGE: 404,
+    },
+    "other_partner": {
+        MANAGE: 404, ATTENDEES: 404, CSV: 404, XLSX: 404, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404,
+    },
+    "invited_cohost": {
+        MANAGE: 200, ATTENDEES: 404, CSV: 404, XLSX: 404, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 404,
+    },
+    "accepted_cohost": {
+        MANAGE: 200, ATTENDEES: 200, CSV: 200, XLSX: 200, EDIT: 404, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200,
+    },
+    "proposer": {
+        MANAGE: 200, ATTENDEES: 200, CSV: 200, XLSX: 200, EDIT: 200, STAFF_EVENTS: 404,
+        STAFF_NEW: 404, PROPOSE: 200, MESSAGE: 200,
+    },
+    "staff": {
+        MANAGE: 200, ATTENDEES: 200, CSV: 200, XLSX: 200, EDIT: 200, STAFF_EVENTS: 200,
+        STAFF_NEW: 200, PROPOSE: 404, MESSAGE: 200,
+    },
 }  # fmt: skip
 
 

@@ -170,7 +170,7 @@ def test_registration_confirms_then_waitlists_with_a_position(client, app, make)
     assert f"/r/{token_of(app, 'ana@example.org')}" in confirmation.body_text
     assert [a["filename"] for a in confirmation.attachments] == [
         f"{event.slug}.ics",
-        "check-in-qr-code.svg",
+        "check-in-qr-code.png",
     ]
     assert "numéro 2 sur la liste d'attente" in mails[2].body_text
 
@@ -302,6 +302,64 @@ def test_event_calendar_parses_with_the_venue_time_zone(client, make):
     assert start.astimezone(ZoneInfo("UTC")) == event.starts_at
 
 
+def test_calendar_descriptions_are_plain_text(client, make):
+    event = make.event(
+        title="Atelier tableur",
+        description="Un atelier **gratuit**, *sans jargon* : [le programme](https://example.org/p)."
+        "\n\n- tableaux\n- graphiques",
+    )
+    for path in (f"/events/{event.slug}.ics", "/events.ics"):
+        (item,) = icalendar.Calendar.from_ical(client.get(path).data).walk("VEVENT")
+        assert str(item["description"]) == (
+            "Un atelier gratuit, sans jargon : le programme (https://example.org/p)."
+            "\n\n- tableaux\n- graphiques"
+        )
+
+
+def test_a_cancelled_registration_offers_its_cancellation_for_the_calendar(client, app, make):
+    event = make.event(title="Atelier tableur", description="Atelier **gratuit**")
+    register(client, event.slug, "fay@example.org", name="Fay Martin")
+    token = token_of(app, "fay@example.org")
+    (before,) = icalendar.Calendar.from_ical(client.get(f"/r/{token}.ics").data).walk("VEVENT")
+    assert str(before["status"]) == "CONFIRMED"
+    assert str(before["description"]) == "Atelier gratuit"
+    assert client.submit(f"/r/{token}/cancel").status_code == 303
+
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert "télécharger l'annulation (.ics)" in page
+    assert f'href="/r/{token}.ics"' in page
+    response = client.get(f"/r/{token}.ics")
+    assert response.mimetype == "text/calendar"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    calendar = icalendar.Calendar.from_ical(response.data)
+    (after,) = calendar.walk("VEVENT")
+    assert str(after["uid"]) == str(before["uid"]) == f"event-{event.id}@atelier-hub"
+    assert str(after["status"]) == "CANCELLED"
+    assert int(after["sequence"]) > int(before["sequence"])
+    assert str(calendar["method"]) == "PUBLISH"
+
+    # A short email tells the person, with the cancellation (iTIP CANCEL) for their calendar.
+    (mail,) = outbox(app, "fay@example.org")[1:]
+    assert mail.kind == "event_registration_cancelled"
+    assert mail.subject == "Inscription annulée\u00a0: Atelier tableur"
+    assert mail.body_text.startswith(
+        "Bonjour Fay Martin,\n\nVotre inscription est annulée pour\u00a0:"
+    )
+    (attachment,) = mail.attachments
+    assert attachment["filename"] == f"{event.slug}.ics"
+    assert attachment["content_type"] == "text/calendar; charset=utf-8; method=CANCEL"
+    invitation = icalendar.Calendar.from_ical(attachment["content"])
+    assert str(invitation["method"]) == "CANCEL"
+    (cancel,) = invitation.walk("VEVENT")
+    assert str(cancel["uid"]) == str(before["uid"])
+    assert (str(cancel["status"]), int(cancel["sequence"])) == ("CANCELLED", int(after["sequence"]))
+    assert str(cancel["attendee"]) == "mailto:fay@example.org"
+    assert str(cancel["organizer"]).startswith("mailto:")
+    # Cancelling again sends nothing more.
+    client.submit(f"/r/{token}/cancel")
+    assert len(outbox(app, "fay@example.org")) == 2
+
+
 def test_agenda_calendar_lists_every_upcoming_published_event(client, make):
     space = make.space()
     first = make.event(space, title="Premier")
@@ -350,3 +408,60 @@ def test_the_event_page_for_a_new_visitor_sets_no_cookie_and_loads_the_form_from
 
     plain = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert "<html" in plain and 'name="csrf_token"' in plain
+
+
+def test_agenda_offers_only_cities_and_months_that_have_events(client, make):
+    from hub.models import utcnow
+
+    rennes = make.space(venue_slug="rennes")
+    make.space(venue_slug="nancy")  # a venue with no event: never offered
+    make.event(title="Conférence IA", kind=EventKind.CONFERENCE, starts_in=timedelta(days=3))
+    make.event(rennes, title="Atelier à Rennes", starts_in=timedelta(days=70))
+    make.event(
+        rennes, title="Atelier annulé", starts_in=timedelta(days=130), state=EventState.CANCELLED
+    )
+    soon = (utcnow() + timedelta(days=3)).strftime("%Y-%m")
+    later = (utcnow() + timedelta(days=70)).strftime("%Y-%m")
+
+    def offered(query=""):
+        html = client.get(f"/events?{query}").text
+        venues = re.findall(r'href="/events\?(?:[^"]*&amp;)?venue=([\w-]+)', html)
+        months = re.findall(r'href="/events\?(?:[^"]*&amp;)?month=([\d-]+)', html)
+        return sorted(set(venues)), sorted(set(months))
+
+    assert offered() == (["rennes", "saint-etienne"], sorted({soon, later}))
+    # Each choice follows the other filters: no city or month that would show nothing.
+    assert offered("kind=conference") == (["saint-etienne"], [soon])
+    assert offered("venue=rennes") == (["rennes", "saint-etienne"], [later])
+    # A chosen month stays offered, to be seen and removed, even when nothing is left in it.
+    assert offered("kind=conference&month=2031-05") == ([], sorted(["2031-05", soon]))
+
+
+def test_a_registration_by_htmx_also_refreshes_the_seats_left(client, make):
+    event = make.event(capacity=3)
+    make.registration(event)
+    answer = register(client, event.slug, "ana@example.org", htmx=True).get_data(as_text=True)
+    assert 'data-state="confirmed"' in answer
+    seats = re.search(r'<p id="seats-left"[^>]*>\s*(.*?)\s*</p>', answer, re.S)
+    assert 'hx-swap-oob="true"' in seats.group(0)
+    assert seats.group(1) == "1 place restante sur 3"
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "1 place restante sur 3" in page and "hx-swap-oob" not in page
+
+
+def test_a_past_full_event_says_one_thing_only(client, make):
+    event = make.event(capacity=1, starts_in=timedelta(days=-1))
+    make.registration(event)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Cet événement a commencé\u00a0: les inscriptions sont closes." in page
+    assert "Complet" not in page
+    assert 'id="seats-left"' not in page
+
+
+def test_a_cancelled_event_says_so_once(client, make):
+    from hub.models import EventState
+
+    event = make.event(state=EventState.CANCELLED)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert page.count("Cet événement est annulé.") == 1
+    assert "places restantes" not in page

@@ -88,7 +88,7 @@ def test_a_6_mb_logo_comes_back_as_an_error_beside_the_field_with_the_name_kept(
     response = post(form_app, logo=FileStorage(io.BytesIO(b"\x89PNG" + bytes(6 * MiB)), "logo.png"))
     assert response.status_code == 422
     assert (
-        '<small class="field-error">L’image est trop lourde : 2 Mo au plus.</small>'
+        '<small class="field-error">L’image est trop lourde\u00a0: 2 Mo au plus.</small>'
         in response.text
     )
     assert 'value="ÉcoTrace"' in response.text

@@ -81,6 +81,10 @@ def test_the_review_queue_decides_inline_with_htmx(client, make, app):
     assert 'id="review-counts"' in response.text and 'hx-swap-oob="true"' in response.text
     assert re.search(r'data-state="accepted">1<', response.text)
     assert re.search(r'data-state="submitted">1<', response.text)
+    # Every row of the slot shows the seat now taken, the other application's included.
+    assert re.search(
+        rf'<span hx-swap-oob="innerHTML:\.slot-{slot.id}-seats">1 [^<]* 1</span>', response.text
+    )
 
     full = client.hx(
         "POST",
@@ -89,7 +93,7 @@ def test_the_review_queue_decides_inline_with_htmx(client, make, app):
         data={"decision": "accept"},
     )
     assert full.status_code == 409
-    assert "Toutes les places de ce créneau (1) sont prises" in full.text
+    assert "L’unique place de ce créneau est prise\u00a0:" in full.text
     assert _state(app, second.id) == ApplicationState.SUBMITTED
 
     with app.app_context():

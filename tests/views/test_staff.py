@@ -59,7 +59,8 @@ def test_the_audit_trail_lists_and_filters_entries(app, client, make):
         db.session.commit()
     client.login(staff.email)
     everything = client.get("/staff/audit").text
-    assert "user.confirmed" in everything and "demo.seeded" in everything
+    assert "a confirmé son adresse e-mail." in everything
+    assert "Atelier Hub a chargé le contenu de démonstration." in everything
     filtered = client.get("/staff/audit?action=demo.").text
-    assert "demo.seeded" in filtered and "user.confirmed" not in filtered
-    assert "members: 3" in filtered
+    assert "a chargé le contenu de démonstration." in filtered
+    assert "a confirmé son adresse e-mail." not in filtered

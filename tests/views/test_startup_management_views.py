@@ -161,7 +161,7 @@ def test_a_decision_on_a_withdrawn_application_is_refused_with_the_reason(client
         data={"decision": "accept"},
     )
     assert response.status_code == 422
-    assert "Cette candidature est à l’état « retirée » : elle ne peut pas être acceptée." in (
+    assert "Cette candidature est à l’état « retirée »\u00a0: elle ne peut pas être acceptée." in (
         response.text
     )
     with app.app_context():
@@ -230,7 +230,7 @@ def test_staff_close_and_cancel_a_slot_and_applicants_are_told(client, make, app
         f"/staff/showcase/slots/{slot.id}/cancel", {"message": "Salle inondée, désolés."}
     )
     page = client.get(response.headers["Location"])
-    assert "« Mobilité » est annulé ; 1 startups ont été prévenues." in page.text
+    assert "« Mobilité » est annulé\u202f; 1 startup a été prévenue." in page.text
     with app.app_context():
         assert db.session.get(ShowcaseSlot, slot.id).status == SlotStatus.CANCELLED
         assert db.session.get(Application, application.id).state == ApplicationState.CANCELLED

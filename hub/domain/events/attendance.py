@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -42,12 +39,19 @@ def registration_of(event: Event, registration_id: int) -> Registration:
 def registration_for_code(user: User, code: str) -> Registration | None:
     """The registration a scanned or typed check-in code names, if the person manages it.
 
-    A scanned code is the whole check-in address; a typed one may be the token alone.
+    A scanned code is the whole check-in address; a typed one is the code alone, in any case,
+    with or without spaces. The private token, which QR codes sent before check-in codes
+    carried, is still recognised at the door.
     """
-    token = code.strip().rsplit("code=", 1)[-1].split("&")[0].strip()
-    if not token:
+    typed = code.strip().rsplit("code=", 1)[-1].split("&")[0].strip()
+    if not typed:
         return None
-    registration = db.session.scalar(sa.select(Registration).where(Registration.token == token))
+    check_in_code = "".join(typed.split()).replace("-", "").upper()
+    registration = db.session.scalar(
+        sa.select(Registration).where(
+            sa.or_(Registration.check_in_code == check_in_code, Registration.token == typed)
+        )
+    )
     if registration is None or not can_manage_event(user, registration.event):
         return None
     return registration
@@ -75,32 +79,6 @@ def check_in(actor: User, registration: Registration) -> bool:
     return True
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: object) -> str:
-    """A spreadsheet never runs a cell as a formula: risky starts get a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def attendees_csv(event: Event, header: list[str]) -> str:
-    """The attendee list as CSV, every cell neutralised against formula injection."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise_cell(cell) for cell in header])
-    query = attendees(event).order_by(None).order_by(Registration.id)
-    for registration in db.session.scalars(query):
-        attended = registration.attended_at
-        writer.writerow(
-            neutralise_cell(cell)
-            for cell in (
-                registration.name,
-                registration.email,
-                registration.state.value,
-                registration.created_at.isoformat(timespec="seconds"),
-                attended.isoformat(timespec="seconds") if attended else "",
-                "yes" if registration.consent else "no",
-            )
-        )
-    return buffer.getvalue()
+def attendee_list(event: Event) -> list[Registration]:
+    """Everyone registered for the event, in the order they registered (for downloads)."""
+    return list(db.session.scalars(attendees(event).order_by(None).order_by(Registration.id)))

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from hub.domain import audit, locks, outbox
 from hub.domain.errors import Conflict, DomainError
@@ -70,7 +71,12 @@ def answer_feedback(registration: Registration, rating: int | None, comment: str
     comment = comment.strip()
     if len(comment) > COMMENT_MAX:
         raise DomainError(
-            _l("Keep it under %(count)d characters, please.", count=COMMENT_MAX), field="comment"
+            lazy_ngettext(
+                "Keep it under %(num)d character, please.",
+                "Keep it under %(num)d characters, please.",
+                COMMENT_MAX,
+            ),
+            field="comment",
         )
     # Under the event's lock: two answers sent at once make one row and one count.
     locks.lock_event(registration.event_id)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from hub.domain import audit, locks, outbox
 from hub.domain.errors import Conflict, DomainError, NotFound
@@ -60,11 +61,17 @@ def prepare_message(draft: MessageDraft) -> EventMessage:
         body = _paragraphs(getattr(draft, f"body_{language}"))
         if len(subject) > SUBJECT_MAX:
             raise DomainError(
-                _l("At most %(count)d characters.", count=SUBJECT_MAX), field=f"subject_{language}"
+                lazy_ngettext(
+                    "At most %(num)d character.", "At most %(num)d characters.", SUBJECT_MAX
+                ),
+                field=f"subject_{language}",
             )
         if len(body) > BODY_MAX:
             raise DomainError(
-                _l("At most %(count)d characters.", count=BODY_MAX), field=f"body_{language}"
+                lazy_ngettext(
+                    "At most %(num)d character.", "At most %(num)d characters.", BODY_MAX
+                ),
+                field=f"body_{language}",
             )
         if subject and not body:
             raise DomainError(
@@ -102,10 +109,12 @@ def send_message(
     limit = current_app.config["EVENT_MESSAGES_PER_DAY"]
     if messages_sent_since(event, now - timedelta(days=1)) >= limit:
         raise Conflict(
-            _l(
-                "This event's registrants have had %(count)d messages in the last 24 hours: "
+            lazy_ngettext(
+                "This event's registrants have had %(num)d message in the last 24 hours: "
                 "please wait before writing again.",
-                count=limit,
+                "This event's registrants have had %(num)d messages in the last 24 hours: "
+                "please wait before writing again.",
+                limit,
             )
         )
     people = list(db.session.scalars(message_recipients(event, draft.audience)))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from hub.domain import audit, locks
 from hub.domain.errors import DomainError, NotAllowed
@@ -53,7 +54,11 @@ def _check_details(details: EventDetails, *, new: bool) -> Space:
         raise DomainError(_l("Offer at least one seat."), field="capacity")
     if details.capacity > space.capacity:
         raise DomainError(
-            _l("This room holds %(capacity)d people at most.", capacity=space.capacity),
+            lazy_ngettext(
+                "This room holds %(num)d person at most.",
+                "This room holds %(num)d people at most.",
+                space.capacity,
+            ),
             field="capacity",
         )
     opens, closes = details.registration_opens_at, details.registration_closes_at
@@ -106,6 +111,8 @@ def propose_event(actor: User, organisation: Organisation, details: EventDetails
             _l("Only members of a verified partner can propose events."), field="organisation"
         )
     _check_details(details, new=True)
+    # Staff could not publish it: the partner hears of the clash now, beside the room.
+    ensure_space_free(details.space_id, details.starts_at, details.ends_at, field="space_id")
     event = _new_event(actor, details, organisation, state=EventState.PROPOSED)
     audit.record(actor, "event.proposed", event, title=event.title, organisation=organisation.slug)
     return event
@@ -122,7 +129,7 @@ def create_event_as_staff(
     ):
         raise DomainError(_l("Choose a verified partner."), field="organisation")
     _check_details(details, new=True)
-    ensure_space_free(details.space_id, details.starts_at, details.ends_at)
+    ensure_space_free(details.space_id, details.starts_at, details.ends_at, field="space_id")
     event = _new_event(
         actor, details, organisation, state=EventState.PUBLISHED, published_at=utcnow()
     )
@@ -147,9 +154,10 @@ def update_event(actor: User, event: Event, details: EventDetails) -> Event:
         taken = locks.event_seats_taken(event.id)
         if details.capacity < taken:
             raise DomainError(
-                _l(
-                    "%(count)d people already hold a seat: the capacity cannot go below that.",
-                    count=taken,
+                lazy_ngettext(
+                    "%(num)d person already holds a seat: the capacity cannot go below that.",
+                    "%(num)d people already hold a seat: the capacity cannot go below that.",
+                    taken,
                 ),
                 field="capacity",
             )
@@ -158,10 +166,14 @@ def update_event(actor: User, event: Event, details: EventDetails) -> Event:
             event.starts_at,
             event.ends_at,
         )
-        if moved:
-            ensure_space_free(
-                details.space_id, details.starts_at, details.ends_at, ignore_event_id=event.id
-            )
+    if moved or event.state != EventState.PUBLISHED:
+        ensure_space_free(
+            details.space_id,
+            details.starts_at,
+            details.ends_at,
+            ignore_event_id=event.id,
+            field="space_id",
+        )
     before = {"starts_at": event.starts_at, "space_id": event.space_id, "capacity": event.capacity}
     _apply(event, details)
     db.session.flush()
@@ -173,3 +185,21 @@ def update_event(actor: User, event: Event, details: EventDetails) -> Event:
                 tell_registrant(registration, "event_moved")
         promote_from_waitlist(event, actor)
     return event
+
+
+def set_picture(
+    actor: User, event: Event, image: str | None, alt: str, *, replace: bool
+) -> str | None:
+    """Describe the event's picture and, if `replace`, put `image` (None: no picture) in place.
+
+    Whoever may edit the event may change its picture. Returns the name of the file replaced
+    or removed (to delete once the change is stored), or None.
+    """
+    if not can_edit_event(actor, event):
+        raise NotAllowed(_l("This event can no longer be changed."))
+    values = {"image_alt": (alt or "").strip()[:300]}
+    if replace:
+        values["image"] = image
+    previous = event.image
+    changed = audit.apply_changes(actor, "event.picture_changed", event, values)
+    return previous if "image" in changed else None

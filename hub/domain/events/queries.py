@@ -6,7 +6,7 @@ Each function answers in a fixed number of queries, whatever the amount of data.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -98,8 +98,11 @@ def upcoming_events(
         query = query.where(hosted_by(host))
     if with_seats_only:
         query = query.where(Event.capacity > _seats_taken_column())
-    if filters is None:
-        return query
+    return _narrowed(query, filters) if filters is not None else query
+
+
+def _narrowed(query: sa.Select, filters: AgendaFilters) -> sa.Select:
+    """The query (of events joined to their room and venue) narrowed to the filters."""
     if filters.kind:
         query = query.where(Event.kind == filters.kind)
     if filters.audience:
@@ -111,6 +114,41 @@ def upcoming_events(
         end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
         query = query.where(Event.starts_at >= start, Event.starts_at < end)
     return query
+
+
+def _upcoming_columns(*columns, filters: AgendaFilters) -> sa.Select:
+    query = (
+        sa.select(*columns)
+        .select_from(Event)
+        .join(Space, Space.id == Event.space_id)
+        .join(Venue, Venue.id == Space.venue_id)
+        .where(Event.state == EventState.PUBLISHED, Event.ends_at > utcnow())
+    )
+    return _narrowed(query, filters)
+
+
+def agenda_venues(filters: AgendaFilters) -> list[Venue]:
+    """The venues the agenda offers: those with an upcoming event that the other filters
+    keep (and the one chosen, so it can be seen and removed), by city."""
+    with_events = _upcoming_columns(Venue.id, filters=replace(filters, venue=""))
+    return list(
+        db.session.scalars(
+            sa.select(Venue)
+            .where(sa.or_(Venue.id.in_(with_events), Venue.slug == filters.venue))
+            .order_by(Venue.city, Venue.name)
+        )
+    )
+
+
+def agenda_months(filters: AgendaFilters) -> list[str]:
+    """The months ("2027-03") the agenda offers: those with an upcoming event that the other
+    filters keep (and the one chosen), counted in the display time zone like the filter."""
+    starts = db.session.scalars(
+        _upcoming_columns(Event.starts_at, filters=replace(filters, month="")).distinct()
+    )
+    zone = display_zone()
+    months = {f"{start.astimezone(zone):%Y-%m}" for start in starts}
+    return sorted(months | ({filters.month} if filters.month else set()))
 
 
 def _seats_taken_column() -> sa.ScalarSelect:

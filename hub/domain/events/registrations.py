@@ -146,6 +146,7 @@ def _resend_private_link(registration: Registration, user: User | None) -> None:
 def cancel_registration(registration: Registration, actor: User | None = None) -> bool:
     """Cancel a registration; a freed seat goes to the oldest waitlisted person.
 
+    The person is told by email, with the cancellation for their calendar attached.
     Idempotent: cancelling a cancelled registration changes nothing and returns False.
     """
     locks.lock_event(registration.event_id)
@@ -161,6 +162,7 @@ def cancel_registration(registration: Registration, actor: User | None = None) -
     db.session.flush()
     counters.record_cancellation(registration, previous)
     audit.record(actor, "registration.cancelled", registration, previous=previous)
+    tell_registrant(registration, "event_registration_cancelled", with_files=True)
     if held_seat and registration.event.state == EventState.PUBLISHED:
         promote_from_waitlist(registration.event, actor)
     return True

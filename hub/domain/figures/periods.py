@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from hub.domain.errors import DomainError
 from hub.models import PeriodKind
@@ -71,7 +72,10 @@ def period_of(
         period = Period(kind, first, last)
         if len(period.months) > MAX_MONTHS:
             raise DomainError(
-                _l("Choose at most %(count)d months.", count=MAX_MONTHS), field="last"
+                lazy_ngettext(
+                    "Choose at most %(num)d month.", "Choose at most %(num)d months.", MAX_MONTHS
+                ),
+                field="last",
             )
         return period
     if kind == PeriodKind.YEAR:

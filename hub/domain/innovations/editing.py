@@ -11,7 +11,7 @@ from hub.domain.slugs import unique_slug
 from hub.extensions import db
 from hub.models import Innovation, InnovationStatus, Organisation, OrganisationKind, User, utcnow
 
-FIELDS = ("title", "summary", "description", "tags")
+FIELDS = ("title", "summary", "description", "tags", "image_alt")
 # Which status each action leads to, and from where it may be taken.
 STATUS_ACTIONS = {
     "publish": ({InnovationStatus.DRAFT, InnovationStatus.ARCHIVED}, InnovationStatus.PUBLISHED),
@@ -29,7 +29,7 @@ def _check(user: User, organisation: Organisation) -> None:
 
 def _clean(values: dict) -> dict:
     clean = {key: values[key] for key in FIELDS if key in values}
-    for key in ("title", "summary"):
+    for key in ("title", "summary", "image_alt"):
         if key in clean:
             clean[key] = (clean[key] or "").strip()
     if "title" in clean and not clean["title"]:

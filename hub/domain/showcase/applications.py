@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from hub.domain import audit, locks
 from hub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -96,10 +97,12 @@ def ensure_seat_free(slot: ShowcaseSlot) -> None:
     """Refuse when every startup seat of the slot is held (call under the slot's lock)."""
     if locks.slot_seats_taken(slot.id) >= slot.seats:
         raise Conflict(
-            _l(
-                "All %(seats)d seats of this slot are taken: put the application on the "
+            lazy_ngettext(
+                "The only seat of this slot is taken: put the application on the "
+                "waiting list, or free the seat first.",
+                "All %(num)d seats of this slot are taken: put the application on the "
                 "waiting list, or free a seat first.",
-                seats=slot.seats,
+                slot.seats,
             )
         )
 
@@ -188,7 +191,11 @@ def _own_innovation(organisation: Organisation, innovation_id) -> Innovation:
 def _check_pitch(pitch: str) -> None:
     if len(pitch.strip()) < PITCH_MIN:
         raise DomainError(
-            _l("Tell the team what you will demo: %(count)d characters at least.", count=PITCH_MIN),
+            lazy_ngettext(
+                "Tell the team what you will demo: %(num)d character at least.",
+                "Tell the team what you will demo: %(num)d characters at least.",
+                PITCH_MIN,
+            ),
             field="pitch",
         )
 

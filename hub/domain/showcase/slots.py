@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from hub.domain import audit, locks
 from hub.domain.errors import Conflict, DomainError, NotAllowed
@@ -89,9 +90,10 @@ def update_slot(staff: User, slot: ShowcaseSlot, **values) -> list[str]:
     taken = locks.slot_seats_taken(slot.id)
     if values["seats"] < taken:
         raise Conflict(
-            _l(
-                "%(taken)d startups already hold a seat: the slot needs %(taken)d seats at least.",
-                taken=taken,
+            lazy_ngettext(
+                "%(num)d startup already holds a seat: the slot needs %(num)d seat at least.",
+                "%(num)d startups already hold a seat: the slot needs %(num)d seats at least.",
+                taken,
             ),
             field="seats",
         )
