@@ -110,42 +110,18 @@ def _vevent(event: Event, now) -> icalendar.Event:
     return item
 
 
-def _with_time_zones(calendar: icalendar.Calendar, events: list[Event | ShowcaseSlot]) -> bytes:
-    years = {moment.year for event in events for moment in (event.starts_at, event.ends_at)}
+def _with_time_zones(calendar: icalendar.Calendar, events: list[Event]) -> bytes:
+    return _finished(
+        calendar, {moment.year for event in events for moment in (event.starts_at, event.ends_at)}
+    )
+
+
+def _finished(calendar: icalendar.Calendar, years: set[int]) -> bytes:
     if years:
         calendar.add_missing_timezones(
             first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 1, 12, 31)
         )
     return calendar.to_ical()
-
-
-def check_in_url(registration: Registration) -> str:
-    return links.url("hosting.check_in_code", code=registration.check_in_code)
-
-
-def registration_qr_svg(registration: Registration) -> str:
-    """The QR code a host scans at the door: it carries the check-in code, never the private
-    token (whoever sees the code can have the person checked in, not cancel them)."""
-    qr = segno.make(check_in_url(registration), error="m")
-    buffer = io.BytesIO()
-    qr.save(buffer, kind="svg", scale=6, border=2, xmldecl=False, title="QR code")
-    return buffer.getvalue().decode()
-
-
-def registration_qr_png(registration: Registration) -> bytes:
-    """The same QR code as a PNG, the image kind every mail client shows."""
-    qr = segno.make(check_in_url(registration), error="m")
-    buffer = io.BytesIO()
-    qr.save(buffer, kind="png", scale=6, border=2)
-    return buffer.getvalue()
-
-
-def qr_svg(address: str, title: str = "QR code") -> str:
-    """An SVG QR code of an address of the site (a stand's card)."""
-    qr = segno.make(address, error="m")
-    buffer = io.BytesIO()
-    qr.save(buffer, kind="svg", scale=6, border=2, xmldecl=False, title=title)
-    return buffer.getvalue().decode()
 
 
 def demo_day_calendar(
@@ -172,7 +148,7 @@ def demo_day_calendar(
     day.add("dtstart", in_zone(slot.setup_at if application else slot.starts_at, venue))
     day.add("dtend", in_zone(slot.ends_at, venue))
     day.add("summary", summary or slot.theme)
-    day.add("description", description or markdown_to_text(slot.description))
+    day.add("description", description or slot.description)
     day.add("location", location)
     day.add("url", links.url("showcase.slot", slot_id=slot.id))
     day.add("status", status)
@@ -181,12 +157,13 @@ def demo_day_calendar(
         if placement.pitch_at is None:
             continue
         innovation = placement.application.innovation
-        starts = in_zone(placement.pitch_at, venue)
         pitch = icalendar.Event()
         pitch.add("uid", f"pitch-{slot.id}-{placement.application_id}{UID_HOST}")
         pitch.add("dtstamp", now)
-        pitch.add("dtstart", starts)
-        pitch.add("dtend", starts + timedelta(minutes=slot.pitch_minutes))
+        pitch.add("dtstart", in_zone(placement.pitch_at, venue))
+        pitch.add(
+            "dtend", in_zone(placement.pitch_at, venue) + timedelta(minutes=slot.pitch_minutes)
+        )
         pitch.add(
             "summary", f"Pitch — {innovation.title} ({placement.application.organisation.name})"
         )
@@ -194,26 +171,52 @@ def demo_day_calendar(
         pitch.add("url", links.url("innovations.detail", slug=innovation.slug))
         pitch.add("status", status)
         calendar.add_component(pitch)
-    return _with_time_zones(calendar, [slot])
+    return _finished(calendar, {slot.starts_at.year, slot.ends_at.year})
+
+
+def check_in_url(registration: Registration) -> str:
+    return links.url("hosting.check_in_code", code=registration.check_in_code)
+
+
+def registration_qr_svg(registration: Registration) -> str:
+    """The QR code a host scans at the door: it carries the check-in code, never the private
+    token (whoever sees the code can have the person checked in, not cancel them)."""
+    return qr_svg(check_in_url(registration))
+
+
+def qr_svg(address: str, title: str = "QR code") -> str:
+    """An SVG QR code of an address of the site."""
+    qr = segno.make(address, error="m")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=6, border=2, xmldecl=False, title=title)
+    return buffer.getvalue().decode()
+
+
+def registration_qr_png(registration: Registration) -> bytes:
+    """The same QR code as a PNG, the image kind every mail client shows."""
+    qr = segno.make(check_in_url(registration), error="m")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
 
 
 def startup_demo_calendar(application: Application) -> bytes:
     """The demo day as the startup lives it: from its set-up time, with its stand and pitch."""
-    from flask_babel import format_datetime
     from flask_babel import gettext as _
+
+    from hub.dates import datetime_text
+
+    def format_local_time(value, venue):
+        return datetime_text(value, "short", venue=venue)
 
     slot, placement = application.slot, application.placement
     venue = slot.space.venue
-
-    def local(value) -> str:
-        return format_datetime(in_zone(value, venue), "short", rebase=False)
-
     lines = [
-        _("Set-up from %(time)s.", time=local(slot.setup_at)),
+        _("Set-up from %(time)s.", time=format_local_time(slot.setup_at, venue)),
         _("Stand: %(name)s.", name=placement.stand.name)
         if placement and placement.stand
         else _("Stand: to be announced."),
-        _("Pitch at %(time)s.", time=local(placement.pitch_at))
+        _("Pitch at %(time)s.", time=format_local_time(placement.pitch_at, venue))
         if placement and placement.pitch_at
         else _("Pitch time: to be announced."),
         links.url(

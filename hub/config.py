@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -119,8 +121,29 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # default: <instance>/uploads
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 2 * 1024 * 1024))
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", 60 * 60 * 24 * 14))
-    # Days after an event that its registrations (and the feedback link) are kept.
+    # Retention of personal data (the registry is RETENTION below; the worker applies it daily).
+    # Days after an event that its registrations, their answers (and the feedback link) are kept.
     REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", 90))
+    # Days after an event that the comments left in feedback are kept (ratings stay as counts).
+    FEEDBACK_COMMENT_RETENTION_DAYS = int(os.environ.get("FEEDBACK_COMMENT_RETENTION_DAYS", 365))
+    # Days an account whose address was never confirmed is kept.
+    UNCONFIRMED_SIGNUP_RETENTION_DAYS = int(os.environ.get("UNCONFIRMED_SIGNUP_RETENTION_DAYS", 7))
+    # Days a sent (or abandoned) email is kept in the outbox.
+    OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", 30))
+    # Seconds the emailed link that confirms a person's erasure request stays valid.
+    ERASURE_LINK_MAX_AGE = int(os.environ.get("ERASURE_LINK_MAX_AGE", 60 * 60 * 24))
+    # Who answers questions about personal data (the privacy notice shows it).
+    DPO_CONTACT = os.environ.get("DPO_CONTACT", "dpo@atelier-hub.localhost")
+    # The data controller named by the privacy notice: who runs the atelier, and where.
+    DATA_CONTROLLER = os.environ.get(
+        "DATA_CONTROLLER", "Atelier numérique, 12 place de l'Hôtel de Ville, 42000 Saint-Étienne"
+    )
+    # Where people report an accessibility problem (the accessibility statement shows it).
+    ACCESSIBILITY_CONTACT = os.environ.get(
+        "ACCESSIBILITY_CONTACT", "accessibilite@atelier-hub.localhost"
+    )
+    # The date the accessibility statement was drawn up (ISO date).
+    ACCESSIBILITY_STATEMENT_DATE = os.environ.get("ACCESSIBILITY_STATEMENT_DATE", "2026-11-27")
     # Days after a demo day that the emails visitors left for startups are kept.
     LEAD_RETENTION_DAYS = int(os.environ.get("LEAD_RETENTION_DAYS", 90))
     # Seconds a worker reuses figures it has just computed for the same page (0: never).
@@ -156,3 +179,34 @@ class Config:
     S3_REGION = os.environ.get("S3_REGION", "")
     S3_PREFIX = os.environ.get("S3_PREFIX", "")  # e.g. "uploads/" to share a bucket
     S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "auto")  # "path" for MinIO
+
+
+@dataclass(frozen=True)
+class RetentionPeriod:
+    """How long one kind of personal data is kept, counted from `counted_from`."""
+
+    kind: str
+    setting: str
+    unit: str  # "days" or "seconds", the setting's unit
+    counted_from: str  # "event_end", "sign_up", "sending"
+
+    def length(self, config) -> timedelta:
+        return timedelta(**{self.unit: config[self.setting]})
+
+
+# The registry of retention periods: the retention job (hub/domain/privacy/retention.py)
+# applies each one, and the privacy notice lists them, from the settings above.
+RETENTION = (
+    RetentionPeriod("registrations", "REGISTRATION_RETENTION_DAYS", "days", "event_end"),
+    RetentionPeriod("feedback_comments", "FEEDBACK_COMMENT_RETENTION_DAYS", "days", "event_end"),
+    RetentionPeriod("unconfirmed_signups", "UNCONFIRMED_SIGNUP_RETENTION_DAYS", "days", "sign_up"),
+    RetentionPeriod("password_reset_links", "PASSWORD_RESET_MAX_AGE", "seconds", "sending"),
+    RetentionPeriod("signup_links", "SIGNUP_CONFIRM_MAX_AGE", "seconds", "sending"),
+    RetentionPeriod("invitations", "INVITATION_MAX_AGE", "seconds", "sending"),
+    RetentionPeriod("sent_mail", "OUTBOX_RETENTION_DAYS", "days", "sending"),
+)
+
+
+def retention(config, kind: str) -> timedelta:
+    """The retention period of `kind` (a RETENTION entry) under these settings."""
+    return next(period for period in RETENTION if period.kind == kind).length(config)

@@ -22,6 +22,7 @@ from hub.models import (
     Event,
     EventHost,
     EventKind,
+    EventSeries,
     EventState,
     Feedback,
     Innovation,
@@ -197,6 +198,7 @@ def seed_demo() -> list[str]:
     report += seed_featured(staff)
     report += seed_figures_year(staff)
     report += seed_pictures()
+    report += seed_series(staff)
     report.append("Demo content is in place.")
     return report
 
@@ -315,6 +317,78 @@ def _demo_leads() -> None:
     db.session.flush()
 
 
+DEMO_SERIES = "cafe-numerique-du-jeudi"
+DEMO_COURSE = "parcours-bureautique-debutants"
+
+
+def seed_series(staff: User) -> list[str]:
+    """A weekly series (each date booked on its own) and a course of four sessions booked
+    as a whole, with bookings; each date keeps its own seats."""
+    from datetime import date as date_type
+
+    from hub.domain.events import proposals, series
+    from hub.domain.figures import counters
+    from hub.text import slugify
+
+    if db.session.scalar(sa.select(EventSeries.id).where(EventSeries.slug == DEMO_SERIES)):
+        return []
+    venue = db.session.scalar(sa.select(Venue).where(Venue.slug == "saint-etienne"))
+    rooms = {space.name: space for space in venue.spaces}
+    mediatheque = db.session.scalar(
+        sa.select(Organisation).where(Organisation.slug == "mediatheque-tarentaize")
+    )
+    today = datetime.now(ZoneInfo(venue.timezone)).date()
+
+    def next_weekday(weekday: int, weeks_ahead: int = 0) -> date_type:
+        return today + timedelta(days=(weekday - today.weekday()) % 7 or 7, weeks=weeks_ahead)
+
+    def details(title, description, room, capacity, kind="training"):
+        return proposals.EventDetails(
+            title=title, description=description, kind=kind, audience="residents",
+            language="fr", space_id=rooms[room].id, starts_at=None, ends_at=None,
+            capacity=capacity,
+        )  # fmt: skip
+
+    weekly = series.create_series(
+        staff,
+        details("Café numérique du jeudi", "Une heure pour poser **toutes** vos questions "
+                "sur l'ordinateur, la tablette ou le téléphone.", "Salle de formation Ozanam",
+                12, kind="meetup"),
+        series.SeriesRule(starts=time(18), ends=time(19, 30), first_date=next_weekday(3),
+                          weeks=8),
+        organisation=mediatheque,
+    )  # fmt: skip
+    course = series.create_series(
+        staff,
+        details("Parcours bureautique pour débuter", "Quatre séances qui se suivent : le "
+                "clavier et la souris, les fichiers, le traitement de texte, le tableur.",
+                "Salle de formation Jacquard", 6),
+        series.SeriesRule(starts=time(17, 30), ends=time(19, 30), dates=tuple(
+            next_weekday(2, weeks) for weeks in (1, 2, 3, 4))),
+        organisation=mediatheque,
+        is_course=True,
+    )  # fmt: skip
+    course.slug = DEMO_COURSE
+    # Six people booked the whole course (every seat), two wait for a seat in every session.
+    for number in range(8):
+        first = FIRST_NAMES[(number * 3) % len(FIRST_NAMES)]
+        last = LAST_NAMES[(number * 5 + 2) % len(LAST_NAMES)]
+        seated = number < 6
+        for session in course.events:
+            booked = Registration(
+                event_id=session.id, name=f"{first} {last}",
+                email=f"{slugify(first)}.{slugify(last)}.parcours@exemple.fr", consent=True,
+                locale="fr", token=secrets.token_urlsafe(32),
+                state=RegistrationState.CONFIRMED if seated else RegistrationState.WAITLISTED,
+                confirmed_at=utcnow() if seated else None,
+            )  # fmt: skip
+            booked.course = course
+            db.session.add(booked)
+    db.session.flush()
+    counters.rebuild_event_figures([*weekly.events, *course.events])
+    return [f"Series: /series/{weekly.slug} (8 dates), course: /series/{course.slug} (4 sessions)."]
+
+
 def _person_name(email: str) -> str:
     first, _, last = email.split("@")[0].partition(".")
     return f"{first.capitalize()} {last.capitalize()}".strip()
@@ -349,6 +423,29 @@ DEMO_EVENTS = [
     ("dix-ans-french-tech", "Conférence : dix ans de French Tech à Saint-Étienne", "conference", "everyone",
      "Salle de conférence Manufacture", -20, (18, 0), (20, 0), 80, "french-tech-saint-etienne", ["ecole-design"], 58, "published"),
 ]  # fmt: skip
+
+# Offers a freed seat with a deadline: one person cancelled, the first one waiting has an offer.
+OFFERING_EVENT = "creer-le-site-de-son-commerce"
+# Up to three places per registration, and someone who brought two others.
+GROUP_EVENT = "interfaces-accessibles"
+# A past event where people were added at the door.
+WALK_IN_EVENT = "dix-ans-french-tech"
+
+
+def _offer_a_freed_seat(event: Event | None) -> None:
+    if event is None:
+        return
+    registrations = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    ).all()
+    waiting = [r for r in registrations if r.state == RegistrationState.WAITLISTED]
+    if not waiting:
+        return
+    registrations[0].state = RegistrationState.CANCELLED
+    registrations[0].cancelled_at = utcnow() - timedelta(hours=3)
+    waiting[0].offered_at = registrations[0].cancelled_at
+    waiting[0].offer_expires_at = waiting[0].offered_at + timedelta(hours=event.offer_hours)
+
 
 DEMO_DESCRIPTION = (
     "{title}.\n\n"
@@ -403,6 +500,8 @@ def seed_events(staff: User) -> int:
             organisation=partners[host],
             created_by_id=partners[host].memberships[0].user_id,
             published_at=utcnow() if state == "published" else None,
+            offer_hours=24 if slug == OFFERING_EVENT else None,
+            max_places=3 if slug == GROUP_EVENT else 1,
         )
         for index, cohost in enumerate(cohosts):
             pending = state == "proposed" or index == 2
@@ -441,11 +540,26 @@ def seed_events(staff: User) -> int:
                 confirmed_at=registered_at if seated else None,
                 attended_at=starts_at if registration_state == RegistrationState.ATTENDED else None,
             )
+            if slug == GROUP_EVENT and number == 0:
+                # Comes with two colleagues: one registration, three places.
+                event_registration.places = 3
+                event_registration.companions = "Jeanne Roux\nMarcel Roux"
             event_registration.event = event
             db.session.add(event_registration)
+        if slug == WALK_IN_EVENT:
+            # Two people came without registering; one left an email for the feedback.
+            for name, email in (("Lucie Perrin", ""), ("Hugo Vidal", "hugo.vidal@exemple.fr")):
+                walk_in = Registration(
+                    name=name, email=email, consent=False, locale="fr", walk_in=True,
+                    state=RegistrationState.ATTENDED, token=secrets.token_urlsafe(32),
+                    created_at=starts_at, confirmed_at=starts_at, attended_at=starts_at,
+                )  # fmt: skip
+                walk_in.event = event
+                db.session.add(walk_in)
         created.append(event)
     if created:
         db.session.flush()
+        _offer_a_freed_seat(next((e for e in created if e.slug == OFFERING_EVENT), None))
         counters.rebuild_event_figures(created)
         audit.record(staff, "demo.events_seeded", staff, events=len(created))
         _thank_the_attendees("securiser-ses-mots-de-passe")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -37,6 +37,16 @@ TEMPLATE_ENUMS = (
     models.RegistrationState,
     models.StartupStage,
 )
+
+
+def duration(value: timedelta) -> str:
+    """A period in the largest whole unit: "90 jours", "1 heure", "10 minutes"."""
+    seconds = int(value.total_seconds())
+    if seconds % 86400 == 0:
+        return ngettext("%(num)d day", "%(num)d days", seconds // 86400)
+    if seconds % 3600 == 0:
+        return ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
+    return ngettext("%(num)d minute", "%(num)d minutes", max(seconds // 60, 1))
 
 
 def month_label(month: str) -> str:
@@ -96,6 +106,7 @@ def register_template_helpers(app: Flask) -> None:
         time=dates.time_text,
         markdown=render_markdown,
         decimal=decimal,
+        duration=duration,
     )
     app.jinja_env.globals.update(
         static_url=static_url,

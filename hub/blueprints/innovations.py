@@ -73,7 +73,8 @@ def catalogue():
 
 
 def interested_ids() -> set[int]:
-    """The ids the cookie remembers; whatever else a cookie carries is ignored."""
+    """The innovations this browser said it is interested in (from its cookie); whatever
+    else a cookie carries is ignored."""
     raw = request.cookies.get(INTEREST_COOKIE, "")
     parts = raw.split(".", INTEREST_COOKIE_MAX_IDS)[:INTEREST_COOKIE_MAX_IDS]
     return {int(part) for part in parts if ID.fullmatch(part)}

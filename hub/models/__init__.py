@@ -10,6 +10,7 @@ from hub.models.events import (
     EventHost,
     EventKind,
     EventMessage,
+    EventSeries,
     EventState,
     Feedback,
     MessageAudience,
@@ -27,6 +28,7 @@ from hub.models.organisations import (
     OrganisationKind,
     StartupStage,
 )
+from hub.models.questions import QuestionKind, RegistrationAnswer, RegistrationQuestion
 from hub.models.showcase import (
     LIVE_APPLICATION_STATES,
     Application,
@@ -53,6 +55,7 @@ __all__ = [
     "EventHost",
     "EventKind",
     "EventMessage",
+    "EventSeries",
     "EventState",
     "Feedback",
     "Innovation",
@@ -70,7 +73,10 @@ __all__ = [
     "OutboxMessage",
     "PeriodKind",
     "Placement",
+    "QuestionKind",
     "Registration",
+    "RegistrationAnswer",
+    "RegistrationQuestion",
     "RegistrationState",
     "Review",
     "Role",

@@ -1,7 +1,7 @@
 """stands and pitches (S13): stands of a space, a slot's pitch schedule, placements
 
 Revision ID: 1301
-Revises: 1404
+Revises: 1203
 Create Date: 2026-11-27 14:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1301'
-down_revision = '1404'
+down_revision = '1203'
 branch_labels = None
 depends_on = None
 

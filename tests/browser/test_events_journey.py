@@ -42,7 +42,6 @@ def private_link(body):
 def register(page, name, email):
     page.get_by_label("Votre nom").fill(name)
     page.get_by_role("textbox", name="E-mail").fill(email)
-    page.get_by_label("J'accepte d'être contacté·e").check()
 
 
 def test_partners_co_host_staff_publish_and_the_public_registers(page, app, make, live_server):

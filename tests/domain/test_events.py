@@ -107,13 +107,12 @@ def test_registration_is_refused_for_an_unpublished_or_started_event(make, rctx)
         db.session.rollback()
 
 
-def test_registration_needs_consent(make, rctx):
+def test_registration_needs_no_consent_and_keeps_the_optional_one(make, rctx):
     event = make.event()
-    with pytest.raises(DomainError) as error:
-        registrations.register_for_event(
-            db.session.get(Event, event.id), "Ana", "ana@example.org", False, "fr"
-        )
-    assert error.value.field == "consent"
+    outcome = registrations.register_for_event(
+        db.session.get(Event, event.id), "Ana", "ana@example.org", False, "fr"
+    )
+    assert (outcome.created, outcome.registration.wants_news) == (True, False)
 
 
 def test_an_attended_registration_cannot_be_cancelled(make, rctx):

@@ -394,7 +394,14 @@ def test_csv_export_neutralises_formulas(client, make, world):
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeff")  # so that spreadsheets read it as UTF-8
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline="")))
-    assert rows[0] == ["Nom", "E-mail", "Statut", "Inscrit·e le", "Arrivé·e à", "Consentement"]
+    assert rows[0] == [
+        "Nom",
+        "E-mail",
+        "Statut",
+        "Inscrit·e le",
+        "Arrivé·e à",
+        "Souhaite des nouvelles",
+    ]
     assert [row[0] for row in rows[1:]] == ["'" + name for name in hostile]
     assert [row[2] for row in rows[1:]] == ["Confirmée"] * 6
 
@@ -419,13 +426,13 @@ def test_the_attendee_export_speaks_the_readers_language_on_the_venues_clock(
     )
     rows = list(csv.reader(io.StringIO(french.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[1] == [
-        "Ana Lima", "ana@example.org", "Venu·e", "08/01/2027 14:05", "09/01/2027 09:30", "oui",
+        "Ana Lima", "ana@example.org", "Venu·e", "08/01/2027 14:05", "09/01/2027 09:30", "non",
     ]  # fmt: skip
     assert rows[2][2:4] == ["Liste d'attente", rows[2][3]] and rows[2][4] == ""
     english = client.get(f"/account/events/{event.id}/attendees.csv?lang=en")
     rows = list(csv.reader(io.StringIO(english.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["Name", "Email", "State"]
-    assert rows[1][2:] == ["Attended", "08/01/2027 14:05", "09/01/2027 09:30", "yes"]
+    assert rows[1][2:] == ["Attended", "08/01/2027 14:05", "09/01/2027 09:30", "no"]
 
 
 def test_the_attendee_export_as_a_workbook_keeps_dates_and_booleans_typed(client, app, make, world):
@@ -443,7 +450,7 @@ def test_the_attendee_export_as_a_workbook_keeps_dates_and_booleans_typed(client
     strings = workbook.read("xl/sharedStrings.xml").decode()
     assert "=1+1" in strings and "<f>" not in sheet
     assert '<c r="D2" s="' in sheet  # a date with its number format, not text
-    assert '<c r="F2" t="b"><v>1</v></c>' in sheet
+    assert '<c r="F2" t="b"><v>0</v></c>' in sheet  # no news of future trainings asked
     attendees_page = client.get(f"/account/events/{event.id}/attendees").text
     assert f'href="/account/events/{event.id}/attendees.xlsx"' in attendees_page
     assert client.get(f"/account/events/{event.id}/attendees.xlsx?lang=en").status_code == 200

@@ -22,10 +22,10 @@ from hub.models import (
 from tests.support import emails
 
 
-def register(client, slug, email, name="Sam Durand", consent="y", htmx=False):
+def register(client, slug, email, name="Sam Durand", wants_news=None, htmx=False):
     data = {"name": name, "email": email}
-    if consent:
-        data["consent"] = consent
+    if wants_news:
+        data["wants_news"] = wants_news
     if htmx:
         return client.hx("POST", f"/events/{slug}/register", target="registration", data=data)
     return client.submit(f"/events/{slug}/register", data)
@@ -202,13 +202,33 @@ def test_second_registration_with_the_same_email_resends_the_link(client, app, m
     assert len(outbox(app, "dan@example.org")) == 2
 
 
-def test_registration_needs_consent_and_a_valid_email(client, app, make):
+def test_registration_needs_a_valid_email(client, app, make):
     event = make.event()
-    response = register(client, event.slug, "not-an-email", consent=None)
+    response = register(client, event.slug, "not-an-email")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'aria-invalid="true"' in page
     assert registrations(app, event) == []
+
+
+def test_registration_asks_no_consent_and_says_what_is_kept_why_and_how_long(
+    client, app, make, settings
+):
+    settings(REGISTRATION_RETENTION_DAYS=90)
+    event = make.event()
+    form = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "effacés 90 jours après l’événement" in form
+    assert 'href="/privacy"' in form.split('id="registration"')[1]
+    # The optional consent is a separate box, unticked.
+    box = re.search(r'<input[^>]*name="wants_news"[^>]*>', form).group(0)
+    assert "checked" not in box
+    assert register(client, event.slug, "ana@example.org").status_code == 303
+    assert register(client, event.slug, "ben@example.org", wants_news="y").status_code == 303
+    with app.app_context():
+        wants = dict(
+            db.session.execute(sa.select(Registration.email, Registration.wants_news)).all()
+        )
+    assert wants == {"ana@example.org": False, "ben@example.org": True}
 
 
 @pytest.mark.parametrize(
