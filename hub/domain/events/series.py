@@ -240,7 +240,8 @@ def register_for_course(
     for session in sessions:
         registration = Registration(
             event_id=session.id, user_id=account, name=name[:120], email=email,
-            wants_news=bool(wants_news), locale=locale, state=state, token=secrets.token_urlsafe(32),
+            wants_news=bool(wants_news), locale=locale, state=state,
+            token=secrets.token_urlsafe(32),
             confirmed_at=utcnow() if has_seats else None,
         )  # fmt: skip
         registration.course = series
