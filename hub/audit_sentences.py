@@ -24,7 +24,6 @@ from hub.models import (
     OrganisationKind,
     Registration,
     ShowcaseSlot,
-    Stand,
     User,
 )
 
@@ -35,12 +34,12 @@ KINDS = {
     "innovation": _l("Innovations"),
     "organisation": _l("Organisations"),
     "slot": _l("Demo slots"),
-    "series": _l("Series"),
     "application": _l("Applications"),
-    "stand": _l("Stands"),
-    "lead": _l("Leads"),
     "user": _l("Accounts"),
-    "privacy": _l("Personal data"),
+    "series": _l("Series"),
+    "stand": _l("Stands"),
+    "lead": _l("Visitors' emails left at stands"),
+    "privacy": _l("Personal data requests"),
     "demo": _l("Demo content"),
 }
 
@@ -56,30 +55,14 @@ SENTENCES = {
     "event.cohost_accepted": _l("%(actor)s accepted to co-host %(target)s."),
     "event.cohost_declined": _l("%(actor)s declined to co-host %(target)s."),
     "event.message_sent": _l("%(actor)s wrote to the registrants of %(target)s."),
-    "event.question_added": _l("%(actor)s added a registration question to %(target)s."),
-    "event.question_removed": _l("%(actor)s removed a registration question from %(target)s."),
     "registration.confirmed": _l("%(actor)s registered %(target)s, with a seat."),
     "registration.waitlisted": _l("%(actor)s registered %(target)s, on the waiting list."),
     "registration.cancelled": _l("%(actor)s cancelled the registration of %(target)s."),
     "registration.promoted": _l("%(actor)s gave a freed seat to %(target)s."),
     "registration.attended": _l("%(actor)s checked in %(target)s."),
     "registration.link_resent": _l("%(actor)s had the private link of %(target)s sent again."),
-    "registration.walk_in": _l("%(actor)s registered %(target)s at the door."),
-    "registration.offered": _l("%(actor)s offered a freed seat to %(target)s."),
-    "registration.offer_accepted": _l("%(actor)s took the seat offered to %(target)s."),
-    "registration.offer_expired": _l("%(actor)s passed on the seat offered to %(target)s."),
-    "registration.answered": _l("%(actor)s answered the questions as %(target)s."),
-    "registration.name_corrected": _l("%(actor)s corrected the name of %(target)s."),
-    "registration.news_stopped": _l("%(actor)s stopped the news to %(target)s."),
-    "registration.erased": _l("%(actor)s erased the personal data of a registration (%(target)s)."),
-    "privacy.erasure_requested": _l("%(actor)s asked for the erasure of %(target)s."),
-    "lead.left": _l("%(actor)s left their email for %(target)s."),
-    "stand.added": _l("%(actor)s added the stand %(target)s."),
-    "stand.removed": _l("%(actor)s removed the stand %(target)s."),
     "feedback.given": _l("%(actor)s gave their opinion as %(target)s."),
     "feedback.changed": _l("%(actor)s changed their opinion as %(target)s."),
-    "series.created": _l("%(actor)s created the series %(target)s."),
-    "series.updated": _l("%(actor)s changed the series %(target)s."),
     "innovation.created": _l("%(actor)s created %(target)s."),
     "innovation.updated": _l("%(actor)s changed %(target)s."),
     "innovation.image_changed": _l("%(actor)s changed the picture of %(target)s."),
@@ -108,8 +91,6 @@ SENTENCES = {
     "slot.closed": _l("%(actor)s closed the applications to %(target)s."),
     "slot.reopened": _l("%(actor)s opened the applications to %(target)s again."),
     "slot.cancelled": _l("%(actor)s cancelled the demo slot %(target)s."),
-    "slot.schedule": _l("%(actor)s changed the pitch schedule of %(target)s."),
-    "slot.placed_all": _l("%(actor)s gave their stands and pitches to the startups of %(target)s."),
     "application.saved": _l("%(actor)s saved %(target)s."),
     "application.submitted": _l("%(actor)s submitted %(target)s."),
     "application.accepted": _l("%(actor)s accepted %(target)s."),
@@ -118,20 +99,40 @@ SENTENCES = {
     "application.confirmed": _l("%(actor)s confirmed %(target)s."),
     "application.withdrawn": _l("%(actor)s withdrew %(target)s."),
     "application.cancelled": _l("%(actor)s cancelled %(target)s."),
-    "application.placed": _l("%(actor)s gave a stand and a pitch time to %(target)s."),
-    "application.reviewed": _l("%(actor)s reviewed %(target)s."),
     "user.registered": _l("%(actor)s created their account."),
     "user.confirmed": _l("%(actor)s confirmed their email address."),
     "user.password_reset": _l("%(actor)s chose a new password."),
     "user.created": _l("%(actor)s created the account of %(target)s."),
     "user.activated": _l("%(actor)s let %(target)s log in again."),
     "user.deactivated": _l("%(actor)s deactivated the account of %(target)s."),
-    "user.closed": _l("%(actor)s closed their account."),
-    "user.name_corrected": _l("%(actor)s corrected their name."),
     "demo.seeded": _l("%(actor)s loaded the demo content."),
     "demo.events_seeded": _l("%(actor)s loaded the demo events."),
     "demo.showcase_seeded": _l("%(actor)s loaded the demo showcase."),
     "demo.figures_seeded": _l("%(actor)s loaded a year of demo figures."),
+    "event.question_added": _l("%(actor)s added a registration question to %(target)s."),
+    "event.question_removed": _l("%(actor)s removed a registration question from %(target)s."),
+    "registration.answered": _l("%(actor)s answered the registration questions of %(target)s."),
+    "registration.name_corrected": _l("%(actor)s corrected the name of %(target)s."),
+    "registration.news_stopped": _l("%(actor)s stopped the news for %(target)s."),
+    "registration.erased": _l("%(actor)s erased the personal data of a registration."),
+    "registration.offered": _l("%(actor)s offered a freed seat to %(target)s."),
+    "registration.offer_accepted": _l("%(actor)s took the seat offered to %(target)s."),
+    "registration.offer_expired": _l(
+        "The seat offered to %(target)s was passed on: no answer in time."
+    ),
+    "registration.walk_in": _l("%(actor)s added %(target)s at the door."),
+    "privacy.erasure_requested": _l("%(actor)s asked for the erasure of a person's data."),
+    "user.name_corrected": _l("%(actor)s corrected the name of %(target)s."),
+    "user.closed": _l("%(actor)s closed their account."),
+    "series.created": _l("%(actor)s created a series of events."),
+    "series.updated": _l("%(actor)s changed a series of events."),
+    "slot.schedule": _l("%(actor)s set the pitch schedule of %(target)s."),
+    "slot.placed_all": _l("%(actor)s placed every startup of %(target)s on the stands."),
+    "stand.added": _l("%(actor)s added a stand."),
+    "stand.removed": _l("%(actor)s removed a stand."),
+    "application.placed": _l("%(actor)s gave %(target)s a stand and a pitch time."),
+    "application.reviewed": _l("%(actor)s scored %(target)s."),
+    "lead.left": _l("%(actor)s left their email address for a startup at its stand."),
 }
 FALLBACK = _l("%(actor)s: %(action)s on %(target)s.")
 # Details a sentence may name; missing ones read as a dash.
@@ -172,21 +173,15 @@ def describe_target(row) -> Markup:
             person=_link(row.name, href),
             event=describe_target(row.event),
         )
-    if isinstance(row, Stand):
-        return escape(_quoted(row.name))
     if isinstance(row, User):
         return _link(row.name or row.email, url_for("staff.users", q=row.email))
-    if row is not None and getattr(row, "title", None):
-        return escape(_quoted(row.title))
     return escape(_("something that no longer exists"))
 
 
 def describe_actor(entry: AuditEntry) -> Markup:
     if entry.actor is not None:
         return describe_target(entry.actor)
-    if entry.action.startswith(
-        ("registration.", "feedback.", "innovation.interest", "lead.", "privacy.")
-    ):
+    if entry.action.startswith(("registration.", "feedback.", "innovation.interest")):
         return escape(_("A visitor"))
     return escape(_("Atelier Hub"))
 

@@ -34,10 +34,7 @@ def test_a_reviewer_scores_inline_and_then_sees_the_others(client, make, app):
     assert answer.status_code == 200
     assert answer.text.strip().startswith(f'<tr id="application-{application.id}">')
     assert "2 avis" in answer.text and "moyenne 4,0" in answer.text
-    assert (
-        "Ana : <strong>5</strong> — Top" in answer.text
-        or "Ana: <strong>5</strong> — Top" in answer.text
-    )
+    assert "<li>Ana — <strong>5</strong> · Top</li>" in answer.text
 
 
 def test_a_hostile_score_is_refused_without_an_error(client, make, app):
