@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, url_for
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -172,6 +172,13 @@ def period_label(period: Period) -> str:
     )
 
 
+def _registrations(count: int) -> str:
+    """ "1 registration", "1 234 registrations": the number as the reader writes it."""
+    return ngettext(
+        "%(shown)s registration", "%(shown)s registrations", count, shown=format_decimal(count)
+    )
+
+
 def _month_name(row: queries.MonthRow) -> str:
     return dates.month_text(date(row.year, row.month, 1))
 
@@ -252,13 +259,18 @@ def charts(figures, scope: Scope) -> list[Chart]:
     busiest = max(months, key=lambda row: row.registrations, default=None)
     if busiest and busiest.registrations:
         month_summary = _(
-            "%(registrations)s registrations and %(attended)s check-ins over %(months)s months; "
-            "the busiest month was %(month)s, with %(count)s registrations.",
-            registrations=format_decimal(totals.registrations),
-            attended=format_decimal(totals.attended),
-            months=len(months),
+            "%(registrations)s and %(attended)s over %(months)s; "
+            "the busiest month was %(month)s, with %(count)s.",
+            registrations=_registrations(totals.registrations),
+            attended=ngettext(
+                "%(shown)s check-in",
+                "%(shown)s check-ins",
+                totals.attended,
+                shown=format_decimal(totals.attended),
+            ),
+            months=ngettext("%(num)d month", "%(num)d months", len(months)),
             month=_month_name(busiest),
-            count=format_decimal(busiest.registrations),
+            count=_registrations(busiest.registrations),
         )
     else:
         month_summary = _("No registrations for events held in this period.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hub.models import ApplicationState, RegistrationState
 
 
@@ -53,3 +55,17 @@ def test_a_room_of_one_is_refused_in_the_singular(client, make):
     )
     assert response.status_code == 422
     assert "Cette salle accueille 1 personne au plus." in response.text
+
+
+def test_the_figures_month_sentence_counts_in_the_singular_too(client, make):
+    from datetime import timedelta
+
+    from hub.models import utcnow
+
+    event = make.event(capacity=5, starts_at=utcnow().replace(microsecond=0) - timedelta(days=3))
+    make.registration(event, state=RegistrationState.ATTENDED)
+    client.login(make.staff().email)
+    html = client.get("/staff/figures?period=year").text
+    sentence = re.search(r"1 inscription et 1 présence sur [^<]*", html)
+    assert sentence is not None, "the month sentence in the singular"
+    assert sentence.group().endswith(", avec 1 inscription.")
