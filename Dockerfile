@@ -30,4 +30,4 @@ USER atelier
 
 EXPOSE 8000
 # Workers: WEB_CONCURRENCY (gunicorn reads it); more settings: GUNICORN_CMD_ARGS.
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--threads", "4", "--graceful-timeout", "30", "--access-logfile", "-", "wsgi:app"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--threads", "4", "--graceful-timeout", "30", "wsgi:app"]

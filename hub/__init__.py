@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -40,7 +39,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         ),
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
-    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    from hub.operations import configure_logging
+
+    configure_logging(app)
 
     _init_extensions(app)
     from hub.request_guards import init_request_guards
@@ -184,6 +185,9 @@ def _wrap_wsgi(app: Flask) -> None:
         add_headers_function=cache_headers,
     )
     app.wsgi_app = SecurityHeadersMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+    from hub.operations import init_operations
+
+    init_operations(app)
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

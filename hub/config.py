@@ -62,6 +62,8 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session it is bound to
     WTF_CSRF_SSL_STRICT = True
+    # How long an anonymous visitor's form token is accepted (hub/form_tokens.py), seconds.
+    FORM_TOKEN_MAX_AGE = int(os.environ.get("FORM_TOKEN_MAX_AGE", 60 * 60 * 24))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -78,6 +80,8 @@ class Config:
     # Empty: a SQLite file in the instance folder, shared by the workers of this machine
     # (hub/ratelimit_storage.py); redis://… for several machines.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    # Keys of this installation in a Redis shared with others (Flask-Limiter's setting).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "5 per minute")
@@ -151,6 +155,10 @@ class Config:
     PUBLIC_CACHE_MAX_BYTES = int(os.environ.get("PUBLIC_CACHE_MAX_BYTES", 1024 * 1024))
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # "json": one JSON object per line, with the request id (hub/operations.py); "text".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    # One log line per request (method, path, route, status, duration) at INFO.
+    ACCESS_LOG = os.environ.get("ACCESS_LOG", "true").lower() in ("1", "true", "yes")
 
     # The site's public address: every absolute link (emails, feeds, calendar files, QR
     # codes, the API) is built from it, never from the request's Host header.

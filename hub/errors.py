@@ -119,7 +119,7 @@ def _secret(name: str) -> bool:
 
 
 def wants_json() -> bool:
-    if request.path.startswith("/api/") or request.path == "/healthz":
+    if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return (

@@ -36,6 +36,7 @@ from werkzeug.http import parse_cookie
 from hub.database import write_intent
 from hub.extensions import db, limiter
 from hub.i18n import LANGUAGE_ARG, LANGUAGE_COOKIE, visitor_locale
+from hub.operations import cache_result
 
 EXTENSION = "hub.public_cache"
 VERSIONS_SQL = sa.text("SELECT id, value FROM content_version")
@@ -257,6 +258,7 @@ def cached_page(ttl: float = 30.0, seats: bool = False):
                 return view(*args, **kwargs)
             key = page_key(request.environ, str(get_locale()))
             entry = cache.get(key, version)
+            cache_result(hit=entry is not None)
             if entry is None:
                 response = current_app.make_response(view(*args, **kwargs))
                 if response.status_code != 200 or response.direct_passthrough:
@@ -323,6 +325,7 @@ class PublicPageMiddleware:
         if entry is not None and entry.version == self.cache.version(
             len(entry.version) == 2, self.engine
         ):
+            cache_result(hit=True)
             return self._send(entry, environ, start_response)
         return self._render(key, environ, start_response)
 
@@ -341,6 +344,7 @@ class PublicPageMiddleware:
         body_iter = self.wsgi_app(environ, capture)
         if not captured:
             return body_iter
+        cache_result(hit=False)
         try:
             body = b"".join(body_iter)
         finally:

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from hub import dates, links, models
+from hub.extensions import babel
 from hub.i18n import LANGUAGE_ARG, language_name
 from hub.text import render_markdown
 
@@ -120,3 +121,34 @@ def register_template_helpers(app: Flask) -> None:
         **{enum.__name__: enum for enum in TEMPLATE_ENUMS},
     )
     app.jinja_env.add_extension("jinja2.ext.do")
+    with app.app_context():
+        _keep_translations_per_request(babel.domain_instance)
+
+
+def _keep_translations_per_request(domain) -> None:
+    """Look the translation catalogue up once per request and locale.
+
+    Flask-Babel's lookup reads the request context several times and formats the locale
+    for every string translated (templates, lazy labels): a page translates a hundred.
+    Its per-request namespace keeps the locale object, which force_locale() (mail in
+    another language) replaces: a catalogue kept here serves only while that same object
+    is in force.
+    """
+    if getattr(domain, "hub_keeps_translations", False):
+        return
+    lookup = domain.get_translations
+
+    def get_translations():
+        babel = g.get("_flask_babel") if g else None
+        locale = getattr(babel, "babel_locale", None)
+        kept = getattr(babel, "hub_translations", None)
+        if kept is not None and locale is not None and kept[0] is locale:
+            return kept[1]
+        translations = lookup()
+        babel = g.get("_flask_babel") if g else None
+        if babel is not None:
+            babel.hub_translations = (getattr(babel, "babel_locale", None), translations)
+        return translations
+
+    domain.get_translations = get_translations
+    domain.hub_keeps_translations = True

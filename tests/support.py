@@ -170,6 +170,7 @@ class WorkerProcess:
             "MAIL_DELIVER_AFTER_REQUEST": "false",
             "WORKER_POLL_SECONDS": "0.2",
             "LOG_LEVEL": "INFO",
+            "LOG_FORMAT": "text",  # the tests read its log line by line
             **env,
         }
         self.process: subprocess.Popen | None = None

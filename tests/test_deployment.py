@@ -121,4 +121,5 @@ def test_the_proxy_example_terminates_tls_and_sets_the_forwarded_headers():
         "X-Forwarded-Proto": "$scheme",
         "X-Forwarded-Host": "$host",
         "X-Forwarded-Port": "$server_port",
+        "X-Request-ID": "$request_id",
     }

@@ -80,3 +80,16 @@ def test_french_strings_have_a_no_break_space_before_high_punctuation():
         for string in strings if message.id else ():
             faults += typography_faults(string)
     assert faults == []
+
+
+def test_templates_translate_in_the_locale_in_force_even_when_it_changes_mid_request(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Log in') }}"
+    with app.test_request_context("/?lang=en"):
+        english = render_template_string(template)
+        with force_locale("fr"):
+            french = render_template_string(template)
+        assert render_template_string(template) == english
+    assert (english, french) == ("Log in", "Se connecter")

@@ -36,7 +36,7 @@ from hub.models import (
     OrganisationKind,
     StartupStage,
 )
-from hub.public_cache import cached_page
+from hub.public_cache import cached_page, public_cache
 from hub.query_args import Choice, Number, PageArgs, Text, read_args
 
 bp = Blueprint("api", __name__)
@@ -221,8 +221,15 @@ class DemoDay(Schema):
 class PageMeta(Schema):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
+    total = fields.Integer(
+        required=True,
+        metadata={"description": "How many results; a bound when `more` is true."},
+    )
     pages = fields.Integer(required=True)
+    more = fields.Boolean(
+        required=True,
+        metadata={"description": "More results than `total` (a search counts 1,000 at most)."},
+    )
 
 
 class PageLinks(Schema):
@@ -311,7 +318,8 @@ def _page_body(page: Page, item: type[Schema]) -> dict:
 @cached_page()
 def innovations():
     args = read_args(InnovationListArgs(), strict=True)
-    page = search_page(InnovationFilters.from_args(args), args["page"], args["per_page"])
+    filters = InnovationFilters.from_args(args)
+    page = search_page(filters, args["page"], args["per_page"], memo=public_cache().memo)
     return jsonify(_page_body(page, Innovation))
 
 

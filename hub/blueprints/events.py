@@ -26,7 +26,7 @@ from hub.domain.events.registrations import (
 from hub.domain.pages import paginate
 from hub.extensions import limiter
 from hub.forms import Form
-from hub.models import Audience, EventKind, utcnow
+from hub.models import Audience, Event, EventKind, utcnow
 from hub.public_cache import cached_page
 from hub.query_args import Choice, PageArgs, Text, read_args
 from hub.rendering import render
@@ -77,8 +77,15 @@ def agenda():
         venue=args["venue"],
         month=args["month"],
     )
-    query = queries.with_seats_left(queries.upcoming_events(filters))
-    page = paginate(query, args["page"], PAGE_SIZE, row=queries.UpcomingEvent.from_row)
+    upcoming = queries.upcoming_events(filters)
+    query = queries.with_seats_left(upcoming)
+    page = paginate(
+        query,
+        args["page"],
+        PAGE_SIZE,
+        row=queries.UpcomingEvent.from_row,
+        counted=upcoming.with_only_columns(Event.id),
+    )
     filter_args = filters.as_args()
 
     def filter_url(name: str, value: str) -> str:

@@ -20,7 +20,8 @@ from hub.domain.innovations.search import (
     startup_cities,
 )
 from hub.domain.showcase.queries import demo_days_showing
-from hub.extensions import limiter
+from hub.extensions import csrf, limiter
+from hub.form_tokens import FIELD, check_form_token, form_token
 from hub.models import StartupStage
 from hub.public_cache import cached_page, public_cache
 from hub.query_args import Choice, PageArgs, Text, read_args
@@ -57,8 +58,8 @@ class SearchArgs(PageArgs):
 def catalogue():
     args = read_args(SearchArgs())
     filters = InnovationFilters.from_args(args)
-    page = search_page(filters, args["page"], PAGE_SIZE)
     cache = public_cache()
+    page = search_page(filters, args["page"], PAGE_SIZE, memo=cache.memo)
     return render(
         "innovations/catalogue.html",
         page=page,
@@ -78,14 +79,21 @@ def _interested_ids() -> set[int]:
     return {int(part) for part in parts if ID.fullmatch(part)}
 
 
+def _interest_form(innovation) -> str:
+    return f"interest:{innovation.id}"
+
+
 @bp.get("/innovations/<slug>")
 def detail(slug: str):
+    """The innovation's page; an anonymous visitor's form token needs no session."""
     innovation = public_innovation(slug)
+    anonymous = not current_user.is_authenticated
     return render(
         "innovations/detail.html",
         innovation=innovation,
         demo_days=demo_days_showing(innovation),
         interested=innovation.id in _interested_ids(),
+        form_token=form_token(_interest_form(innovation)) if anonymous else None,
     )
 
 
@@ -94,10 +102,15 @@ def _interest_limit() -> str:
 
 
 @bp.post("/innovations/<slug>/interest")
+@csrf.exempt  # checked below: the form's own token, or the session's
 @limiter.limit(_interest_limit)
 def interest(slug: str):
     """One more visitor interested; counted once per browser, remembered in a cookie."""
     innovation = public_innovation(slug)
+    if FIELD in request.form:
+        check_form_token(_interest_form(innovation))
+    else:
+        csrf.protect()
     seen = _interested_ids()
     newly = innovation.id not in seen
     if newly:

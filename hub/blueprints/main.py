@@ -1,4 +1,4 @@
-"""Home, language choice, health check."""
+"""Home, language choice, health and readiness checks, metrics."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from hub.domain.innovations.queries import featured_innovations
 from hub.domain.showcase.queries import next_demo_day
 from hub.extensions import csrf, db
 from hub.i18n import LANGUAGE_COOKIE
+from hub.operations import metrics_response
 from hub.public_cache import cached_page
 from hub.rendering import render
+from hub.storage import current_storage
 
 bp = Blueprint("main", __name__)
 
@@ -55,3 +57,52 @@ def healthz():
         current_app.logger.exception("Health check: database unreachable")
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.get("/readyz")
+@csrf.exempt
+def readyz():
+    """Whether this node can serve: the database, Redis when configured, the storage.
+
+    503 with what failed, so that a load balancer sends no traffic here until it passes.
+    """
+    checks = {"database": _database_ready, "storage": _storage_ready}
+    if current_app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        checks["redis"] = _redis_ready
+    results = {}
+    for name, check in checks.items():
+        try:
+            results[name] = "ok" if check() else "unreachable"
+        except Exception:  # whatever fails, the node is not ready
+            current_app.logger.exception("Readiness check: %s failed", name)
+            results[name] = "unreachable"
+    ready = all(value == "ok" for value in results.values())
+    return jsonify(status="ok" if ready else "error", **results), 200 if ready else 503
+
+
+def _database_ready() -> bool:
+    db.session.execute(sa.text("SELECT 1"))
+    return True
+
+
+def _storage_ready() -> bool:
+    current_storage().check()
+    return True
+
+
+def _redis_ready() -> bool:
+    import redis
+
+    uri = current_app.config["RATELIMIT_STORAGE_URI"]
+    connection = redis.Redis.from_url(uri, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        return bool(connection.ping())
+    finally:
+        connection.close()
+
+
+@bp.get("/metrics")
+@csrf.exempt
+def metrics():
+    """Prometheus metrics (hub/operations.py); the proxy keeps this address internal."""
+    return metrics_response()

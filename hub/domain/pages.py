@@ -22,6 +22,8 @@ class Page:
     page: int
     per_page: int
     total: int
+    # True when `total` is a bound: there are more than `total` results (pages stop there).
+    more: bool = False
 
     @property
     def pages(self) -> int:
@@ -45,15 +47,22 @@ class Page:
 
 
 def paginate(
-    query: sa.Select, page: int, per_page: int, row: Callable[..., Any] | None = None
+    query: sa.Select,
+    page: int,
+    per_page: int,
+    row: Callable[..., Any] | None = None,
+    counted: sa.Select | None = None,
 ) -> Page:
     """Page `page` (from 1) of the query's results, and their total, in two queries.
 
     Items are the query's first column, or `row(*columns)` for queries of several columns.
-    A page past the end is empty.
+    A page past the end is empty. `counted`: the same rows without the columns that cost
+    (a per-row subquery), to count them.
     """
     total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+        sa.select(sa.func.count()).select_from(
+            (query if counted is None else counted).order_by(None).subquery()
+        )
     )
     result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).unique()
     items = [row(*columns) for columns in result] if row else list(result.scalars())

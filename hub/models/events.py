@@ -57,6 +57,10 @@ class Event(db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.Index("ix_events_state_starts_at", "state", "starts_at"),
         sa.Index("ix_events_space_time", "space_id", "starts_at", "ends_at"),
+        # The agenda's filters and order, read from the index alone (count and page keys).
+        sa.Index(
+            "ix_events_agenda", "state", "starts_at", "ends_at", "kind", "audience", "space_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """privacy (S12): registrations remember when their personal data was erased
 
 Revision ID: 1201
-Revises: 1001
+Revises: 1404
 Create Date: 2026-11-27 14:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1201'
-down_revision = '1001'
+down_revision = '1404'
 branch_labels = None
 depends_on = None
 

@@ -160,7 +160,7 @@ def test_a_host_searches_attendees_and_checks_them_in_at_the_door(page, app, mak
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     counts = page.locator("#attendee-counts")
-    expect(counts).to_have_text("2 confirmé·es, 0 en liste d'attente, 0 venu·es, 0 annulé·es.")
+    expect(counts).to_have_text("2 confirmé·es, 0 en liste d'attente, 0 venu·e, 0 annulé·e.")
 
     # Search as you type; the button is large and the result shows beside the person.
     page.get_by_label("Chercher un nom ou un e-mail").press_sequentially("zoé", delay=30)
@@ -173,11 +173,11 @@ def test_a_host_searches_attendees_and_checks_them_in_at_the_door(page, app, mak
     person = page.locator("#attendee-list li").filter(has_text="Zoé Martin")
     expect(person).to_contain_text("Zoé Martin est enregistré·e à l'entrée.")
     expect(person).to_contain_text("Arrivé·e à")
-    expect(counts).to_have_text("1 confirmé·es, 0 en liste d'attente, 1 venu·es, 0 annulé·es.")
+    expect(counts).to_have_text("1 confirmé·e, 0 en liste d'attente, 1 venu·e, 0 annulé·e.")
     expect(page.locator("#flash-messages")).to_be_empty()
     assert_accessible(page)
     page.reload()
-    expect(counts).to_have_text("1 confirmé·es, 0 en liste d'attente, 1 venu·es, 0 annulé·es.")
+    expect(counts).to_have_text("1 confirmé·e, 0 en liste d'attente, 1 venu·e, 0 annulé·e.")
     expect(page.locator("#flash-messages")).to_be_empty()
 
     # At the door: the QR code opens the check-in page with the registration's code.
@@ -190,7 +190,7 @@ def test_a_host_searches_attendees_and_checks_them_in_at_the_door(page, app, mak
     expect(card).to_contain_text("Yanis Petit est enregistré·e à l'entrée.")
     expect(card).to_contain_text("Venu·e")
     expect(card.locator("#attendee-counts")).to_have_text(
-        "0 confirmé·es, 0 en liste d'attente, 2 venu·es, 0 annulé·es."
+        "0 confirmé·e, 0 en liste d'attente, 2 venu·es, 0 annulé·e."
     )
     assert_accessible(page)
 

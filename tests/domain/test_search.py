@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from hub.domain.innovations import search
 from hub.domain.innovations.search import InnovationFilters, search_page, search_terms
 from hub.extensions import db
 from hub.models import Innovation, InnovationStatus, StartupStage, utcnow
@@ -193,3 +194,50 @@ def test_odd_queries_are_harmless(ctx, catalogue):
         search_page(InnovationFilters(q=query), 1, 24)
     assert slugs(InnovationFilters(q="eco*")) == slugs(InnovationFilters(q="eco"))
     assert slugs(InnovationFilters(q="title:eco")) == []
+
+
+def test_a_search_counts_to_a_bound_and_pages_stop_there(ctx, catalogue, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_LIMIT", 4)
+    first = search_page(InnovationFilters(q="eco"), 1, 3)
+    assert (first.total, first.more, first.pages, first.next_num) == (4, True, 2, 2)
+    assert [i.slug for i in first.items] == [
+        "economie-circulaire",
+        "ecole-numerique",
+        "eco-conception",
+    ]
+    assert slugs(InnovationFilters(q="eco"), 2, 3) == ["aidants"]
+    assert slugs(InnovationFilters(q="eco"), 3, 3) == []
+    few = search_page(InnovationFilters(q="climat"), 1, 3)
+    assert (few.total, few.more) == (3, False)
+
+
+def test_only_what_can_be_shown_is_ranked_yet_featured_and_titles_come_first(ctx, catalogue):
+    db.session.execute(
+        sa.update(Innovation).where(Innovation.slug == "bilan-carbone").values(featured_rank=1)
+    )
+    db.session.commit()
+    # One per page: the newest match, a featured one added long before, a title match.
+    assert slugs(InnovationFilters(q="climat"), 1, 1) == ["bilan-carbone"]
+    assert slugs(InnovationFilters(q="climat"), 2, 1) == ["economie-circulaire"]
+    assert slugs(InnovationFilters(q="eco"), 1, 1) == ["economie-circulaire"]
+    assert slugs(InnovationFilters(q="eco"), 4, 1) == ["bilan-carbone"]
+    assert slugs(InnovationFilters(q="eco", sort="newest"), 4, 1) == ["aidants"]
+
+
+def test_the_catalogue_order_is_kept_per_content_version_and_pages_are_slices(ctx, catalogue):
+    kept = {}
+
+    def memo(name, compute):
+        if name not in kept:
+            kept[name] = compute()
+        return kept[name]
+
+    for sort in ("featured", "newest", "az"):
+        filters = InnovationFilters(sort=sort)
+        for number in (1, 2, 3):
+            with_memo = search_page(filters, number, 3, memo=memo)
+            without = search_page(filters, number, 3)
+            assert with_memo.items == without.items
+            assert (with_memo.total, with_memo.more) == (8, False)
+    assert set(kept) == {"innovations.order.featured", "innovations.order.newest",
+                         "innovations.order.az"}  # fmt: skip

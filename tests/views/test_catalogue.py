@@ -144,7 +144,7 @@ def test_an_unpublished_innovation_is_not_found(client, make, status):
 def test_interest_counts_once_per_browser(client, make, app):
     innovation = make.innovation(slug="velo-cargo", title="Vélo cargo")
     page = client.get("/innovations/velo-cargo")
-    assert "Set-Cookie" in page.headers  # this page has a form: it needs a CSRF token
+    assert "Set-Cookie" not in page.headers  # its form's token needs no session
     response = client.hx("POST", "/innovations/velo-cargo/interest", target="interest")
     assert response.status_code == 200
     assert "1 personne est intéressée." in response.text
@@ -184,3 +184,96 @@ def test_interest_is_rate_limited(client, make, settings):
         client.delete_cookie("hub_interested")
         codes.append(client.submit("/innovations/velo-cargo/interest").status_code)
     assert codes == [303, 303, 303, 429]
+
+
+def test_interest_changes_only_that_innovations_count_not_the_content_version(client, make, app):
+    innovation = make.innovation(slug="velo-cargo", title="Vélo cargo")
+    catalogue = client.get("/innovations")
+    versions = sa.text("SELECT id, value FROM content_version ORDER BY id")
+    with app.app_context():
+        before = db.session.execute(versions).all()
+        updated_at = db.session.get(Innovation, innovation.id).updated_at
+    client.get("/innovations/velo-cargo")
+    response = client.hx("POST", "/innovations/velo-cargo/interest", target="interest")
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.execute(versions).all() == before
+        again = db.session.get(Innovation, innovation.id)
+        assert (again.interest_count, again.updated_at) == (1, updated_at)
+    # The cached catalogue is still served as it was; the innovation's page shows the count.
+    assert client.get("/innovations").headers["ETag"] == catalogue.headers["ETag"]
+    assert "1 personne est intéressée." in client.get("/innovations/velo-cargo").text
+    with app.app_context():
+        db.session.execute(
+            sa.update(Innovation).where(Innovation.id == innovation.id).values(title="Vélo")
+        )
+        db.session.commit()
+        assert db.session.execute(versions).all()[0][1] == before[0][1] + 1
+
+
+def form_token_of(html: str) -> str:
+    return re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+
+
+def test_an_anonymous_visitor_gets_no_cookie_and_a_form_token_that_only_this_site_can_use(
+    client, make, app
+):
+    make.innovation(slug="velo-cargo")
+    other = make.innovation(slug="autre")
+    page = client.get("/innovations/velo-cargo")
+    assert "Set-Cookie" not in page.headers
+    assert 'name="csrf_token"' not in page.text and "X-CSRFToken" not in page.text
+    token = form_token_of(page.text)
+    other_token = form_token_of(client.get("/innovations/autre").text)
+    url = "/innovations/velo-cargo/interest"
+    same = {"Sec-Fetch-Site": "same-origin"}
+    refused = [
+        client.post(url, data={"form_token": token}),  # no sign of where it comes from
+        client.post(url, data={"form_token": token}, headers={"Sec-Fetch-Site": "cross-site"}),
+        client.post(url, data={"form_token": token}, headers={"Origin": "https://evil.example"}),
+        client.post(url, data={"form_token": token}, headers={"Referer": "https://evil.example/"}),
+        client.post(url, data={"form_token": other_token}, headers=same),
+        client.post(url, data={"form_token": token + "x"}, headers=same),
+    ]  # fmt: skip
+    assert [response.status_code for response in refused] == [400] * 6
+    with app.app_context():
+        assert db.session.get(Innovation, other.id).interest_count == 0
+    origin = app.config["PUBLIC_URL"].rstrip("/")
+    accepted = client.post(
+        url, data={"form_token": token}, headers={"Origin": origin, "HX-Request": "true"}
+    )
+    assert accepted.status_code == 200
+    assert "1 personne est intéressée." in accepted.text
+    assert "hub_session" not in accepted.headers.get("Set-Cookie", "")
+    client.delete_cookie("hub_interested")
+    again = client.post(url, data={"form_token": token}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert again.status_code == 303
+
+
+def test_a_form_token_expires(client, make, settings):
+    make.innovation(slug="velo-cargo")
+    token = form_token_of(client.get("/innovations/velo-cargo").text)
+    settings(FORM_TOKEN_MAX_AGE=-1)
+    response = client.post(
+        "/innovations/velo-cargo/interest",
+        data={"form_token": token},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert response.status_code == 400
+
+
+def test_public_pages_set_no_cookie_for_an_anonymous_visitor(client, make):
+    startup = make.startup("Cyclopolis", slug="cyclopolis")
+    make.innovation(startup, slug="velo-cargo")
+    event_slug = make.event(title="Atelier").slug
+    for path in (
+        "/",
+        "/innovations",
+        "/innovations/velo-cargo",
+        "/startups/cyclopolis",
+        "/events",
+        f"/events/{event_slug}",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Set-Cookie" not in response.headers, path

@@ -503,7 +503,7 @@ def test_a_check_in_at_the_door_answers_beside_the_person_with_the_counts(client
     assert "Arrivé·e à" in row and 'data-state="attended"' in row
     assert (
         '<p id="attendee-counts" class="attendee-counts" hx-swap-oob="true">'
-        "1 confirmé·es, 0 en liste d'attente, 1 venu·es, 0 annulé·es.</p>"
+        "1 confirmé·e, 0 en liste d'attente, 1 venu·e, 0 annulé·e.</p>"
     ) in out_of_band
     assert 'id="check-in-announcement"' in out_of_band
     # Shown beside the person, so not again as a message on the next page.
@@ -523,13 +523,13 @@ def test_a_check_in_by_code_answers_in_place_with_the_counts(client, make, world
     yan = make.registration(event, name="Yanis Petit")
     client.login(world.alice.email)
     page = client.get(f"/account/check-in?code={yan.token}").get_data(as_text=True)
-    assert "1 confirmé·es, 0 en liste d'attente, 0 venu·es, 0 annulé·es." in page
+    assert "1 confirmé·e, 0 en liste d'attente, 0 venu·e, 0 annulé·e." in page
     answer = client.hx(
         "POST", "/account/check-in", target="door-registration", data={"code": yan.token}
     ).get_data(as_text=True)
     assert answer.strip().startswith('<article id="door-registration"')
     assert "Yanis Petit est enregistré·e à l&#39;entrée." in answer
-    assert "0 confirmé·es, 0 en liste d'attente, 1 venu·es, 0 annulé·es." in answer
+    assert "0 confirmé·e, 0 en liste d'attente, 1 venu·e, 0 annulé·e." in answer
     assert "<html" not in answer
 
 

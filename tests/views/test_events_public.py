@@ -361,8 +361,10 @@ def test_a_cancelled_registration_offers_its_cancellation_for_the_calendar(clien
     # A short email tells the person, with the cancellation (iTIP CANCEL) for their calendar.
     (mail,) = outbox(app, "fay@example.org")[1:]
     assert mail.kind == "event_registration_cancelled"
-    assert mail.subject == "Inscription annulée : Atelier tableur"
-    assert mail.body_text.startswith("Bonjour Fay Martin,\n\nVotre inscription est annulée pour :")
+    assert mail.subject == "Inscription annulée\u00a0: Atelier tableur"
+    assert mail.body_text.startswith(
+        "Bonjour Fay Martin,\n\nVotre inscription est annulée pour\u00a0:"
+    )
     (attachment,) = mail.attachments
     assert attachment["filename"] == f"{event.slug}.ics"
     assert attachment["content_type"] == "text/calendar; charset=utf-8; method=CANCEL"

@@ -52,7 +52,7 @@ def test_a_6_mb_logo_is_an_error_beside_the_field_with_the_profile_kept(
         logo=(b"\x89PNG" + bytes(6 * MiB), "logo.png"),
     )
     assert response.status_code == 422
-    assert "L’image est trop lourde : 2 Mo au plus." in response.text
+    assert "L’image est trop lourde\u00a0: 2 Mo au plus." in response.text
     assert 'aria-invalid="true"' in response.text
     assert 'value="Après, tapé avec soin"' in response.text
     saved = organisation_named(app, "ÉcoTrace")
@@ -88,7 +88,7 @@ def test_a_6_mb_innovation_picture_is_an_error_beside_the_field(app, client, own
         image=(bytes(6 * MiB), "photo.jpg"),
     )
     assert response.status_code == 422
-    assert "L’image est trop lourde : 2 Mo au plus." in response.text
+    assert "L’image est trop lourde\u00a0: 2 Mo au plus." in response.text
     assert 'value="Vélo cargo"' in response.text
     assert uploaded_files(app) == set()
 

@@ -64,7 +64,7 @@ def test_innovations_are_listed_with_their_startup(client, content):
     assert velo["featured_rank"] == 1
     assert velo["url"] == "http://localhost/innovations/velo-cargo"
     assert velo["published_at"].endswith("Z")
-    assert body["meta"] == {"page": 1, "per_page": 20, "total": 2, "pages": 1}
+    assert body["meta"] == {"page": 1, "per_page": 20, "total": 2, "pages": 1, "more": False}
     assert body["links"] == {
         "self": "http://localhost/api/v1/innovations?page=1",
         "next": None,
@@ -83,7 +83,7 @@ def test_innovations_take_the_catalogue_filters_and_paginate(client, content):
     assert slugs("sort=az") == ["eco-conception", "velo-cargo"]
     page = client.get("/api/v1/innovations?per_page=1&sort=newest").get_json()
     assert [item["slug"] for item in page["data"]] == ["eco-conception"]
-    assert page["meta"] == {"page": 1, "per_page": 1, "total": 2, "pages": 2}
+    assert page["meta"] == {"page": 1, "per_page": 1, "total": 2, "pages": 2, "more": False}
     assert page["links"]["next"] == (
         "http://localhost/api/v1/innovations?per_page=1&sort=newest&page=2"
     )

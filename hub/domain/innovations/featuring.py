@@ -88,7 +88,8 @@ def register_interest(innovation: Innovation, actor: User | None = None) -> int:
     count = db.session.execute(
         sa.update(Innovation)
         .where(Innovation.id == innovation.id)
-        .values(interest_count=Innovation.interest_count + 1)
+        # Not an edit: `updated_at` is kept, and no public page's content changes (1403).
+        .values(interest_count=Innovation.interest_count + 1, updated_at=Innovation.updated_at)
         .returning(Innovation.interest_count)
     ).scalar_one()
     # The page shows the new count; the row is not marked changed, so no flush writes it.

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -24,6 +27,8 @@ from hub.models import Innovation, Organisation, StartupStage
 from hub.text import sort_key
 
 MAX_TERMS = 8
+# Searches count this many matches at most, then say "more than".
+COUNT_LIMIT = 1_000
 SORTS = {
     "featured": _l("Featured first"),
     "newest": _l("Newest"),
@@ -88,20 +93,30 @@ def _dialect() -> str:
 
 
 def text_match(terms: list[str], title_only: bool = False) -> sa.ColumnElement[bool]:
-    """Innovations whose text (or only their title) has a word starting with each term."""
+    """Innovations whose text (or only their title) has a word starting with each term.
+
+    The text index finds them: on SQLite the matching ids are read from FTS5, on
+    PostgreSQL the GIN index is scanned.
+    """
     if _dialect() == "postgresql":
-        weight = "A" if title_only else ""
-        query = " & ".join(f"{term}:*{weight}" for term in terms)
-        return sa.literal_column("innovations.search_vector").op("@@")(
-            sa.func.to_tsquery(sa.literal_column("'simple'"), sa.func.hub_unaccent(query))
-        )
-    query = " AND ".join(f'"{term}"*' for term in terms)
-    if title_only:
-        query = f"title : ({query})"
+        return sa.literal_column("innovations.search_vector").op("@@")(_tsquery(terms, title_only))
     fts = sa.table("innovations_fts", sa.column("rowid"))
     return Innovation.id.in_(
-        sa.select(fts.c.rowid).where(sa.literal_column("innovations_fts").op("MATCH")(query))
+        sa.select(fts.c.rowid).where(
+            sa.literal_column("innovations_fts").op("MATCH")(_fts_query(terms, title_only))
+        )
     )
+
+
+def _tsquery(terms: list[str], title_only: bool) -> sa.ColumnElement:
+    weight = "A" if title_only else ""
+    query = " & ".join(f"{term}:*{weight}" for term in terms)
+    return sa.func.to_tsquery(sa.literal_column("'simple'"), sa.func.hub_unaccent(query))
+
+
+def _fts_query(terms: list[str], title_only: bool) -> str:
+    query = " AND ".join(f'"{term}"*' for term in terms)
+    return f"title : ({query})" if title_only else query
 
 
 def has_tag(tag: str) -> sa.ColumnElement[bool]:
@@ -109,17 +124,22 @@ def has_tag(tag: str) -> sa.ColumnElement[bool]:
 
 
 def order_for(sort: str) -> list[sa.ColumnElement]:
-    newest = [sa.nulls_last(Innovation.published_at.desc()), Innovation.id.desc()]
-    if sort == "newest":
-        return newest
+    """The catalogue's orders, written as the indexes of migration 1401 list their keys."""
     if sort == "az":
         return [in_byte_order(Innovation.slug), Innovation.id]
-    return [sa.nulls_last(Innovation.featured_rank.asc()), *newest]
+    newest = [Innovation.published_at.desc(), Innovation.id.desc()]
+    if sort == "newest":
+        return newest
+    if _dialect() == "postgresql":
+        return [sa.nulls_last(Innovation.featured_rank.asc()), *newest]
+    return [Innovation.featured_rank.is_(None), Innovation.featured_rank, *newest]
 
 
 def find_innovations(filters: InnovationFilters) -> sa.Select:
     """Public innovations matching the filters, in the order asked for, startups loaded."""
     query = _matching(filters)
+    if filters.terms:
+        query = query.where(text_match(filters.terms))
     return query.order_by(*_order(filters)).options(sa.orm.contains_eager(Innovation.organisation))
 
 
@@ -132,10 +152,8 @@ def feature_candidates(search: str, limit: int = 20) -> list[Innovation]:
 
 
 def _matching(filters: InnovationFilters) -> sa.Select:
+    """Public innovations that pass the filters other than the words."""
     query = public_innovations().order_by(None)
-    terms = filters.terms
-    if terms:
-        query = query.where(text_match(terms))
     for tag in filters.tags:
         query = query.where(has_tag(tag))
     if filters.stage:
@@ -154,37 +172,179 @@ def _order(filters: InnovationFilters) -> list[sa.ColumnElement]:
     return order
 
 
-def search_page(filters: InnovationFilters, page: int, per_page: int) -> Page:
-    """A page of matching innovations, in three small queries whatever the data size.
+Memo = Callable[[str, Callable[[], Any]], Any]
 
-    The rows are sorted on their keys alone, then only the page's rows are loaded whole,
-    which keeps a search over tens of thousands of innovations fast.
+
+def search_page(
+    filters: InnovationFilters, page: int, per_page: int, memo: Memo | None = None
+) -> Page:
+    """A page of matching innovations; its cost does not grow with the number of matches.
+
+    - Without any filter, the catalogue's order is kept as a list of ids, computed once per
+      content version through `memo` (the public cache's): any page is a slice of it.
+    - Words alone (in the featured or newest order): see `_ranked_matches`.
+    - Otherwise, the matches are counted up to COUNT_LIMIT + 1 and sorted.
     """
-    matching = _matching(filters)
-    total = db.session.scalar(
-        matching.with_only_columns(sa.func.count(Innovation.id)).order_by(None)
-    )
+    offset = (page - 1) * per_page
+    if not filters.is_filtered and memo is not None:
+        ids = memo(f"innovations.order.{filters.sort}", lambda: catalogue_order(filters.sort))
+        return _page_of(ids[offset : offset + per_page], page, per_page, len(ids), exact=True)
+    terms = filters.terms
+    if terms and not (filters.tags or filters.stage or filters.city) and filters.sort != "az":
+        return _ranked_matches(terms, filters.sort, offset, per_page)
+    query = _matching(filters)
+    if terms:
+        query = query.where(text_match(terms))
+    counted = db.session.scalar(sa.select(_bounded_count_of(query)))
+    if offset >= min(counted, COUNT_LIMIT):
+        return _page_of([], page, per_page, counted)
     ids = list(
         db.session.scalars(
-            matching.with_only_columns(Innovation.id)
+            query.with_only_columns(Innovation.id)
             .order_by(*_order(filters))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
+            .limit(min(per_page, COUNT_LIMIT - offset))
+            .offset(offset)
         )
     )
+    return _page_of(ids, page, per_page, counted)
+
+
+def _ranked_matches(terms: list[str], sort: str, offset: int, per_page: int) -> Page:
+    """A page of the innovations whose text matches, ranking only what can be shown.
+
+    One statement asks the text index for the matches counted to COUNT_LIMIT + 1 (with
+    and without the title condition), the `offset + per_page` most recently added ones,
+    and the featured ones: only those candidates are then read from the table and sorted
+    (title matches first, then featured, then newest). Innovations are published in about
+    the order they are added: among more matches than a page shows, one published long
+    after it was added may come later than its date would place it.
+    """
+    page = offset // per_page + 1
+    wanted = min(offset + per_page, COUNT_LIMIT)
+    found: dict[int, list[int]] = {kind: [] for kind in range(6)}
+    for kind, value in db.session.execute(
+        _candidates_statement(),
+        {**_text_queries(terms), "wanted": wanted, "limit": COUNT_LIMIT + 1},
+    ):
+        found[kind].append(value)
+    (counted,), (in_titles,) = found[0], found[1]
+    if offset >= min(counted, COUNT_LIMIT):
+        return _page([], page, per_page, counted)
+    candidates = {*found[2], *found[3], *found[4]}
+    order = order_for(sort)
+    if in_titles:
+        titles = sorted(i for i in {*found[3], *found[5]} if i in candidates)
+        order = [sa.case((Innovation.id.in_(titles), 0), else_=1), *order]
+    items = db.session.scalars(
+        public_innovations()
+        .order_by(None)
+        .where(Innovation.id.in_(sorted(candidates)))
+        .order_by(*order)
+        .limit(wanted - offset)
+        .offset(offset)
+        .options(sa.orm.contains_eager(Innovation.organisation))
+    )
+    return _page(list(items), page, per_page, counted)
+
+
+# What the text index finds, per dialect: `{q}` is the parameter holding the query.
+_MATCHES = {
+    "sqlite": "SELECT rowid AS id FROM innovations_fts WHERE innovations_fts MATCH :{q}",
+    "postgresql": "SELECT i.id FROM innovations i JOIN organisations o"
+    " ON o.id = i.organisation_id"
+    " WHERE i.status = 'published' AND o.verified_at IS NOT NULL"
+    " AND i.search_vector @@ to_tsquery('simple', hub_unaccent(:{q}))",
+}
+_ORDER_KEY = {"sqlite": "rowid", "postgresql": "i.id"}
+_CANDIDATES = """
+SELECT 0, count(*) FROM ({all} LIMIT :limit) AS counted
+UNION ALL SELECT 1, count(*) FROM ({title} LIMIT :limit) AS counted_in_titles
+UNION ALL SELECT 2, id FROM ({all} ORDER BY {key} DESC LIMIT :wanted) AS newest
+UNION ALL SELECT 3, id FROM ({title} ORDER BY {key} DESC LIMIT :wanted) AS newest_in_titles
+UNION ALL SELECT 4, id FROM ({all} ORDER BY {key} DESC LIMIT :limit) AS featured
+  WHERE id IN (SELECT id FROM innovations WHERE featured_rank IS NOT NULL)
+UNION ALL SELECT 5, id FROM ({title} ORDER BY {key} DESC LIMIT :limit) AS featured_in_titles
+  WHERE id IN (SELECT id FROM innovations WHERE featured_rank IS NOT NULL)
+"""
+
+
+def _candidates_statement() -> sa.TextClause:
+    dialect = _dialect()
+    return sa.text(
+        _CANDIDATES.format(
+            all=_MATCHES[dialect].format(q="query"),
+            title=_MATCHES[dialect].format(q="title_query"),
+            key=_ORDER_KEY[dialect],
+        )
+    )
+
+
+def _text_queries(terms: list[str]) -> dict[str, str]:
+    """The text index's query for the words, anywhere and in the title only.
+
+    On SQLite the index holds only published innovations (migration 1402) and is read
+    alone: the count includes the innovations of a startup not verified yet.
+    """
+    if _dialect() == "postgresql":
+        return {
+            "query": " & ".join(f"{term}:*" for term in terms),
+            "title_query": " & ".join(f"{term}:*A" for term in terms),
+        }
+    return {"query": _fts_query(terms, False), "title_query": _fts_query(terms, True)}
+
+
+def catalogue_order(sort: str) -> array:
+    """The ids of every public innovation, in the catalogue's order `sort`."""
+    query = public_innovations().order_by(None).with_only_columns(Innovation.id)
+    ids = array("q")
+    # Read in batches into a compact array (8 bytes an id), not a list of rows.
+    for batch in db.session.execute(query.order_by(*order_for(sort))).yield_per(2_000).partitions():
+        ids.extend(row[0] for row in batch)
+    return ids
+
+
+def _bounded_count_of(query: sa.Select) -> sa.ScalarSelect:
+    """How many rows the query has, counting no further than COUNT_LIMIT + 1."""
+    first = query.with_only_columns(Innovation.id).limit(COUNT_LIMIT + 1).subquery()
+    return sa.select(sa.func.count()).select_from(first).scalar_subquery()
+
+
+def _bounded_count(query: sa.Select) -> int:
+    return db.session.scalar(sa.select(_bounded_count_of(query)))
+
+
+def _ids(query: sa.Select, limit: int, offset: int) -> list[int]:
+    return list(
+        db.session.scalars(query.with_only_columns(Innovation.id).limit(limit).offset(offset))
+    )
+
+
+def _page_of(ids, page: int, per_page: int, counted: int, exact: bool = False) -> Page:
+    """The page's innovations, loaded in one query and kept in the order of `ids`;
+    `counted` is a bounded count unless `exact`."""
     rows = {}
-    if ids:
+    if len(ids):
         rows = {
             innovation.id: innovation
             for innovation in db.session.scalars(
                 sa.select(Innovation)
                 .join(Innovation.organisation)
-                .where(Innovation.id.in_(ids))
+                .where(Innovation.id.in_(list(ids)))
                 .options(sa.orm.contains_eager(Innovation.organisation))
             )
         }
-    items = [rows[i] for i in ids if i in rows]
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return _page([rows[i] for i in ids if i in rows], page, per_page, counted, exact)
+
+
+def _page(items: list, page: int, per_page: int, counted: int, exact: bool = False) -> Page:
+    more = not exact and counted > COUNT_LIMIT
+    return Page(
+        items=items,
+        page=page,
+        per_page=per_page,
+        total=COUNT_LIMIT if more else counted,
+        more=more,
+    )
 
 
 def popular_tags(limit: int = 30) -> list[str]:
