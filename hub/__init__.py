@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.blueprints.media import bp as media_bp
     from hub.blueprints.organisations import bp as organisations_bp
     from hub.blueprints.privacy import bp as privacy_bp
+    from hub.blueprints.programme import bp as programme_bp
     from hub.blueprints.questions import bp as questions_bp
     from hub.blueprints.seo import bp as seo_bp
     from hub.blueprints.showcase import bp as showcase_bp
@@ -148,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(questions_bp)
+    app.register_blueprint(programme_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(manage_innovations_bp)

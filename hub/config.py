@@ -144,6 +144,8 @@ class Config:
     )
     # The date the accessibility statement was drawn up (ISO date).
     ACCESSIBILITY_STATEMENT_DATE = os.environ.get("ACCESSIBILITY_STATEMENT_DATE", "2026-11-27")
+    # Days after a demo day that the emails visitors left for startups are kept.
+    LEAD_RETENTION_DAYS = int(os.environ.get("LEAD_RETENTION_DAYS", 90))
     # Seconds a worker reuses figures it has just computed for the same page (0: never).
     FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", 60))
 

@@ -22,22 +22,27 @@ from hub.models import (
     Event,
     EventHost,
     EventKind,
+    EventSeries,
     EventState,
     Feedback,
     Innovation,
     InnovationInterestDay,
     InnovationStatus,
+    Lead,
     Membership,
     MembershipRole,
     Organisation,
     OrganisationKind,
+    Placement,
     Registration,
     RegistrationState,
+    Review,
     Role,
     ShowcaseSlot,
     SlotStatus,
     Space,
     SpaceKind,
+    Stand,
     StartupStage,
     User,
     Venue,
@@ -187,13 +192,202 @@ def seed_demo() -> list[str]:
         report.append(f"Member accounts (password {member_password}): " + ", ".join(new_members))
         audit.record(staff, "demo.seeded", staff, members=len(new_members))
     report += seed_showcase(staff, member_password)
+    report += seed_programme()
+    report += seed_reviews(staff)
     # Featured last: it picks among the innovations the showcase part published.
     report += seed_featured(staff)
     report += seed_figures_year(staff)
     report += seed_pictures()
+    report += seed_series(staff)
     report += seed_privacy()
     report.append("Demo content is in place.")
     return report
+
+
+def seed_programme() -> list[str]:
+    """Stands in the demo space; the past and next demo days with pitches and placements."""
+    space = db.session.scalar(
+        sa.select(Space)
+        .join(Space.venue)
+        .where(Venue.slug == "saint-etienne", Space.name == "Espace démo")
+    )
+    if space is None:
+        return []
+    for position, (name, row, column) in enumerate(STANDS, start=1):
+        exists = db.session.scalar(
+            sa.select(Stand).where(Stand.space_id == space.id, Stand.name == name)
+        )
+        if exists is None:
+            db.session.add(
+                Stand(space=space, name=name, position=position, grid_row=row, grid_column=column)
+            )
+    db.session.flush()
+    stands = list(
+        db.session.scalars(
+            sa.select(Stand).where(Stand.space_id == space.id).order_by(Stand.position)
+        )
+    )
+    placed = 0
+    for theme, *_rest in SLOTS[:2]:
+        slot = db.session.scalar(sa.select(ShowcaseSlot).where(ShowcaseSlot.theme == theme))
+        if slot is None or slot.first_pitch_at is not None:
+            continue
+        slot.first_pitch_at = slot.starts_at + timedelta(minutes=30)
+        seated = db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.slot_id == slot.id,
+                Application.state.in_((ApplicationState.ACCEPTED, ApplicationState.CONFIRMED)),
+            )
+            .order_by(Application.id)
+        )
+        for number, (application, stand) in enumerate(zip(seated, stands, strict=False), 1):
+            db.session.add(
+                Placement(
+                    application_id=application.id,
+                    slot_id=slot.id,
+                    stand_id=stand.id,
+                    pitch_number=number,
+                )
+            )
+            placed += 1
+    db.session.flush()
+    _demo_leads()
+    return [f"Demo day programme: {placed} startups placed on stands."] if placed else []
+
+
+def seed_reviews(staff: User) -> list[str]:
+    """A second reviewer's scores on the open demo day; the team's own on one of them, so
+    the queue shows an average there and hidden scores elsewhere."""
+    slot = db.session.scalar(sa.select(ShowcaseSlot).where(ShowcaseSlot.theme == SLOTS[2][0]))
+    if slot is None or db.session.scalar(
+        sa.select(Review.id).join(Review.application).where(Application.slot_id == slot.id)
+    ):
+        return []
+    reviewer, _created = _user(
+        "nadia.berger@atelier-hub.example",
+        "Nadia Berger",
+        secrets.token_urlsafe(16),
+        Role.STAFF,
+    )
+    db.session.flush()
+    submitted = db.session.scalars(
+        sa.select(Application)
+        .where(Application.slot_id == slot.id, Application.state == ApplicationState.SUBMITTED)
+        .order_by(Application.id)
+    ).all()
+    scores = [
+        (reviewer, 4, "Démo concrète, public large."),
+        (reviewer, 3, "À préciser : que verra-t-on sur le stand ?"),
+    ]
+    for application, (who, score, comment) in zip(submitted, scores, strict=False):
+        db.session.add(Review(application=application, reviewer=who, score=score, comment=comment))
+    if submitted:
+        db.session.add(
+            Review(application=submitted[0], reviewer=staff, score=5, comment="Très pertinent.")
+        )
+    db.session.flush()
+    return ["Reviews: a second reviewer scored the open demo day's applications."]
+
+
+def _demo_leads() -> None:
+    """Visitors of the past demo day who left their email for a startup, by choice."""
+    slot = db.session.scalar(sa.select(ShowcaseSlot).where(ShowcaseSlot.theme == SLOTS[0][0]))
+    if slot is None or db.session.scalar(sa.select(Lead.id).where(Lead.slot_id == slot.id)):
+        return
+    seated = db.session.scalars(
+        sa.select(Application)
+        .where(Application.slot_id == slot.id, Application.state == ApplicationState.CONFIRMED)
+        .order_by(Application.id)
+    ).all()
+    visitors = ["lea.martin@example.org", "hugo.bernard@example.org", "ines.petit@example.org"]
+    for application, emails in zip(seated, (visitors, visitors[:1]), strict=False):
+        for email in emails:
+            db.session.add(
+                Lead(
+                    application=application,
+                    slot_id=slot.id,
+                    email=email,
+                    consent=f"J’accepte que {application.organisation.name} reçoive mon adresse "
+                    "e-mail pour me contacter au sujet de "
+                    f"{application.innovation.title}. Atelier Hub l’efface 90 jours après le "
+                    "démo day.",
+                    created_at=slot.starts_at + timedelta(hours=1),
+                )
+            )
+    db.session.flush()
+
+
+DEMO_SERIES = "cafe-numerique-du-jeudi"
+DEMO_COURSE = "parcours-bureautique-debutants"
+
+
+def seed_series(staff: User) -> list[str]:
+    """A weekly series (each date booked on its own) and a course of four sessions booked
+    as a whole, with bookings; each date keeps its own seats."""
+    from datetime import date as date_type
+
+    from hub.domain.events import proposals, series
+    from hub.domain.figures import counters
+    from hub.text import slugify
+
+    if db.session.scalar(sa.select(EventSeries.id).where(EventSeries.slug == DEMO_SERIES)):
+        return []
+    venue = db.session.scalar(sa.select(Venue).where(Venue.slug == "saint-etienne"))
+    rooms = {space.name: space for space in venue.spaces}
+    mediatheque = db.session.scalar(
+        sa.select(Organisation).where(Organisation.slug == "mediatheque-tarentaize")
+    )
+    today = datetime.now(ZoneInfo(venue.timezone)).date()
+
+    def next_weekday(weekday: int, weeks_ahead: int = 0) -> date_type:
+        return today + timedelta(days=(weekday - today.weekday()) % 7 or 7, weeks=weeks_ahead)
+
+    def details(title, description, room, capacity, kind="training"):
+        return proposals.EventDetails(
+            title=title, description=description, kind=kind, audience="residents",
+            language="fr", space_id=rooms[room].id, starts_at=None, ends_at=None,
+            capacity=capacity,
+        )  # fmt: skip
+
+    weekly = series.create_series(
+        staff,
+        details("Café numérique du jeudi", "Une heure pour poser **toutes** vos questions "
+                "sur l'ordinateur, la tablette ou le téléphone.", "Salle de formation Ozanam",
+                12, kind="meetup"),
+        series.SeriesRule(starts=time(18), ends=time(19, 30), first_date=next_weekday(3),
+                          weeks=8),
+        organisation=mediatheque,
+    )  # fmt: skip
+    course = series.create_series(
+        staff,
+        details("Parcours bureautique pour débuter", "Quatre séances qui se suivent : le "
+                "clavier et la souris, les fichiers, le traitement de texte, le tableur.",
+                "Salle de formation Jacquard", 6),
+        series.SeriesRule(starts=time(17, 30), ends=time(19, 30), dates=tuple(
+            next_weekday(2, weeks) for weeks in (1, 2, 3, 4))),
+        organisation=mediatheque,
+        is_course=True,
+    )  # fmt: skip
+    course.slug = DEMO_COURSE
+    # Six people booked the whole course (every seat), two wait for a seat in every session.
+    for number in range(8):
+        first = FIRST_NAMES[(number * 3) % len(FIRST_NAMES)]
+        last = LAST_NAMES[(number * 5 + 2) % len(LAST_NAMES)]
+        seated = number < 6
+        for session in course.events:
+            booked = Registration(
+                event_id=session.id, name=f"{first} {last}",
+                email=f"{slugify(first)}.{slugify(last)}.parcours@exemple.fr", consent=True,
+                locale="fr", token=secrets.token_urlsafe(32),
+                state=RegistrationState.CONFIRMED if seated else RegistrationState.WAITLISTED,
+                confirmed_at=utcnow() if seated else None,
+            )  # fmt: skip
+            booked.course = course
+            db.session.add(booked)
+    db.session.flush()
+    counters.rebuild_event_figures([*weekly.events, *course.events])
+    return [f"Series: /series/{weekly.slug} (8 dates), course: /series/{course.slug} (4 sessions)."]
 
 
 def _person_name(email: str) -> str:
@@ -230,6 +424,29 @@ DEMO_EVENTS = [
     ("dix-ans-french-tech", "Conférence : dix ans de French Tech à Saint-Étienne", "conference", "everyone",
      "Salle de conférence Manufacture", -20, (18, 0), (20, 0), 80, "french-tech-saint-etienne", ["ecole-design"], 58, "published"),
 ]  # fmt: skip
+
+# Offers a freed seat with a deadline: one person cancelled, the first one waiting has an offer.
+OFFERING_EVENT = "creer-le-site-de-son-commerce"
+# Up to three places per registration, and someone who brought two others.
+GROUP_EVENT = "interfaces-accessibles"
+# A past event where people were added at the door.
+WALK_IN_EVENT = "dix-ans-french-tech"
+
+
+def _offer_a_freed_seat(event: Event | None) -> None:
+    if event is None:
+        return
+    registrations = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    ).all()
+    waiting = [r for r in registrations if r.state == RegistrationState.WAITLISTED]
+    if not waiting:
+        return
+    registrations[0].state = RegistrationState.CANCELLED
+    registrations[0].cancelled_at = utcnow() - timedelta(hours=3)
+    waiting[0].offered_at = registrations[0].cancelled_at
+    waiting[0].offer_expires_at = waiting[0].offered_at + timedelta(hours=event.offer_hours)
+
 
 DEMO_DESCRIPTION = (
     "{title}.\n\n"
@@ -284,6 +501,8 @@ def seed_events(staff: User) -> int:
             organisation=partners[host],
             created_by_id=partners[host].memberships[0].user_id,
             published_at=utcnow() if state == "published" else None,
+            offer_hours=24 if slug == OFFERING_EVENT else None,
+            max_places=3 if slug == GROUP_EVENT else 1,
         )
         for index, cohost in enumerate(cohosts):
             pending = state == "proposed" or index == 2
@@ -322,11 +541,26 @@ def seed_events(staff: User) -> int:
                 confirmed_at=registered_at if seated else None,
                 attended_at=starts_at if registration_state == RegistrationState.ATTENDED else None,
             )
+            if slug == GROUP_EVENT and number == 0:
+                # Comes with two colleagues: one registration, three places.
+                event_registration.places = 3
+                event_registration.companions = "Jeanne Roux\nMarcel Roux"
             event_registration.event = event
             db.session.add(event_registration)
+        if slug == WALK_IN_EVENT:
+            # Two people came without registering; one left an email for the feedback.
+            for name, email in (("Lucie Perrin", ""), ("Hugo Vidal", "hugo.vidal@exemple.fr")):
+                walk_in = Registration(
+                    name=name, email=email, consent=False, locale="fr", walk_in=True,
+                    state=RegistrationState.ATTENDED, token=secrets.token_urlsafe(32),
+                    created_at=starts_at, confirmed_at=starts_at, attended_at=starts_at,
+                )  # fmt: skip
+                walk_in.event = event
+                db.session.add(walk_in)
         created.append(event)
     if created:
         db.session.flush()
+        _offer_a_freed_seat(next((e for e in created if e.slug == OFFERING_EVENT), None))
         counters.rebuild_event_figures(created)
         audit.record(staff, "demo.events_seeded", staff, events=len(created))
         _thank_the_attendees("securiser-ses-mots-de-passe")
@@ -358,6 +592,9 @@ def _thank_the_attendees(slug: str) -> None:
 
 
 # Demo slots, innovations and applications -------------------------------------------------
+
+# The stands of the demo space, on a plan of two rows: (name, row, column).
+STANDS = [("1", 1, 1), ("2", 1, 2), ("3", 1, 3), ("4", 2, 1), ("5", 2, 2), ("Fenêtre", 2, 3)]
 
 INNOVATIONS = {
     "ecotrace": ("ecotrace-compteur-carbone", "Compteur carbone en boutique",
@@ -473,7 +710,9 @@ def seed_showcase(staff: User, member_password: str) -> list[str]:
                             f"Nous ferons une démonstration en direct : "
                             f"{innovations[slug].title.lower()}.",
                         ),
-                        needs="Une table et une prise électrique.",
+                        needs="Un écran si possible.",
+                        wants_power=True,
+                        wants_table=True,
                         state=state,
                         submitted_at=slot.application_deadline - timedelta(days=3)
                         if submitted

@@ -67,6 +67,80 @@ def test_seed_demo_adds_events_once(app, runner):
         assert all(venue.access_notes for venue in db.session.scalars(sa.select(Venue)))
 
 
+def test_seed_demo_has_an_event_that_offers_a_freed_seat(app, runner):
+    from hub.demo import OFFERING_EVENT
+
+    with app.app_context():
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        event = db.session.scalar(sa.select(Event).where(Event.slug == OFFERING_EVENT))
+        offers = db.session.scalars(
+            sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.offer_expires_at.is_not(None)
+            )
+        ).all()
+        assert event.offer_hours == 24
+        assert [r.holds_offer for r in offers] == [True]
+        assert seats_left(event) == 0
+
+
+def test_seed_demo_has_people_added_at_the_door(app, runner):
+    from hub.demo import WALK_IN_EVENT
+
+    with app.app_context():
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        walk_ins = db.session.scalars(
+            sa.select(Registration)
+            .join(Event)
+            .where(Event.slug == WALK_IN_EVENT, Registration.walk_in.is_(True))
+            .order_by(Registration.id)
+        ).all()
+        assert [(r.email, r.state) for r in walk_ins] == [
+            ("", RegistrationState.ATTENDED),
+            ("hugo.vidal@exemple.fr", RegistrationState.ATTENDED),
+        ]
+
+
+def test_seed_demo_has_a_group_registration(app, runner):
+    from hub.demo import GROUP_EVENT
+
+    with app.app_context():
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        event = db.session.scalar(sa.select(Event).where(Event.slug == GROUP_EVENT))
+        groups = db.session.scalars(
+            sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.places > 1
+            )
+        ).all()
+        assert event.max_places == 3
+        assert [(r.places, r.companion_names) for r in groups] == [
+            (3, ["Jeanne Roux", "Marcel Roux"])
+        ]
+        assert seats_left(event) == 14 - 5 - 2  # five registrations, one of three places
+
+
+def test_seed_demo_has_a_weekly_series_and_a_course_with_bookings(app, runner, client):
+    from hub.demo import DEMO_COURSE, DEMO_SERIES
+    from hub.models import EventSeries
+
+    with app.app_context():
+        for _run in range(2):
+            assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        weekly = db.session.scalar(sa.select(EventSeries).where(EventSeries.slug == DEMO_SERIES))
+        course = db.session.scalar(sa.select(EventSeries).where(EventSeries.slug == DEMO_COURSE))
+        assert (len(weekly.events), weekly.is_course) == (8, False)
+        assert (len(course.events), course.is_course) == (4, True)
+        assert [seats_left(event) for event in course.events] == [0, 0, 0, 0]
+        waiting = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                Registration.event_id.in_([e.id for e in course.events]),
+                Registration.state == RegistrationState.WAITLISTED,
+            )
+        )
+        assert waiting == 2 * 4
+    assert "places restantes" in client.get(f"/series/{DEMO_SERIES}").get_data(as_text=True)
+    assert "Complet" in client.get(f"/series/{DEMO_COURSE}").get_data(as_text=True)
+
+
 def test_seed_demo_shows_registration_questions_news_and_erased_registrations(app, runner):
     from hub.models import RegistrationAnswer, RegistrationQuestion
 

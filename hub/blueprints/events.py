@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, make_response, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import ValidationError
-from wtforms import BooleanField, EmailField, StringField
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from hub.blueprints import keep_private
 from hub.blueprints.questions import answers_given, with_questions
-from hub.domain.events import queries
+from hub.domain.events import offers, queries, series
 from hub.domain.events.queries import AgendaFilters
 from hub.domain.events.questions import check_answers, questions_of, save_answers
 from hub.domain.events.registrations import (
@@ -65,6 +75,12 @@ class RegistrationForm(Form):
     wants_news = BooleanField(
         _l("Tell me about future trainings and workshops (optional; you can stop at any time)")
     )
+    companions = TextAreaField(
+        _l("Names of the people coming with you"), validators=[Length(max=2000)]
+    )
+
+    def companion_names(self) -> list[str]:
+        return (self.companions.data or "").splitlines()
 
 
 @bp.get("/events")
@@ -131,9 +147,10 @@ def event_calendar_file(slug: str):
     return _calendar_response(event_calendar([event]), f"{event.slug}.ics")
 
 
-def _registration_form(event) -> RegistrationForm:
-    # The event's own questions come after name and email (hub/blueprints/questions.py).
-    form = with_questions(RegistrationForm, questions_of(event))
+def _registration_form(event=None) -> RegistrationForm:
+    # The event's own questions come after name and email (hub/blueprints/questions.py); a
+    # course asks none.
+    form = with_questions(RegistrationForm, questions_of(event) if event else [])
     if not form.is_submitted() and current_user.is_authenticated:
         form.name.data = current_user.name
         form.email.data = current_user.email
@@ -150,7 +167,7 @@ def _render_detail(event, form, outcome=None, status=200, lazy_form=False, seats
         outcome=outcome,
         hosts=queries.public_hosts(event),
         seats_left=queries.seats_left(event),
-        closed_reason=registration_closed_reason(event),
+        closed_reason=registration_closed_reason(event) or series.booked_as_a_whole(event),
         position=queries.waitlist_position(outcome.registration) if outcome else None,
         seats_oob=seats_oob,
     )
@@ -181,7 +198,7 @@ def register(slug: str):
             answers = check_answers(form.questions, answers_given(form))
             outcome = register_for_event(
                 event, form.name.data, form.email.data, form.wants_news.data,
-                str(get_locale()), person,
+                str(get_locale()), person, form.companion_names(),
             )  # fmt: skip
             if outcome.created:
                 save_answers(outcome.registration, answers)
@@ -205,8 +222,72 @@ def register(slug: str):
     return _render_detail(event, form, status=form_status(form))
 
 
+# --- Series and courses -------------------------------------------------------------------------
+
+
+def _render_series(a_series, form=None, outcome=None, status=200):
+    dates = queries.upcoming_with_seats(
+        queries.upcoming_events().where(Event.id.in_([e.id for e in a_series.events]))
+    )
+    return render(
+        "events/series.html",
+        status=status,
+        series=a_series,
+        dates=dates,
+        form=form,
+        outcome=outcome,
+        course_open=a_series.is_course
+        and bool(dates)
+        and all(registration_closed_reason(item.event) is None for item in dates),
+    )
+
+
+@bp.get("/series/<slug>")
+def series_page(slug: str):
+    """A series and its upcoming dates with the seats left; a course's booking form."""
+    a_series = series.public_series(slug)
+    return _render_series(a_series, _registration_form() if a_series.is_course else None)
+
+
+@bp.route("/series/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def register_for_course(slug: str):
+    a_series = series.public_series(slug)
+    if not a_series.is_course:
+        abort(404)
+    form = _registration_form()
+    if form.validate_on_submit():
+        person = current_user if current_user.is_authenticated else None
+        outcome = attempt_form(
+            form,
+            lambda: series.register_for_course(
+                a_series,
+                form.name.data,
+                form.email.data,
+                form.wants_news.data,
+                str(get_locale()),
+                person,
+            ),
+        )
+        if outcome.ok:
+            return _render_series(a_series, _registration_form(), outcome.value)
+    return _render_series(a_series, form, status=form_status(form))
+
+
 @bp.get("/r/<token>")
 def my_registration(token: str):
+    return _render_my_registration(token)
+
+
+@bp.get("/r/<token>/offer")
+def answer_offer(token: str):
+    """Where the offer email's links lead: the registration, with the answer to confirm
+    (a link never answers by itself: mail scanners follow links)."""
+    answer = request.args.get("answer")
+    return _render_my_registration(token, answer=answer if answer in ("accept", "decline") else "")
+
+
+def _render_my_registration(token: str, answer: str = ""):
     registration = queries.registration_by_token(token)
     response = render(
         "events/registration.html",
@@ -214,9 +295,33 @@ def my_registration(token: str):
         event=registration.event,
         position=queries.waitlist_position(registration),
         now=utcnow(),
+        answer=answer,
     )
     # The address is the key to the registration.
     return keep_private(response)
+
+
+@bp.post("/r/<token>/offer/accept")
+@limiter.limit(_registration_limit)
+def accept_offer(token: str):
+    registration = queries.registration_by_token(token)
+    outcome = attempt(lambda: offers.accept_offer(registration))
+    flash_outcome(outcome, _("The seat is yours: your registration is confirmed."))
+    return redirect(url_for("events.my_registration", token=token), 303)
+
+
+@bp.post("/r/<token>/offer/decline")
+@limiter.limit(_registration_limit)
+def decline_offer(token: str):
+    registration = queries.registration_by_token(token)
+    outcome = attempt(lambda: offers.decline_offer(registration))
+    if outcome.ok and not outcome.value:
+        flash(_("No seat is on offer to you for this event any more."), "info")
+    else:
+        flash_outcome(
+            outcome, _("Thank you: the seat goes to the next person on the waiting list.")
+        )
+    return redirect(url_for("events.my_registration", token=token), 303)
 
 
 @bp.post("/r/<token>/cancel")

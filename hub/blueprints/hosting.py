@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
@@ -11,14 +12,18 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
+    ValidationError,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from hub.blueprints import register_panel, staff_required
 from hub.blueprints.image_forms import attempt_form_with_image
@@ -32,6 +37,7 @@ from hub.domain.events import (
     proposals,
     queries,
     questions,
+    series,
 )
 from hub.domain.events.feedback import feedback_summary
 from hub.domain.organisations.queries import partners_of
@@ -92,6 +98,24 @@ class EventForm(Form):
     registration_closes_at = DateTimeLocalField(
         _l("Registrations close"), format=LOCAL_FORMAT, validators=[Optional()]
     )
+    max_places = IntegerField(
+        _l("People per registration, at most"),
+        validators=[Optional(), NumberRange(min=1, max=proposals.MAX_PLACES)],
+        default=1,
+    )
+    waitlist = SelectField(
+        _l("When a seat frees up"),
+        choices=[
+            SelectChoice("give", _l("Give it at once to the first person waiting")),
+            SelectChoice("offer", _l("Offer it to the first person waiting, with a deadline")),
+        ],
+        default="give",
+    )
+    offer_hours = IntegerField(
+        _l("Hours to answer an offer"),
+        validators=[Optional(), NumberRange(min=1, max=proposals.MAX_OFFER_HOURS)],
+        default=24,
+    )
     image = ImageUpload(_l("Picture"), side=uploads.PICTURE_SIDE)
     image_alt = StringField(_l("What the picture shows"), validators=[Optional(), Length(max=300)])
     remove_image = BooleanField(_l("Remove the current picture"))
@@ -115,15 +139,103 @@ class EventForm(Form):
             language=self.language.data,
             space_id=self.space_id.data,
             capacity=self.capacity.data,
+            offer_hours=(self.offer_hours.data or 24) if self.waitlist.data == "offer" else None,
+            max_places=self.max_places.data or 1,
             **values,
         )
 
     def fill(self, event: Event) -> None:
-        for name in ("title", "description", "language", "space_id", "capacity", "image_alt"):
+        for name in (
+            "title", "description", "language", "space_id", "capacity", "image_alt", "max_places",
+        ):  # fmt: skip
             self[name].data = getattr(event, name)
         self.kind.data, self.audience.data = event.kind.value, event.audience.value
         for name in self.TIMES:
             self[name].data = utc_to_local(getattr(event, name), event.space.venue)
+        self.waitlist.data = "offer" if event.offers_seats else "give"
+        self.offer_hours.data = event.offer_hours or 24
+
+
+def _parse_dates(text: str) -> tuple[date, ...]:
+    days = []
+    for line in (text or "").replace(",", "\n").splitlines():
+        if line.strip():
+            try:
+                days.append(date.fromisoformat(line.strip()))
+            except ValueError:
+                message = _("“%(date)s” is not a date (2026-03-10).", date=line.strip())
+                raise ValidationError(message) from None
+    return tuple(days)
+
+
+class SeriesForm(EventForm):
+    """An event's fields, and when: weekly from a first date, or a list of dates."""
+
+    starts_at = ends_at = registration_opens_at = registration_closes_at = None
+    image = image_alt = remove_image = None  # each date's picture is set on the date
+    first_date = DateField(_l("First date"), validators=[Optional()])
+    weeks = IntegerField(
+        _l("Number of weeks"), validators=[Optional(), NumberRange(min=1, max=series.MAX_DATES)]
+    )
+    dates = TextAreaField(_l("Or the dates, one per line"), validators=[Length(max=2000)])
+    starts = TimeField(_l("From"), validators=[DataRequired()])
+    ends = TimeField(_l("To"), validators=[DataRequired()])
+    is_course = BooleanField(_l("A course: its sessions are registered for together"))
+
+    TIMES = ()
+
+    def validate_dates(self, field) -> None:
+        _parse_dates(field.data)
+
+    def rule(self) -> series.SeriesRule:
+        return series.SeriesRule(
+            starts=self.starts.data,
+            ends=self.ends.data,
+            first_date=self.first_date.data,
+            weeks=self.weeks.data or 0,
+            dates=_parse_dates(self.dates.data),
+        )
+
+    def details(self) -> proposals.EventDetails:
+        """The events' common details; each date's times come from the rule."""
+        return proposals.EventDetails(
+            title=self.title.data,
+            description=self.description.data,
+            kind=self.kind.data,
+            audience=self.audience.data,
+            language=self.language.data,
+            space_id=self.space_id.data,
+            capacity=self.capacity.data,
+            starts_at=None,
+            ends_at=None,
+            offer_hours=(self.offer_hours.data or 24) if self.waitlist.data == "offer" else None,
+            max_places=self.max_places.data or 1,
+        )
+
+
+class SeriesEditForm(Form):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
+    capacity = IntegerField(_l("Seats"), validators=[DataRequired(), NumberRange(min=1, max=10000)])
+    starts = TimeField(_l("From"), validators=[DataRequired()])
+    ends = TimeField(_l("To"), validators=[DataRequired()])
+
+    def fill(self, a_series, first: Event | None) -> None:
+        self.title.data, self.description.data = a_series.title, a_series.description
+        if first is not None:
+            venue = first.space.venue
+            self.capacity.data = first.capacity
+            self.starts.data = utc_to_local(first.starts_at, venue).time()
+            self.ends.data = utc_to_local(first.ends_at, venue).time()
+
+    def changes(self) -> series.SeriesChanges:
+        return series.SeriesChanges(
+            title=self.title.data,
+            description=self.description.data,
+            capacity=self.capacity.data,
+            starts=self.starts.data,
+            ends=self.ends.data,
+        )
 
 
 class InviteForm(Form):
@@ -163,6 +275,16 @@ class MessageForm(Form):
             audience=MessageAudience(self.audience.data),
             **{name: self[name].data or "" for name in messages.DRAFT_TEXTS},
         )
+
+
+class WalkInForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        _l("Email (optional)"),
+        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
+        filters=[lambda value: value.strip() if value else value],
+    )
+    exceed_capacity = BooleanField(_l("Let them in even if every seat is taken"))
 
 
 class StaffEventArgs(PageArgs):
@@ -225,6 +347,76 @@ def create():
             return redirect(url_for("hosting.manage", event_id=outcome.value.id), 303)
     return render(
         "hosting/form.html", form=form, event=None, staff_create=True, status=form_status(form)
+    )
+
+
+@bp.route("/account/series/new", methods=["GET", "POST"])
+@login_required
+def new_series():
+    """Staff (published at once) and partners (proposed) make a series of dates."""
+    partners = queries.verified_partners() if current_user.is_staff else partners_of(current_user)
+    if not partners and not current_user.is_staff:
+        abort(404)
+    form = SeriesForm()
+    choices = [SelectChoice(o.id, o.name) for o in partners]
+    if current_user.is_staff:
+        form.organisation.label.text = _("Hosting partner (optional)")
+        choices = [SelectChoice(0, _("The venue team")), *choices]
+    form.organisation.choices = choices
+    if form.validate_on_submit():
+        organisation = next((o for o in partners if o.id == form.organisation.data), None)
+        outcome = attempt_form(
+            form,
+            lambda: series.create_series(
+                current_user,
+                form.details(),
+                form.rule(),
+                organisation=organisation,
+                is_course=form.is_course.data,
+            ),
+        )
+        if outcome.ok:
+            flash(
+                ngettext(
+                    "The series is made: %(num)d date.",
+                    "The series is made: %(num)d dates.",
+                    len(outcome.value.events),
+                ),
+                "success",
+            )
+            return redirect(url_for("hosting.edit_series", series_id=outcome.value.id), 303)
+    return render("hosting/series_form.html", form=form, status=form_status(form))
+
+
+@bp.route("/account/series/<int:series_id>", methods=["GET", "POST"])
+@login_required
+def edit_series(series_id: int):
+    """The series' dates, each editable on its own, and a form to change all future ones."""
+    a_series = series.editable_series(current_user, series_id)
+    future = series.future_dates(a_series)
+    form = SeriesEditForm()
+    if not form.is_submitted():
+        form.fill(a_series, future[0] if future else None)
+    if form.validate_on_submit():
+        outcome = attempt_form(
+            form, lambda: series.update_future_dates(current_user, a_series, form.changes())
+        )
+        if outcome.ok:
+            flash(
+                ngettext(
+                    "%(num)d future date is changed.",
+                    "%(num)d future dates are changed.",
+                    outcome.value,
+                ),
+                "success",
+            )
+            return redirect(url_for("hosting.edit_series", series_id=series_id), 303)
+    return render(
+        "hosting/series.html",
+        series=a_series,
+        future=future,
+        form=form,
+        status=form_status(form),
     )
 
 
@@ -477,17 +669,23 @@ def cancel(event_id: int):
 @bp.get("/account/events/<int:event_id>/attendees")
 @login_required
 def attendees(event_id: int):
-    event = permissions.managed_event(current_user, event_id)
+    return _render_attendees(permissions.managed_event(current_user, event_id))
+
+
+def _render_attendees(event: Event, walk_in_form=None, status=200):
     args = read_args(AttendeeArgs())
     page = paginate(attendance.attendees(event, args["q"], args["state"]), args["page"], PAGE_SIZE)
     return render(
         "hosting/attendees.html",
+        status=status,
         event=event,
         page=page,
         search=args["q"],
         state=args["state"].value if args["state"] else "",
         counts=queries.registration_counts(event),
         attendees_erased=retention.attendees_erased(event),
+        walk_in_form=walk_in_form or WalkInForm(),
+        seats_left=queries.seats_left(event),
         **_answers_for(event, page.items),
     )
 
@@ -498,6 +696,31 @@ def _answers_for(event: Event, registrations) -> dict:
         "questions": questions.questions_of(event),
         "answers": questions.answers_by_registration(r.id for r in registrations),
     }
+
+
+@bp.post("/account/events/<int:event_id>/walk-ins")
+@login_required
+def add_walk_in(event_id: int):
+    """Someone at the door who had not registered: added and counted as attended."""
+    event = permissions.managed_event(current_user, event_id)
+    form = WalkInForm()
+    if form.validate_on_submit():
+        outcome = attempt_form(
+            form,
+            lambda: attendance.add_walk_in(
+                current_user,
+                event,
+                form.name.data,
+                form.email.data or "",
+                form.exceed_capacity.data,
+            ),
+        )
+        if outcome.ok:
+            flash(
+                _("%(name)s is added and counted as attended.", name=outcome.value.name), "success"
+            )
+            return redirect(url_for("hosting.attendees", event_id=event_id), 303)
+    return _render_attendees(event, walk_in_form=form, status=form_status(form))
 
 
 @bp.get("/account/events/<int:event_id>/attendees.csv")

@@ -72,8 +72,9 @@ def catalogue():
     )
 
 
-def _interested_ids() -> set[int]:
-    """The ids the cookie remembers; whatever else a cookie carries is ignored."""
+def interested_ids() -> set[int]:
+    """The innovations this browser said it is interested in (from its cookie); whatever
+    else a cookie carries is ignored."""
     raw = request.cookies.get(INTEREST_COOKIE, "")
     parts = raw.split(".", INTEREST_COOKIE_MAX_IDS)[:INTEREST_COOKIE_MAX_IDS]
     return {int(part) for part in parts if ID.fullmatch(part)}
@@ -92,7 +93,7 @@ def detail(slug: str):
         "innovations/detail.html",
         innovation=innovation,
         demo_days=demo_days_showing(innovation),
-        interested=innovation.id in _interested_ids(),
+        interested=innovation.id in interested_ids(),
         form_token=form_token(_interest_form(innovation)) if anonymous else None,
     )
 
@@ -111,7 +112,7 @@ def interest(slug: str):
         check_form_token(_interest_form(innovation))
     else:
         csrf.protect()
-    seen = _interested_ids()
+    seen = interested_ids()
     newly = innovation.id not in seen
     if newly:
         visitor = current_user if current_user.is_authenticated else None
@@ -129,13 +130,18 @@ def interest(slug: str):
             flash(_("Thank you! The startup will know you are interested."), "success")
         response = redirect(url_for("innovations.detail", slug=slug), 303)
     if newly:
-        # The most recent ids first; old ones drop off so the cookie stays small.
-        ids = [innovation.id, *sorted(seen, reverse=True)][:INTEREST_COOKIE_MAX_IDS]
-        response.set_cookie(
-            INTEREST_COOKIE,
-            ".".join(str(i) for i in ids),
-            max_age=60 * 60 * 24 * 365,
-            httponly=True,
-            samesite="Lax",
-        )
+        remember_interest(response, innovation.id, seen)
     return response
+
+
+def remember_interest(response, innovation_id: int, seen: set[int]) -> None:
+    """Keep in the browser's cookie that it is interested in the innovation."""
+    # The most recent ids first; old ones drop off so the cookie stays small.
+    ids = [innovation_id, *sorted(seen, reverse=True)][:INTEREST_COOKIE_MAX_IDS]
+    response.set_cookie(
+        INTEREST_COOKIE,
+        ".".join(str(i) for i in ids),
+        max_age=60 * 60 * 24 * 365,
+        httponly=True,
+        samesite="Lax",
+    )

@@ -16,13 +16,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from hub import dates
 from hub.blueprints import keep_private, register_panel, staff_required
 from hub.config import retention
 from hub.domain.events import queries
@@ -175,7 +176,7 @@ def accessibility():
     return render(
         "privacy/accessibility.html",
         contact=current_app.config["ACCESSIBILITY_CONTACT"],
-        drawn_up=format_date(
+        drawn_up=dates.date_text(
             date.fromisoformat(current_app.config["ACCESSIBILITY_STATEMENT_DATE"]), "long"
         ),
     )

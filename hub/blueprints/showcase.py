@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from enum import StrEnum
+
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from marshmallow import fields
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub.blueprints import register_panel, staff_required
@@ -18,7 +27,15 @@ from hub.domain.innovations.queries import innovations_of
 from hub.domain.organisations.queries import startups_of
 from hub.domain.pages import paginate
 from hub.domain.rooms import space_choices
-from hub.domain.showcase import applications, decisions, queries, slots
+from hub.domain.showcase import (
+    applications,
+    decisions,
+    leads,
+    programme,
+    queries,
+    reviews,
+    slots,
+)
 from hub.extensions import db
 from hub.forms import Form
 from hub.models import ApplicationState, InnovationStatus, OrganisationKind, ShowcaseSlot, Space
@@ -84,8 +101,12 @@ class ApplicationForm(Form):
     pitch = TextAreaField(
         _l("Your pitch"), validators=[Optional(), Length(max=3000)], render_kw={"rows": 6}
     )
+    wants_power = BooleanField(_l("We need a power socket"))
+    wants_table = BooleanField(_l("We need a table"))
     needs = TextAreaField(
-        _l("Practical needs"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3}
+        _l("Other practical needs"),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 3},
     )
 
     def __init__(self, *args, organisation, **kwargs):
@@ -105,9 +126,22 @@ class StaffSlotArgs(PageArgs):
     show = fields.String(load_default="upcoming")
 
 
+class QueueSort(StrEnum):
+    AVERAGE = "average"
+    REVIEWS = "reviews"
+
+
 class QueueArgs(PageArgs):
     slot = Number(default=None, maximum=2**31 - 1)
     state = Choice(ApplicationState)
+    sort = Choice(QueueSort)
+
+
+class ReviewForm(Form):
+    score = IntegerField(_l("Your score"), validators=[DataRequired(), NumberRange(min=1, max=5)])
+    comment = TextAreaField(
+        _l("Comment for the team"), validators=[Optional(), Length(max=reviews.COMMENT_MAX)]
+    )
 
 
 class ApplyArgs(Args):
@@ -138,12 +172,25 @@ def slot(slot_id: int):
     return render(
         "showcase/slot.html",
         slot=slot,
+        programme=programme.public_programme(slot),
         seats_left=queries.seats_left(slot),
         confirmed=queries.confirmed_startups([slot.id])[slot.id],
         startups=startups,
         mine=mine,
         open_for_applications=queries.is_open_for_applications(slot),
     )
+
+
+@bp.get("/demo-days/<int:slot_id>.ics")
+def slot_calendar(slot_id: int):
+    """The demo day and each of its pitches, for a calendar."""
+    from hub.calendars import demo_day_calendar
+
+    slot = queries.public_slot(current_user, slot_id)
+    response = make_response(demo_day_calendar(slot, programme.public_programme(slot).pitches))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="demo-day-{slot.id}.ics"'
+    return response
 
 
 # Startups --------------------------------------------------------------------------------
@@ -170,6 +217,8 @@ def _save(form: ApplicationForm, organisation, slot, application=None):
             innovation_id=form.innovation_id.data,
             pitch=form.pitch.data,
             needs=form.needs.data,
+            wants_power=form.wants_power.data,
+            wants_table=form.wants_table.data,
             submit=_intent_submit(),
             application=application,
         ),
@@ -228,11 +277,53 @@ def application(slug: str, application_id: int):
         organisation=organisation,
         slot=application.slot,
         application=application,
+        holds_seat=application.state in locks.SLOT_SEAT_STATES,
+        leads_open=leads.leads_open(application.slot),
+        lead_count=leads.lead_count(application),
+        leads_erased_on=leads.erase_after(application.slot),
         editable=editable,
         actions=applications.allowed_actions(application, applications.STARTUP),
         open_for_applications=queries.is_open_for_applications(application.slot),
         status=form_status(form),
     )
+
+
+@bp.get("/manage/<slug>/applications/<int:application_id>/demo-day.ics")
+@login_required
+def application_calendar(slug: str, application_id: int):
+    """The demo day as the startup lives it: set-up, stand and pitch, for its calendar."""
+    from hub.calendars import startup_demo_calendar
+
+    organisation = _startup(slug)
+    application = queries.application_for_member(current_user, organisation, application_id)
+    if application.state not in locks.SLOT_SEAT_STATES:
+        abort(404)
+    response = make_response(startup_demo_calendar(application))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="demo-day-{application.slot_id}.ics"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/manage/<slug>/applications/<int:application_id>/leads.<any(csv, xlsx):kind>")
+@login_required
+def application_leads(slug: str, application_id: int, kind: str):
+    """The emails visitors left for the startup at its stand, with what they agreed to."""
+    from hub.exports import Table, csv_response, xlsx_response
+
+    organisation = _startup(slug)
+    application = queries.application_for_member(current_user, organisation, application_id)
+    rows = leads.leads_for_member(current_user, organisation, application)
+    table = Table(
+        _("Leads"),
+        [_("Email"), _("Left at"), _("Agreed to")],
+        [(lead.email, utc_to_local(lead.created_at, application.slot.space.venue), lead.consent)
+         for lead in rows],
+    )  # fmt: skip
+    filename = f"leads-{organisation.slug}-{application.slot_id}.{kind}"
+    return csv_response(table, filename) if kind == "csv" else xlsx_response([table], filename)
 
 
 STARTUP_ACTIONS = {
@@ -338,21 +429,86 @@ def _queue_filters() -> tuple[int | None, ApplicationState | None]:
     return args["slot"], args["state"]
 
 
+def _queue_address() -> str:
+    args = read_args(QueueArgs(), values=request.values)
+    return url_for(
+        ".review_queue",
+        slot=args["slot"],
+        state=args["state"].value if args["state"] else None,
+        sort=args["sort"].value if args["sort"] else None,
+    )
+
+
 @bp.get("/staff/showcase/applications")
 @staff_required
 def review_queue():
     args = read_args(QueueArgs())
-    slot_id, state = args["slot"], args["state"]
-    page = paginate(queries.review_queue(slot_id, state), args["page"], QUEUE_PAGE_SIZE)
+    slot_id, state, sort = args["slot"], args["state"], args["sort"]
+    order = reviews.review_order(current_user, sort.value if sort else None)
+    page = paginate(queries.review_queue(slot_id, state, order), args["page"], QUEUE_PAGE_SIZE)
     return render(
         "showcase/review_queue.html",
         page=page,
         slots=queries.recent_slots(),
         slot_id=slot_id,
         state=state,
+        sort=sort,
         counts=queries.queue_counts(slot_id),
         taken=locks.seats_taken_by_slot({a.slot_id for a in page.items}),
+        summaries=reviews.review_summaries(current_user, [a.id for a in page.items]),
     )
+
+
+@bp.post("/staff/showcase/applications/<int:application_id>/review")
+@staff_required
+def review(application_id: int):
+    """A reviewer scores the application; the row comes back with everyone's scores."""
+    application = queries.reviewable_application(application_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            lambda: reviews.score_application(
+                current_user, application, form.score.data, form.comment.data
+            )
+        )
+    else:
+        outcome = None
+    if outcome is not None and outcome.ok:
+        message, category, status = _("Your score is saved."), "success", 200
+    else:
+        refusal = outcome.refusal.message if outcome is not None else None
+        message = str(refusal or _("Choose a score from 1 to 5."))
+        category, status = "error", 422
+    return _after_decision(application, message, category, status)
+
+
+@bp.post("/staff/showcase/applications/bulk")
+@staff_required
+def bulk_decide():
+    """One decision and one message for the applications ticked in the queue."""
+    form = DecisionForm()
+    ids = [value for value in request.form.getlist("application") if value.isdigit()][:200]
+    decision = request.form.get("decision", "")
+    if not form.validate_on_submit():
+        flash(_("The message is too long."), "error")
+        return redirect(_queue_address(), 303)
+    outcome = attempt(lambda: reviews.decide_many(current_user, ids, decision, form.message.data))
+    if not outcome.ok:
+        flash_outcome(outcome)
+        return redirect(_queue_address(), 303)
+    result = outcome.value
+    if result.done:
+        flash(
+            ngettext(
+                "%(num)d application decided; the startups have been told.",
+                "%(num)d applications decided; the startups have been told.",
+                len(result.done),
+            ),
+            "success",
+        )
+    for application, reason in result.refused:
+        flash(_("%(name)s: %(reason)s", name=application.organisation.name, reason=reason), "error")
+    return redirect(_queue_address(), 303)
 
 
 def _after_decision(application, message: str, category: str, status: int = 200):
@@ -363,6 +519,7 @@ def _after_decision(application, message: str, category: str, status: int = 200)
         return render(
             "showcase/_decision.html",
             application=application,
+            summary=reviews.review_summaries(current_user, [application.id])[application.id],
             counts=queries.queue_counts(slot_id),
             taken=locks.seats_taken_by_slot([application.slot_id]),
             message=message,

@@ -23,7 +23,9 @@ from hub.models import (
     Application,
     ApplicationState,
     Event,
+    EventSeries,
     EventState,
+    Placement,
     Registration,
     RegistrationState,
     ShowcaseSlot,
@@ -51,6 +53,12 @@ def lock_event(event_id: int) -> Event | None:
     return _locked(Event, event_id)
 
 
+def lock_series(series_id: int) -> EventSeries | None:
+    """Lock a series' row: a course's bookings take it before its sessions' rows (in id
+    order), so that two bookings of the whole course never wait on each other crosswise."""
+    return _locked(EventSeries, series_id)
+
+
 def lock_slot(slot_id: int) -> ShowcaseSlot | None:
     """Lock the demo slot's row until the transaction ends, and read it afresh."""
     return _locked(ShowcaseSlot, slot_id)
@@ -61,9 +69,24 @@ def lock_space(space_id: int) -> Space | None:
     return _locked(Space, space_id)
 
 
+def holds_event_seat() -> sa.ColumnElement[bool]:
+    """A registration holding a seat: confirmed, attended, or a seat offered and unanswered
+    (the offer keeps the seat until its deadline, so nobody else can take it meanwhile)."""
+    return sa.or_(
+        Registration.state.in_(EVENT_SEAT_STATES),
+        sa.and_(
+            Registration.state == RegistrationState.WAITLISTED,
+            Registration.offer_expires_at.is_not(None),
+        ),
+    )
+
+
 def seats_taken_by_event(event_ids: Iterable[int]) -> dict[int, int]:
-    """Seats held per event, in one query (for display; under a lock to decide)."""
-    return _count_by(Registration.event_id, Registration.state.in_(EVENT_SEAT_STATES), event_ids)
+    """Seats held per event, in one query (for display; under a lock to decide): a group
+    registration holds one seat per place."""
+    return _count_by(
+        Registration.event_id, holds_event_seat(), event_ids, sa.func.sum(Registration.places)
+    )
 
 
 def seats_taken_by_slot(slot_ids: Iterable[int]) -> dict[int, int]:
@@ -71,12 +94,13 @@ def seats_taken_by_slot(slot_ids: Iterable[int]) -> dict[int, int]:
     return _count_by(Application.slot_id, Application.state.in_(SLOT_SEAT_STATES), slot_ids)
 
 
-def _count_by(column, condition, ids: Iterable[int]) -> dict[int, int]:
+def _count_by(column, condition, ids: Iterable[int], measure=None) -> dict[int, int]:
     ids = list(ids)
     if not ids:
         return {}
+    measure = sa.func.count() if measure is None else measure
     rows = db.session.execute(
-        sa.select(column, sa.func.count()).where(column.in_(ids), condition).group_by(column)
+        sa.select(column, measure).where(column.in_(ids), condition).group_by(column)
     )
     taken = dict.fromkeys(ids, 0)
     taken.update(dict(rows.all()))
@@ -129,5 +153,30 @@ def booking_in_space(
             ShowcaseSlot.id != (ignore_slot_id or 0),
         )
         .order_by(ShowcaseSlot.starts_at)
+        .limit(1)
+    )
+
+
+def placement_holding(
+    slot_id: int, *, stand_id: int | None, pitch_number: int | None, ignore_application_id: int
+) -> Placement | None:
+    """Another application's placement on that stand or pitch of the slot, if any.
+
+    Called after lock_slot(); the unique indexes of `placements` refuse what slips past.
+    """
+    taken = []
+    if stand_id is not None:
+        taken.append(Placement.stand_id == stand_id)
+    if pitch_number is not None:
+        taken.append(Placement.pitch_number == pitch_number)
+    if not taken:
+        return None
+    return db.session.scalar(
+        sa.select(Placement)
+        .where(
+            Placement.slot_id == slot_id,
+            Placement.application_id != ignore_application_id,
+            sa.or_(*taken),
+        )
         .limit(1)
     )

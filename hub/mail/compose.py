@@ -59,6 +59,8 @@ def compose(message: OutboxMessage) -> ComposedEmail:
     subject, text = render_email(message.kind, message.locale, context)
     with force_locale(message.locale):
         attachments = _attachments(context) if context.get("with_files") else []
+        if context.get("with_calendar") and context.get("application") is not None:
+            attachments = _demo_attachments(context["application"])
         html = render_html(subject, text, message.locale, attachments)
     return ComposedEmail(
         recipient=message.recipient,
@@ -133,6 +135,19 @@ def _attachments(context: dict) -> list[Attachment]:
             registration_qr_png(registration),
             content_id=QR_CODE_ID,
         ),
+    ]
+
+
+def _demo_attachments(application) -> list[Attachment]:
+    """The demo day's calendar file, as the startup lives it (set-up, stand, pitch)."""
+    from hub.calendars import startup_demo_calendar
+
+    return [
+        Attachment(
+            f"demo-day-{application.slot_id}.ics",
+            "text/calendar; charset=utf-8",
+            startup_demo_calendar(application).decode(),
+        )
     ]
 
 

@@ -50,6 +50,65 @@ class RegistrationState(LabelledEnum):
     ATTENDED = "attended", _l("Attended")
 
 
+class EventSeries(db.Model):
+    """Events made from one rule or a list of dates, each its own event with its own seats.
+
+    A course (`is_course`) is registered for as a whole: a seat in every session, or the
+    waiting list of every session, never some of them.
+    """
+
+    __tablename__ = "event_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(180), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(160))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    is_course: Mapped[bool] = mapped_column(default=False)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    events: Mapped[list[Event]] = relationship(
+        secondary="event_series_dates", back_populates="series", order_by="Event.starts_at"
+    )
+
+    def __repr__(self) -> str:
+        return f"<EventSeries {self.slug}>"
+
+
+# Link tables rather than columns: the events and registrations tables keep their triggers
+# (SQLite cannot add or drop a referencing column without rebuilding the table).
+event_series_dates = sa.Table(
+    "event_series_dates",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "series_id",
+        sa.ForeignKey("event_series.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+)
+course_registrations = sa.Table(
+    "course_registrations",
+    db.metadata,
+    sa.Column(
+        "registration_id", sa.ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "course_id",
+        sa.ForeignKey("event_series.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+)
+
+
 class Event(db.Model):
     __tablename__ = "events"
     __table_args__ = (
@@ -76,6 +135,11 @@ class Event(db.Model):
     capacity: Mapped[int]
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A freed seat: NULL gives it at once to the next person waiting; a number of hours
+    # offers it to them until a deadline (shorter as the event nears), then passes it on.
+    offer_hours: Mapped[int | None]
+    # How many places one person may book (themself and others they name); 1: just themself.
+    max_places: Mapped[int] = mapped_column(default=1, server_default="1")
     state: Mapped[EventState] = mapped_column(enum_type(EventState), default=EventState.DRAFT)
     # The proposing partner; NULL for an event the venue staff created themselves.
     organisation_id: Mapped[int | None] = mapped_column(
@@ -93,12 +157,21 @@ class Event(db.Model):
 
     space: Mapped[Space] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    # The series the event is one date of, if any.
+    series: Mapped[EventSeries | None] = relationship(
+        secondary="event_series_dates", back_populates="events", uselist=False
+    )
     hosts: Mapped[list[EventHost]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
     )
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
+
+    @property
+    def offers_seats(self) -> bool:
+        """Whether a freed seat is offered with a deadline rather than given at once."""
+        return self.offer_hours is not None
 
 
 class EventHost(db.Model):
@@ -123,7 +196,8 @@ class EventHost(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-_live_registration_sql = "state <> 'cancelled'"
+# A walk-in who gave no email is not "a live registration of that email".
+_live_registration_sql = "state <> 'cancelled' AND email <> ''"
 
 # Letters and digits that read and type unambiguously (Crockford's base 32: no I, L, O, U).
 CHECK_IN_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -151,6 +225,8 @@ class Registration(db.Model):
         # Whether a person came before (figures) and what is held under an address.
         sa.Index("ix_registrations_email_state", "email", "state"),
         sa.Index("uq_registrations_check_in_code", "check_in_code", unique=True),
+        # The offers whose deadline has passed, for the worker.
+        sa.Index("ix_registrations_offer_expires_at", "offer_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -181,11 +257,34 @@ class Registration(db.Model):
     # When the name and address were erased (retention or the person's request): the row
     # stays, anonymous, for what the event's counts and check-in history need.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A seat offered to this waitlisted person until offer_expires_at (holding the seat);
+    # both are cleared once the person answers or the deadline passes.
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Added at the door by the hosts, without registering beforehand (email optional: "").
+    walk_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Seats this registration holds or waits for, together: the person and those named.
+    places: Mapped[int] = mapped_column(default=1, server_default="1")
+    companions: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     event: Mapped[Event] = relationship()
+    # Booked with the whole course: cancelled together, promoted together.
+    course: Mapped[EventSeries | None] = relationship(
+        secondary="course_registrations", uselist=False
+    )
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.state}>"
+
+    @property
+    def companion_names(self) -> list[str]:
+        """The names of the others this person booked for, one per line."""
+        return [line for line in self.companions.splitlines() if line.strip()]
+
+    @property
+    def holds_offer(self) -> bool:
+        """A waitlisted person who was offered a freed seat and has not answered yet."""
+        return self.state == RegistrationState.WAITLISTED and self.offer_expires_at is not None
 
 
 class Feedback(db.Model):

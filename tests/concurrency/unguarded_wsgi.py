@@ -16,7 +16,7 @@ import time
 from hub import create_app
 from hub.domain import locks
 from hub.extensions import db
-from hub.models import Event, ShowcaseSlot, Space
+from hub.models import Event, EventSeries, ShowcaseSlot, Space
 
 PAUSE = float(os.environ.get("RACE_PAUSE", "0.3"))
 
@@ -40,10 +40,12 @@ def _check_then_pause(check):
 
 
 locks.lock_event = _read_without_lock(Event)
+locks.lock_series = _read_without_lock(EventSeries)
 locks.lock_slot = _read_without_lock(ShowcaseSlot)
 locks.lock_space = _read_without_lock(Space)
 locks.event_seats_taken = _check_then_pause(locks.event_seats_taken)
 locks.slot_seats_taken = _check_then_pause(locks.slot_seats_taken)
 locks.booking_in_space = _check_then_pause(locks.booking_in_space)
+locks.placement_holding = _check_then_pause(locks.placement_holding)
 
 app = create_app()

@@ -9,10 +9,12 @@ from hub.models import (
     ApplicationState,
     Innovation,
     Organisation,
+    Placement,
     ShowcaseSlot,
     SlotStatus,
     Space,
     SpaceKind,
+    Stand,
     utcnow,
 )
 from tests.factories.base import Builder, keep, sequence
@@ -81,3 +83,41 @@ class ShowcaseFactories(Builder):
                 else None,
             )
             return keep(application)
+
+    def stand(
+        self,
+        space: Space | ShowcaseSlot,
+        name: str | None = None,
+        *,
+        position: int | None = None,
+        grid_row: int | None = None,
+        grid_column: int | None = None,
+    ) -> Stand:
+        """A stand of `space` (or of a slot's space), named by the next number by default."""
+        space_id = space.space_id if isinstance(space, ShowcaseSlot) else space.id
+        number = next(sequence)
+        with self.app.app_context():
+            stand = Stand(
+                space_id=space_id,
+                name=name or f"S{number}",
+                position=number if position is None else position,
+                grid_row=grid_row,
+                grid_column=grid_column,
+            )
+            return keep(stand)
+
+    def placement(
+        self,
+        application: Application,
+        stand: Stand | None = None,
+        pitch_number: int | None = None,
+    ) -> Placement:
+        """The application's stand and pitch, as staff would save them."""
+        with self.app.app_context():
+            placement = Placement(
+                application_id=application.id,
+                slot_id=application.slot_id,
+                stand_id=stand.id if stand else None,
+                pitch_number=pitch_number,
+            )
+            return keep(placement)

@@ -40,3 +40,39 @@ def test_seed_demo_adds_slots_in_every_state_and_twice_changes_nothing(runner, a
     page = client.get("/demo-days")
     assert theme in page.text
     assert "ÉcoTrace" in page.text and "Cyclopolis" in page.text
+
+
+def test_seed_demo_places_the_next_demo_day_on_stands_and_pitches(runner, app):
+    from hub.models import Placement, Stand
+
+    seed(runner, app)
+    seed(runner, app)
+    with app.app_context():
+        stands = db.session.scalar(sa.select(sa.func.count()).select_from(Stand))
+        placed = db.session.execute(
+            sa.select(ShowcaseSlot.theme, Placement.pitch_number)
+            .join(ShowcaseSlot, Placement.slot_id == ShowcaseSlot.id)
+            .order_by(ShowcaseSlot.starts_at, Placement.pitch_number)
+        ).all()
+    assert stands == 6
+    with app.app_context():
+        from hub.models import Lead
+
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Lead)) == 4
+    assert placed == [
+        ("Démo day — Commerce de proximité", 1),
+        ("Démo day — Commerce de proximité", 2),
+        ("Démo day — Climat et mobilité", 1),
+        ("Démo day — Climat et mobilité", 2),
+        ("Démo day — Climat et mobilité", 3),
+    ]
+
+
+def test_seed_demo_scores_the_open_demo_day_with_two_reviewers(runner, app):
+    from hub.models import Review
+
+    seed(runner, app)
+    seed(runner, app)
+    with app.app_context():
+        scores = db.session.scalars(sa.select(Review.score).order_by(Review.id)).all()
+    assert scores == [4, 3, 5]

@@ -75,6 +75,15 @@ CASES = [
     ("GET", "/staff/organisations", STAFF_ONLY),
     ("POST", "/staff/showcase/applications/{their_application}/decide", STAFF_POST),
     ("POST", "/staff/showcase/slots/{slot}/close", STAFF_POST),
+    # Stands, pitches, cards and reviews are the venue team's.
+    ("GET", "/staff/showcase/slots/{slot}/programme", STAFF_ONLY),
+    ("GET", "/staff/showcase/slots/{slot}/programme/cards", STAFF_ONLY),
+    ("POST", "/staff/showcase/slots/{slot}/programme/place-all", STAFF_POST),
+    ("POST", "/staff/showcase/applications/{their_application}/review", STAFF_POST),
+    ("POST", "/staff/showcase/applications/bulk", STAFF_POST),
+    # A submitted application holds no seat: no calendar of the day, no leads.
+    ("GET", "/manage/ours/applications/{our_application}/demo-day.ics", NOT_OURS),
+    ("GET", "/manage/ours/applications/{their_application}/leads.csv", NOT_OURS),
     ("GET", "/startups", EVERYONE),
     ("GET", "/startups/ours", EVERYONE),
     ("GET", "/startups/{unverified}", NOBODY),

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from hub.domain import audit, like, locks
-from hub.domain.errors import Conflict, NotFound
+from hub.domain.accounts.queries import normalise_email
+from hub.domain.errors import Conflict, DomainError, NotFound
 from hub.domain.events.feedback import request_feedback
 from hub.domain.events.permissions import can_manage_event
+from hub.domain.events.queries import live_registration_for
 from hub.domain.figures import counters
 from hub.extensions import db
-from hub.models import Event, Registration, RegistrationState, User, utcnow
+from hub.models import Event, EventState, Registration, RegistrationState, Space, User, utcnow
 
 
 def attendees(event: Event, search: str = "", state: RegistrationState | None = None) -> sa.Select:
@@ -77,6 +81,70 @@ def check_in(actor: User, registration: Registration) -> bool:
     request_feedback(registration)
     audit.record(actor, "registration.attended", registration)
     return True
+
+
+def add_walk_in(
+    actor: User, event: Event, name: str, email: str = "", exceed_capacity: bool = False
+) -> Registration:
+    """Someone turned up without registering: the hosts add them, counted as attended.
+
+    Within the seats left, unless the host ticks "exceed the capacity" (never beyond what
+    the room holds). The email is optional; given, it receives the feedback request like
+    any attendee's, and must not be registered already (check that person in instead).
+    """
+    if not can_manage_event(actor, event):
+        raise NotFound(_l("This event does not exist."))
+    name = name.strip()
+    email = normalise_email(email) if email and email.strip() else ""
+    if not name:
+        raise DomainError(_l("Tell us their name."), field="name")
+    event = locks.lock_event(event.id)
+    if event.state != EventState.PUBLISHED:
+        raise Conflict(_l("Only a published event takes people at the door."))
+    if email and live_registration_for(event.id, email) is not None:
+        raise DomainError(
+            _l("This email is already registered: check the person in from the list."),
+            field="email",
+        )
+    taken = locks.event_seats_taken(event.id)
+    if taken >= event.capacity and not exceed_capacity:
+        raise DomainError(
+            _l(
+                "All %(capacity)d seats are taken. Tick the box to let them in all the same.",
+                capacity=event.capacity,
+            ),
+            field="exceed_capacity",
+        )
+    room = db.session.get(Space, event.space_id)
+    if taken >= room.capacity:
+        raise Conflict(
+            _l(
+                "The room holds %(capacity)d people: nobody more can come in.",
+                capacity=room.capacity,
+            )
+        )
+    now = utcnow()
+    registration = Registration(
+        event_id=event.id,
+        name=name[:120],
+        email=email,
+        consent=False,
+        locale=event.language,
+        state=RegistrationState.CONFIRMED,
+        token=secrets.token_urlsafe(32),
+        confirmed_at=now,
+        walk_in=True,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    counters.record_registration(registration)
+    registration.state = RegistrationState.ATTENDED
+    registration.attended_at = now
+    counters.record_check_in(registration)
+    if email:
+        request_feedback(registration)
+    audit.record(actor, "registration.walk_in", registration, over_capacity=taken >= event.capacity)
+    return registration
 
 
 def attendee_list(event: Event) -> list[Registration]:

@@ -19,6 +19,9 @@ from hub.domain.slugs import unique_slug
 from hub.extensions import db
 from hub.models import Event, EventState, Organisation, OrganisationKind, Space, User, utcnow
 
+MAX_OFFER_HOURS = 168
+MAX_PLACES = 20
+
 
 @dataclass
 class EventDetails:
@@ -35,6 +38,10 @@ class EventDetails:
     capacity: int
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
+    # None: a freed seat goes at once to the next person waiting; hours: it is offered.
+    offer_hours: int | None = None
+    # Places one person may book at once (themself and others they name).
+    max_places: int = 1
 
     @classmethod
     def of(cls, event: Event, **changes) -> EventDetails:
@@ -52,6 +59,19 @@ def _check_details(details: EventDetails, *, new: bool) -> Space:
         raise DomainError(_l("The event must start in the future."), field="starts_at")
     if details.capacity < 1:
         raise DomainError(_l("Offer at least one seat."), field="capacity")
+    if details.offer_hours is not None and not 1 <= details.offer_hours <= MAX_OFFER_HOURS:
+        raise DomainError(
+            _l("Give between 1 and %(hours)d hours to answer.", hours=MAX_OFFER_HOURS),
+            field="offer_hours",
+        )
+    if not 1 <= details.max_places <= min(MAX_PLACES, details.capacity):
+        raise DomainError(
+            _l(
+                "Between 1 and %(most)d places per registration.",
+                most=min(MAX_PLACES, details.capacity),
+            ),
+            field="max_places",
+        )
     if details.capacity > space.capacity:
         raise DomainError(
             lazy_ngettext(
@@ -83,7 +103,7 @@ def _apply(event: Event, details: EventDetails) -> None:
     event.description = details.description.strip()
     for name in (
         "kind", "audience", "language", "space_id", "starts_at", "ends_at", "capacity",
-        "registration_opens_at", "registration_closes_at",
+        "registration_opens_at", "registration_closes_at", "offer_hours", "max_places",
     ):  # fmt: skip
         setattr(event, name, getattr(details, name))
 

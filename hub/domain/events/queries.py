@@ -153,10 +153,10 @@ def agenda_months(filters: AgendaFilters) -> list[str]:
 
 def _seats_taken_column() -> sa.ScalarSelect:
     return (
-        sa.select(sa.func.count(Registration.id))
+        sa.select(sa.func.coalesce(sa.func.sum(Registration.places), 0))
         .where(
             Registration.event_id == Event.id,
-            Registration.state.in_(locks.EVENT_SEAT_STATES),
+            locks.holds_event_seat(),
         )
         .correlate(Event)
         .scalar_subquery()
@@ -241,13 +241,15 @@ def registration_by_token(token: str) -> Registration:
 
 
 def waitlist_position(registration: Registration) -> int | None:
-    """1 for the next person to get a seat; None when not on the waiting list."""
-    if registration.state != RegistrationState.WAITLISTED:
+    """1 for the next person to get a seat; None when not on the waiting list or when a
+    seat is on offer to them (those with an offer are not in the queue for the next one)."""
+    if registration.state != RegistrationState.WAITLISTED or registration.offer_expires_at:
         return None
     ahead = db.session.scalar(
         sa.select(sa.func.count()).where(
             Registration.event_id == registration.event_id,
             Registration.state == RegistrationState.WAITLISTED,
+            Registration.offer_expires_at.is_(None),
             Registration.id < registration.id,
         )
     )
@@ -294,20 +296,28 @@ AUDIENCE_STATES = {
 
 
 def message_recipients(event: Event, audience: MessageAudience) -> sa.Select:
-    """The registrations a message to `audience` reaches, oldest first."""
+    """The registrations a message to `audience` reaches, oldest first (walk-ins who gave
+    no email are not reached)."""
     return (
         sa.select(Registration)
         .where(
             Registration.event_id == event.id,
             Registration.state.in_(AUDIENCE_STATES[audience]),
+            Registration.email != "",
         )
         .order_by(Registration.id)
     )
 
 
 def recipient_counts(event: Event) -> dict[MessageAudience, int]:
-    """How many people each choice of recipients reaches (from registration_counts)."""
-    per_state = registration_counts(event)
+    """How many people each choice of recipients reaches."""
+    rows = db.session.execute(
+        sa.select(Registration.state, sa.func.count())
+        .where(Registration.event_id == event.id, Registration.email != "")
+        .group_by(Registration.state)
+    )
+    per_state = {state.value: 0 for state in RegistrationState}
+    per_state.update({RegistrationState(state).value: count for state, count in rows})
     return {
         audience: sum(per_state[state.value] for state in states)
         for audience, states in AUDIENCE_STATES.items()
@@ -321,6 +331,7 @@ def recipient_locales(event: Event, audience: MessageAudience) -> dict[str, int]
         .where(
             Registration.event_id == event.id,
             Registration.state.in_(AUDIENCE_STATES[audience]),
+            Registration.email != "",
         )
         .group_by(Registration.locale)
     )

@@ -8,11 +8,13 @@ registrations queue up instead of both taking the last seat.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as ngettext
 from sqlalchemy.exc import IntegrityError
 
 from hub.domain import audit, locks, outbox
@@ -30,6 +32,7 @@ from hub.models import (
     User,
     utcnow,
 )
+from hub.models.events import course_registrations
 
 RESEND_INTERVAL = timedelta(minutes=10)
 
@@ -63,9 +66,12 @@ def register_for_event(
     wants_news: bool,
     locale: str,
     user: User | None = None,
+    companions: Sequence[str] = (),
 ) -> RegistrationOutcome:
     """Register a person: confirmed while seats are left, else on the waiting list.
 
+    `companions`: the names of the others they book for, up to the event's `max_places`
+    in all; every place needs a seat, and the group waits together or not at all.
     One live registration per email and event: a second attempt changes nothing and sends
     the private link again to that address (the answer reveals nothing else).
     `wants_news` is the person's optional consent to hear about future trainings.
@@ -74,6 +80,17 @@ def register_for_event(
     name = name.strip()
     if not name:
         raise DomainError(_l("Tell us your name."), field="name")
+    companions = [other.strip()[:120] for other in companions if other.strip()]
+    places = 1 + len(companions)
+    if places > event.max_places:
+        raise DomainError(
+            ngettext(
+                "You may book %(num)d place for this event.",
+                "You may book %(num)d places for this event, yourself included.",
+                event.max_places,
+            ),
+            field="companions",
+        )
     event_id = event.id
     event = locks.lock_event(event_id)
     if event is None:
@@ -81,12 +98,14 @@ def register_for_event(
     reason = registration_closed_reason(event)
     if reason is not None:
         raise Conflict(reason)
+    if event.series is not None and event.series.is_course:
+        raise Conflict(_l("This session is part of a course: register for the whole course."))
     existing = live_registration_for(event_id, email)
     if existing is not None:
         _resend_private_link(existing, user)
         return RegistrationOutcome(existing, created=False)
     capacity = event.capacity
-    has_seat = locks.event_seats_taken(event_id) < capacity
+    has_seat = locks.event_seats_taken(event_id) + places <= capacity
     state = RegistrationState.CONFIRMED if has_seat else RegistrationState.WAITLISTED
     registration = Registration(
         event_id=event_id,
@@ -98,6 +117,8 @@ def register_for_event(
         state=state,
         token=secrets.token_urlsafe(32),
         confirmed_at=utcnow() if has_seat else None,
+        places=places,
+        companions="\n".join(companions),
     )
     try:
         with db.session.begin_nested():
@@ -147,17 +168,24 @@ def cancel_registration(registration: Registration, actor: User | None = None) -
 
     The person is told by email, with the cancellation for their calendar attached.
     Idempotent: cancelling a cancelled registration changes nothing and returns False.
+    A registration booked with a whole course cancels the whole booking (series.py).
     """
+    if registration.course is not None:
+        from hub.domain.events.series import cancel_course_booking  # it builds on this module
+
+        return cancel_course_booking(registration, actor)
     locks.lock_event(registration.event_id)
     db.session.refresh(registration)
     if registration.state == RegistrationState.CANCELLED:
         return False
     if registration.state == RegistrationState.ATTENDED:
         raise Conflict(_l("You came to this event: this registration can no longer be cancelled."))
-    held_seat = registration.state == RegistrationState.CONFIRMED
+    # A seat offered and not yet answered is held too: declining it passes it on.
+    held_seat = registration.state == RegistrationState.CONFIRMED or registration.holds_offer
     previous = registration.state
     registration.state = RegistrationState.CANCELLED
     registration.cancelled_at = utcnow()
+    registration.offer_expires_at = None
     db.session.flush()
     counters.record_cancellation(registration, previous)
     audit.record(actor, "registration.cancelled", registration, previous=previous)
@@ -167,33 +195,58 @@ def cancel_registration(registration: Registration, actor: User | None = None) -
     return True
 
 
-def promote_from_waitlist(event: Event, actor: User | None = None) -> list[Registration]:
-    """Give free seats to the oldest waitlisted people, who are told by email.
+def promote_from_waitlist(
+    event: Event, actor: User | None = None, now: datetime | None = None
+) -> list[Registration]:
+    """Give free seats to the oldest waitlisted people, who are told by email: at once, or,
+    if the event offers seats (`offer_hours`), as an offer to accept before a deadline.
 
-    Call with the event's row locked (cancel_registration and update_event do).
+    Call with the event's row locked (cancel_registration, update_event and the offers'
+    expiry do): an offer holds its seat, so a seat is never offered to two people at once.
     """
+    now = now or utcnow()
     free = event.capacity - locks.event_seats_taken(event.id)
-    if free <= 0 or event.starts_at <= utcnow():
+    if free <= 0 or event.starts_at <= now:
         return []
-    promoted = list(
-        db.session.scalars(
-            sa.select(Registration)
-            .where(
-                Registration.event_id == event.id,
-                Registration.state == RegistrationState.WAITLISTED,
-            )
-            .order_by(Registration.id)
-            .limit(free)
+    waiting = db.session.scalars(
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.state == RegistrationState.WAITLISTED,
+            Registration.offer_expires_at.is_(None),
+            # A course booking waits for a seat in every session (series.py).
+            ~sa.exists().where(course_registrations.c.registration_id == Registration.id),
         )
+        .order_by(Registration.id)
+        .limit(free)
     )
-    for registration in promoted:
-        registration.state = RegistrationState.CONFIRMED
-        registration.confirmed_at = utcnow()
-        counters.record_promotion(registration)
-        audit.record(actor, "registration.promoted", registration, event=event.slug)
-        tell_registrant(registration, "event_registration_promoted", with_files=True)
+    chosen = []
+    for registration in waiting:
+        # In order: a group at the head of the list waits until there is room for all of it.
+        if registration.places > free:
+            break
+        free -= registration.places
+        chosen.append(registration)
+    for registration in chosen:
+        if event.offers_seats:
+            registration.offered_at = now
+            registration.offer_expires_at = offer_deadline(event, now)
+            audit.record(actor, "registration.offered", registration, event=event.slug)
+            tell_registrant(registration, "event_waitlist_offer")
+        else:
+            registration.state = RegistrationState.CONFIRMED
+            registration.confirmed_at = now
+            counters.record_promotion(registration)
+            audit.record(actor, "registration.promoted", registration, event=event.slug)
+            tell_registrant(registration, "event_registration_promoted", with_files=True)
     db.session.flush()
-    return promoted
+    return chosen
+
+
+def offer_deadline(event: Event, now: datetime) -> datetime:
+    """Until when an offered seat waits for an answer: the event's `offer_hours`, but never
+    more than half the time left before it starts, so the seat can still be passed on."""
+    return now + min(timedelta(hours=event.offer_hours or 0), (event.starts_at - now) / 2)
 
 
 def tell_registrant(

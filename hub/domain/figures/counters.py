@@ -106,7 +106,8 @@ def record_cancellation(registration: Registration, previous: RegistrationState)
 def record_check_in(registration: Registration) -> None:
     """A person came. Call with the event's row locked: the sketches are read and rewritten."""
     event = registration.event
-    returning = came_before(
+    # A walk-in without an email is one more person, never a returning one.
+    returning = bool(registration.email) and came_before(
         registration.email, registration.event_id, registration.attended_at or utcnow()
     )
     _add(event, holding=-1, attended=1, returning_attendances=int(returning))
@@ -115,7 +116,7 @@ def record_check_in(registration: Registration) -> None:
             EventFigures.event_id == event.id
         )
     ).one()
-    person = people.person_hash(registration.email)
+    person = people.person_hash(registration.email or f"walk-in:{registration.token}")
     values = {"people_sketch": people.add_to_sketch(figures.people_sketch, [person])}
     if returning:
         values["returning_sketch"] = people.add_to_sketch(figures.returning_sketch, [person])
@@ -206,10 +207,16 @@ def recount_event(event_id: int) -> EventCounts:
             Registration.event_id == event_id, state == RegistrationState.ATTENDED
         )
     ).all()
+    # A walk-in without an email is one more person, never a returning one.
+    attendees = [
+        (email or f"walk-in:{index}", attended_at, event)
+        for index, (email, attended_at, event) in enumerate(attendees)
+    ]
     returning = [
         email
         for email, attended_at, _ in attendees
-        if came_before(email, event_id, attended_at or utcnow())
+        if not email.startswith("walk-in:")
+        and came_before(email, event_id, attended_at or utcnow())
     ]
     feedback = db.session.execute(
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Feedback.rating), 0)).where(

@@ -14,6 +14,7 @@ from flask_babel import lazy_ngettext
 from hub.domain import audit, locks
 from hub.domain.errors import Conflict, DomainError, NotAllowed, NotFound
 from hub.domain.organisations.members import can_manage, notify_members
+from hub.domain.showcase import programme
 from hub.domain.showcase.queries import live_application
 from hub.extensions import db
 from hub.models import (
@@ -129,6 +130,8 @@ def move(user: User | None, application: Application, target: ApplicationState, 
     """Put the application in `target`, stamping the time and recording who did it."""
     previous = application.state
     application.state = target
+    if previous in locks.SLOT_SEAT_STATES and target not in locks.SLOT_SEAT_STATES:
+        programme.clear_placement(application)
     now = utcnow()
     if target in (ApplicationState.ACCEPTED, ApplicationState.REJECTED):
         application.decided_at = now
@@ -207,6 +210,8 @@ def save_application(
     needs: str,
     submit: bool,
     application: Application | None = None,
+    wants_power: bool = False,
+    wants_table: bool = False,
 ) -> Application:
     """Create or edit the startup's application for a slot, as a draft or submitted.
 
@@ -246,6 +251,8 @@ def save_application(
     application.innovation_id = innovation.id
     application.pitch = pitch
     application.needs = needs
+    application.wants_power = bool(wants_power)
+    application.wants_table = bool(wants_table)
     db.session.flush()
     if submit and application.state == ApplicationState.DRAFT:
         move(user, application, ApplicationState.SUBMITTED)
@@ -306,5 +313,5 @@ def promote_waitlisted(slot: ShowcaseSlot, actor: User | None) -> list[Applicati
     for application in candidates:
         move(actor, application, ApplicationState.ACCEPTED, promoted=True)
         application.decision_message = ""
-        tell_startup(application, "application_promoted")
+        tell_startup(application, "application_promoted", with_calendar=True)
     return list(candidates)

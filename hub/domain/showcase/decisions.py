@@ -14,7 +14,7 @@ from hub.domain.showcase.applications import (
     slot_has_not_started,
     tell_startup,
 )
-from hub.models import Application, User
+from hub.models import Application, ApplicationState, User
 
 DECISIONS = ("accept", "waitlist", "reject")
 
@@ -43,7 +43,12 @@ def decide_application(staff: User, application: Application, decision: str, mes
     message = (message or "").strip()
     application.decision_message = message
     move(staff, application, target, message=message)
-    tell_startup(application, f"application_{target.value}", message=message)
+    tell_startup(
+        application,
+        f"application_{target.value}",
+        message=message,
+        with_calendar=target == ApplicationState.ACCEPTED,
+    )
 
 
 def cancel_application(staff: User, application: Application, message: str = "") -> None:

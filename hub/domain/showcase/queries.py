@@ -258,8 +258,12 @@ def submitted_counts(slot_ids: Iterable[int]) -> dict[int, int]:
     return counts
 
 
-def review_queue(slot_id: int | None = None, state: ApplicationState | None = None) -> sa.Select:
-    """Applications the venue team sees: of one slot, or of every slot not yet over."""
+def review_queue(
+    slot_id: int | None = None, state: ApplicationState | None = None, order=None
+) -> sa.Select:
+    """Applications the venue team sees: of one slot, or of every slot not yet over.
+
+    `order`: ORDER BY terms that come first (reviews.review_order), else the slot's date."""
     query = (
         sa.select(Application)
         .join(Application.slot)
@@ -278,6 +282,10 @@ def review_queue(slot_id: int | None = None, state: ApplicationState | None = No
         query = query.where(ShowcaseSlot.ends_at > utcnow())
     if state:
         query = query.where(Application.state == state)
+    if order:
+        query = query.order_by(None).order_by(
+            *order, ShowcaseSlot.starts_at, Application.submitted_at, Application.id
+        )
     return query
 
 

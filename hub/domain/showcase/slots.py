@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
@@ -11,7 +12,15 @@ from hub.domain.rooms import ensure_space_free
 from hub.domain.showcase.applications import move, promote_waitlisted, tell_startup
 from hub.domain.showcase.queries import live_applications
 from hub.extensions import db
-from hub.models import ApplicationState, ShowcaseSlot, SlotStatus, Space, User, utcnow
+from hub.models import (
+    ApplicationState,
+    Placement,
+    ShowcaseSlot,
+    SlotStatus,
+    Space,
+    User,
+    utcnow,
+)
 
 SLOT_FIELDS = (
     "space_id", "starts_at", "ends_at", "seats", "application_deadline", "theme", "description",
@@ -97,6 +106,14 @@ def update_slot(staff: User, slot: ShowcaseSlot, **values) -> list[str]:
     if moved:
         ensure_space_free(
             values["space_id"], values["starts_at"], values["ends_at"], ignore_slot_id=slot.id
+        )
+    if slot.first_pitch_at is not None and values["starts_at"] != slot.starts_at:
+        # The pitch schedule moves with the slot.
+        values["first_pitch_at"] = slot.first_pitch_at + (values["starts_at"] - slot.starts_at)
+    if values["space_id"] != slot.space_id:
+        # Stands belong to a space: in another space, startups wait for new ones.
+        db.session.execute(
+            sa.update(Placement).where(Placement.slot_id == slot.id).values(stand_id=None)
         )
     changed = audit.apply_changes(staff, "slot.updated", slot, values)
     if moved:
