@@ -379,3 +379,12 @@ def test_the_optional_news_consent_is_withdrawn_from_the_private_link(client, ap
     assert [row.wants_news for row in registration_rows(app, "ana@example.org")] == [False, False]
     page = client.get(f"/r/{first.token}/data").get_data(as_text=True)
     assert "Nouvelles des prochaines formations" not in page
+
+
+def test_an_empty_address_finds_and_erases_nothing(client, app, make):
+    event = make.event()
+    make.registration(event, name="Sans adresse", email="")
+    client.login(make.staff().email)
+    assert "Sans adresse" not in client.get("/staff/privacy?email=").get_data(as_text=True)
+    client.submit("/staff/privacy/erase", {"email": " "})
+    assert [row.name for row in registration_rows(app)] == ["Sans adresse"]

@@ -111,6 +111,9 @@ def held_under(email: str, account: User | None = None) -> PersonalData:
     """What is held under this address (and this account, if given): registrations, newest
     event first, their feedback, and the account with its memberships."""
     email = normalise_email(email)
+    if not email and account is None:
+        # People added at the door may have no address: nothing is held "under" none.
+        return PersonalData(email)
     whose = Registration.email == email
     if account is not None:
         whose = sa.or_(whose, Registration.user_id == account.id)
