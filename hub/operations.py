@@ -17,6 +17,7 @@ metrics and the readiness check.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -163,9 +164,13 @@ class OperationsMiddleware:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/static/"):
             return "/static/<path:filename>"
+        return self._rule_of(path, environ.get("REQUEST_METHOD", "GET"))
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one middleware per app, kept for its life)
+    def _rule_of(self, path: str, method: str) -> str:
         try:
             rule, _ = self.app.url_map.bind("localhost").match(
-                path, method=environ.get("REQUEST_METHOD"), return_rule=True
+                path, method=method, return_rule=True
             )
         except HTTPException:
             return "unmatched"

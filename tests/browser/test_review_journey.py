@@ -35,7 +35,7 @@ def test_a_reviewer_scores_then_the_team_accepts_in_bulk(page, make, app):
     page.get_by_label("Un message pour chaque startup").fill("Bienvenue au démo day !")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Accepter les candidatures cochées").click()
-    page.get_by_text("2 candidatures décidées ; les startups ont été prévenues.").wait_for()
+    page.get_by_text("2 candidatures décidées\u202f; les startups ont été prévenues.").wait_for()
     assert_accessible(page)
     with app.app_context():
         states = [db.session.get(Application, a.id).state for a in (first, second)]

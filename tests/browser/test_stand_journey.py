@@ -77,13 +77,13 @@ def test_staff_place_stands_the_founder_sees_them_a_visitor_leaves_an_email(page
     assert_accessible(page)
     page.get_by_role("button", name="Ça m’intéresse").click()
     page.get_by_role(
-        "group", name="Laisser votre e-mail à Solaire & Co ? C’est vous qui choisissez."
+        "group", name="Laisser votre e-mail à Solaire & Co\u202f? C’est vous qui choisissez."
     ).wait_for()
     assert_accessible(page)
     page.get_by_label("Votre e-mail").fill("ana@example.org")
     page.get_by_label("J’accepte que Solaire & Co reçoive mon adresse e-mail").check()
     page.get_by_role("button", name="Envoyer mon e-mail à Solaire & Co").click()
-    page.get_by_text("Merci : Solaire & Co vous écrira.").wait_for()
+    page.get_by_text("Merci\u00a0: Solaire & Co vous écrira.").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     # The founder downloads the leads.

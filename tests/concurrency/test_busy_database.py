@@ -72,7 +72,7 @@ def test_writers_are_told_while_health_checks_and_pages_keep_answering(
                             "csrf_token": writer.token,
                             "name": f"Personne {n}",
                             "email": f"p{n}@example.org",
-                            "consent": "y",
+                            "wants_news": "y",
                         },
                     )
                     for n, writer in enumerate(writers)

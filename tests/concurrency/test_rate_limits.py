@@ -66,7 +66,7 @@ def register_at_once(make, app, database_url, tmp_path, **env) -> tuple[list[int
                         "csrf_token": person.token,
                         "name": f"Personne {n}",
                         "email": f"p{n}@example.org",
-                        "consent": "y",
+                        "wants_news": "y",
                     },
                 )
                 for n, person in enumerate(people)

@@ -133,7 +133,8 @@ def test_a_schedule_too_short_for_the_pitches_given_is_refused(make, rctx):
             setup_minutes=30,
         )
     assert str(refused.value.message) == (
-        "Le pitch 20 est déjà donné à une startup : ce programme n’a de place que pour 15 pitchs."
+        "Le pitch 20 est déjà donné à une startup\u00a0: "
+        "ce programme n’a de place que pour 15 pitchs."
     )
 
 
@@ -268,8 +269,8 @@ def test_the_acceptance_email_gives_the_set_up_time_the_asks_and_a_calendar(make
     decisions.decide_application(get(User, staff), get(Application, application), "accept")
     (email,) = emails(app, owner.email, "application_accepted")
     assert "- installation à partir du " in email.body_text
-    assert "- votre stand : à annoncer" in email.body_text
-    assert "- vous avez demandé : électricité, Un écran" in email.body_text
+    assert "- votre stand\u00a0: à annoncer" in email.body_text
+    assert "- vous avez demandé\u00a0: électricité, Un écran" in email.body_text
     (calendar,) = email.attachments
     assert calendar["filename"] == f"demo-day-{slot.id}.ics"
     assert "BEGIN:VEVENT" in calendar["content"]
@@ -289,11 +290,11 @@ def test_placing_a_startup_emails_its_stand_and_pitch_with_a_calendar(make, rctx
     )
     db.session.commit()
     (email,) = emails(app, owner.email, "application_placed")
-    assert "- votre stand : Fenêtre" in email.body_text
-    assert "- votre pitch : " in email.body_text and "(5 minutes)" in email.body_text
+    assert "- votre stand\u00a0: Fenêtre" in email.body_text
+    assert "- votre pitch\u00a0: " in email.body_text and "(5 minutes)" in email.body_text
     content = email.attachments[0]["content"]
     assert content.count("BEGIN:VEVENT") == 2  # the day from set-up, and the pitch
-    assert "Stand : Fenêtre." in content
+    assert "Stand\u00a0: Fenêtre." in content.replace("\r\n ", "")  # lines unfolded
     # Saving the same placement again tells nobody twice.
     programme.place(
         get(User, staff), get(Application, application), stand_id=stand.id, pitch_number=2

@@ -118,7 +118,7 @@ def test_filters_by_who_kind_and_date(client, trail):
     assert count("first=2027-01-06&last=2027-01-06") == 1
     assert count("kind=event&actor=camille&last=2027-01-06") == 0
     # Hostile or broken input is ignored, never a 500.
-    assert count("kind=nonsense&first=yesterday&actor=%00") == 3
+    assert count("kind=nonsense&first=yesterday&actor=") == 3  # NUL bytes: 400 before any view
     page = client.get("/staff/audit?kind=event&actor=marie").text
     assert '<option value="event" selected>Événements</option>' in page
     assert 'value="marie"' in page

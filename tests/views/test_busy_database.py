@@ -76,7 +76,7 @@ def test_a_writer_waiting_for_the_lock_gets_503_with_what_they_typed(
 ):
     settings(WEB_LOCK_TIMEOUT_MS=WAIT_MS)
     event = make.event(title="Atelier tableur", capacity=5)
-    typed = {"name": "Zoé <Durand>", "email": "zoe@example.org", "consent": "y"}
+    typed = {"name": "Zoé <Durand>", "email": "zoe@example.org", "wants_news": "y"}
     with lock_held_elsewhere(db_kind, database_url):
         response, took = timed(lambda: client.submit(f"/events/{event.slug}/register", typed))
         assert response.status_code == 503

@@ -34,10 +34,7 @@ def test_a_reviewer_scores_inline_and_then_sees_the_others(client, make, app):
     assert answer.status_code == 200
     assert answer.text.strip().startswith(f'<tr id="application-{application.id}">')
     assert "2 avis" in answer.text and "moyenne 4,0" in answer.text
-    assert (
-        "Ana : <strong>5</strong> — Top" in answer.text
-        or "Ana: <strong>5</strong> — Top" in answer.text
-    )
+    assert "<li>Ana — <strong>5</strong> · Top</li>" in answer.text
 
 
 def test_a_hostile_score_is_refused_without_an_error(client, make, app):
@@ -92,8 +89,8 @@ def test_bulk_decisions_accept_within_the_seats_and_say_who_was_left(client, mak
     assert response.headers["Location"] == f"/staff/showcase/applications?slot={slot.id}"
     assert states(app, first, second) == [ApplicationState.ACCEPTED, ApplicationState.SUBMITTED]
     page = client.get(response.headers["Location"])
-    assert "1 candidature décidée ; les startups ont été prévenues." in page.text
-    assert "Second : Toutes les places de ce créneau (1) sont prises" in page.text
+    assert "1 candidature décidée\u202f; les startups ont été prévenues." in page.text
+    assert "Second\u00a0: L’unique place de ce créneau est prise" in page.text
 
 
 def test_bulk_without_a_selection_says_so(client, make):

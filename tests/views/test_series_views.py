@@ -139,3 +139,15 @@ def test_staff_change_all_future_dates(client, app, make):
         events = db.session.get(EventSeries, series_id).events
         assert {(e.title, e.capacity) for e in events} == {("Bureautique", 8)}
         assert all(e.starts_at > utcnow() + timedelta(hours=1) for e in events)
+
+
+def test_a_first_date_in_the_past_is_refused_beside_the_field(client, app, make):
+    staff = make.staff()
+    space = make.space()
+    client.login(staff.email)
+    past = (utcnow() - timedelta(days=3)).date().isoformat()
+    response = client.submit("/account/series/new", form(space, first_date=past))
+    assert response.status_code == 422
+    assert 'id="first_date-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(EventSeries)) == 0

@@ -34,7 +34,7 @@ def test_a_visitor_says_they_are_interested_then_leaves_their_email(client, make
 
     answer = client.hx("POST", f"{url}/interest", target="interest")
     assert answer.status_code == 200
-    assert "Laisser votre e-mail à Kiosque ? C’est vous qui choisissez." in answer.text
+    assert "Laisser votre e-mail à Kiosque\u202f? C’est vous qui choisissez." in answer.text
     client.hx("POST", f"{url}/interest", target="interest")  # a second press counts once
     with app.app_context():
         assert db.session.get(Innovation, application.innovation_id).interest_count == 1
@@ -50,7 +50,7 @@ def test_a_visitor_says_they_are_interested_then_leaves_their_email(client, make
         "POST", f"{url}/email", target="interest", data={"email": "ana@example.org", "consent": "y"}
     )
     assert left.status_code == 200
-    assert "Merci : Kiosque vous écrira." in left.text
+    assert "Merci\u00a0: Kiosque vous écrira." in left.text
     with app.app_context():
         assert db.session.scalars(sa.select(Lead.email)).all() == ["ana@example.org"]
 

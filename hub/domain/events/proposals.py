@@ -121,7 +121,8 @@ def _new_event(actor: User, details: EventDetails, organisation: Organisation | 
 
 
 def propose_event(actor: User, organisation: Organisation, details: EventDetails) -> Event:
-    """A member of a verified partner proposes an event; staff review it."""
+    """A member of a verified partner proposes an event; staff review it. A room already
+    booked at that time is refused now, naming the booking, beside the room field."""
     if (
         organisation.kind != OrganisationKind.PARTNER
         or not organisation.is_verified
@@ -162,8 +163,8 @@ def create_event_as_staff(
 def update_event(actor: User, event: Event, details: EventDetails) -> Event:
     """Edit a proposal (its partner or staff), or a published event (staff only).
 
-    Moving a published event checks the room again; raising its capacity confirms people
-    from the waiting list, and the registrants are told of a new time or room.
+    Editing a proposal or moving a published event checks the room; raising the capacity
+    confirms people from the waiting list, and the registrants are told of a new time or room.
     """
     if not can_edit_event(actor, event):
         raise NotAllowed(_l("This event can no longer be changed."))

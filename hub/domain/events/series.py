@@ -91,14 +91,20 @@ def create_series(
         created_by_id=actor.id,
     )
     db.session.add(series)
-    for day in days:
-        dated = replace(
+    dated_details = [
+        replace(
             details,
             starts_at=local_to_utc(datetime.combine(day, rule.starts), venue),
             ends_at=local_to_utc(datetime.combine(day, rule.ends), venue),
             registration_opens_at=None,
             registration_closes_at=None,
         )
+        for day in days
+    ]
+    if dated_details[0].starts_at <= utcnow():
+        field = "dates" if rule.dates else "first_date"
+        raise DomainError(_l("Every date must be in the future."), field=field)
+    for dated in dated_details:
         if actor.is_staff:
             event = proposals.create_event_as_staff(actor, dated, organisation)
         elif organisation is not None:
@@ -240,7 +246,8 @@ def register_for_course(
     for session in sessions:
         registration = Registration(
             event_id=session.id, user_id=account, name=name[:120], email=email,
-            wants_news=bool(wants_news), locale=locale, state=state, token=secrets.token_urlsafe(32),
+            wants_news=bool(wants_news), locale=locale, state=state,
+            token=secrets.token_urlsafe(32),
             confirmed_at=utcnow() if has_seats else None,
         )  # fmt: skip
         registration.course = series

@@ -212,7 +212,7 @@ def request_erasure(registration: Registration) -> None:
         registrations=len(held_under(registration.email).registrations),
         hours=current_app.config["ERASURE_LINK_MAX_AGE"] // 3600,
     )
-    audit.record(None, "registration.erasure_requested", registration)
+    audit.record(None, "privacy.erasure_requested", registration)
 
 
 def address_to_erase(token: str) -> str:
