@@ -188,7 +188,7 @@ class RetentionPeriod:
     kind: str
     setting: str
     unit: str  # "days" or "seconds", the setting's unit
-    counted_from: str  # "event_end", "sign_up", "sending"
+    counted_from: str  # "event_end", "sign_up", "sending", "demo_day_end"
 
     def length(self, config) -> timedelta:
         return timedelta(**{self.unit: config[self.setting]})
@@ -204,6 +204,8 @@ RETENTION = (
     RetentionPeriod("signup_links", "SIGNUP_CONFIRM_MAX_AGE", "seconds", "sending"),
     RetentionPeriod("invitations", "INVITATION_MAX_AGE", "seconds", "sending"),
     RetentionPeriod("sent_mail", "OUTBOX_RETENTION_DAYS", "days", "sending"),
+    # Applied by its own job (hub/domain/showcase/leads.py); listed here for the notice.
+    RetentionPeriod("leads", "LEAD_RETENTION_DAYS", "days", "demo_day_end"),
 )
 
 

@@ -199,6 +199,7 @@ def seed_demo() -> list[str]:
     report += seed_figures_year(staff)
     report += seed_pictures()
     report += seed_series(staff)
+    report += seed_privacy()
     report.append("Demo content is in place.")
     return report
 
@@ -1012,3 +1013,57 @@ def seed_pictures() -> list[str]:
             row.image = store(colour, (1600, 900), slug, uploads.PICTURE_SIDE)
             row.image_alt = alt
     return [f"Pictures drawn: {stored}."] if stored else []
+
+
+def seed_privacy() -> list[str]:
+    """Registration questions (and answers) on the seniors' introduction, some people asking
+    for news, and the retention periods applied once, so that the year's older events show
+    their registrations erased. Created once."""
+    from hub.domain.privacy.retention import apply_retention
+    from hub.models import QuestionKind, RegistrationAnswer, RegistrationQuestion
+
+    event = db.session.scalar(sa.select(Event).where(Event.slug == "initiation-numerique-seniors"))
+    if event is None or db.session.scalar(
+        sa.select(RegistrationQuestion.id).where(RegistrationQuestion.event_id == event.id)
+    ):
+        return []
+    step_free = RegistrationQuestion(
+        event_id=event.id,
+        position=1,
+        label="Avez-vous besoin d'un accès sans marche ?",
+        kind=QuestionKind.YES_NO,
+        purpose="Pour préparer la salle et l'accueil",
+        required=True,
+    )
+    device = RegistrationQuestion(
+        event_id=event.id,
+        position=2,
+        label="Quel appareil apporterez-vous ?",
+        kind=QuestionKind.CHOICE,
+        choices=["Une tablette", "Un smartphone", "Aucun : je voudrais en emprunter un"],
+        purpose="Pour prévoir des appareils en prêt",
+    )
+    db.session.add_all([step_free, device])
+    db.session.flush()
+    registrations = db.session.scalars(
+        sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    ).all()
+    for number, registration in enumerate(registrations):
+        registration.wants_news = number % 3 == 0
+        db.session.add(
+            RegistrationAnswer(
+                registration_id=registration.id,
+                question_id=step_free.id,
+                value="yes" if number % 4 == 0 else "no",
+            )
+        )
+        if number % 2 == 0:
+            db.session.add(
+                RegistrationAnswer(
+                    registration_id=registration.id,
+                    question_id=device.id,
+                    value=device.choices[number % 3],
+                )
+            )
+    erased = apply_retention(utcnow())
+    return [f"Registration questions on {event.slug}; retention applied: {erased}."]

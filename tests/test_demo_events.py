@@ -139,3 +139,19 @@ def test_seed_demo_has_a_weekly_series_and_a_course_with_bookings(app, runner, c
         assert waiting == 2 * 4
     assert "places restantes" in client.get(f"/series/{DEMO_SERIES}").get_data(as_text=True)
     assert "Complet" in client.get(f"/series/{DEMO_COURSE}").get_data(as_text=True)
+
+
+def test_seed_demo_shows_registration_questions_news_and_erased_registrations(app, runner):
+    from hub.models import RegistrationAnswer, RegistrationQuestion
+
+    with app.app_context():
+        result = runner.invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        questions = db.session.scalars(sa.select(RegistrationQuestion.label)).all()
+        assert len(questions) == 2
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RegistrationAnswer)) > 0
+        assert db.session.scalar(sa.select(sa.func.count()).where(Registration.wants_news)) > 0
+        erased = db.session.scalar(
+            sa.select(sa.func.count()).where(Registration.erased_at.is_not(None))
+        )
+        assert erased > 0  # the year's events older than the retention period

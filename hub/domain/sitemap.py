@@ -20,6 +20,9 @@ LIST_PAGES = (
     "partners.directory",
     "events.agenda",
     "showcase.demo_days",
+    # The pages a public service must publish, linked from every page's footer.
+    "privacy.notice",
+    "privacy.accessibility",
 )
 
 

@@ -71,6 +71,7 @@ def test_the_registry_reads_each_period_from_the_settings(app, settings):
         "signup_links",
         "invitations",
         "sent_mail",
+        "leads",
     }
 
 

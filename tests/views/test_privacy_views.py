@@ -379,3 +379,42 @@ def test_the_optional_news_consent_is_withdrawn_from_the_private_link(client, ap
     assert [row.wants_news for row in registration_rows(app, "ana@example.org")] == [False, False]
     page = client.get(f"/r/{first.token}/data").get_data(as_text=True)
     assert "Nouvelles des prochaines formations" not in page
+
+
+def test_an_empty_address_finds_and_erases_nothing(client, app, make):
+    event = make.event()
+    make.registration(event, name="Sans adresse", email="")
+    client.login(make.staff().email)
+    assert "Sans adresse" not in client.get("/staff/privacy?email=").get_data(as_text=True)
+    client.submit("/staff/privacy/erase", {"email": " "})
+    assert [row.name for row in registration_rows(app)] == ["Sans adresse"]
+
+
+def test_contacts_left_at_a_demo_day_are_part_of_a_persons_data(client, app, make):
+    from hub.models import ApplicationState, Lead
+
+    startup = make.startup("Robotique Loire", owner=make.user())
+    slot = make.slot(theme="Démonstrations de printemps")
+    application = make.application(slot, startup, state=ApplicationState.CONFIRMED)
+    with app.app_context():
+        db.session.add(
+            Lead(
+                application_id=application.id,
+                slot_id=slot.id,
+                email="ana@example.org",
+                consent="Oui",
+            )
+        )
+        db.session.commit()
+    client.login(make.staff().email)
+    found = client.get("/staff/privacy?email=ana@example.org").get_data(as_text=True)
+    assert "Robotique Loire — Démonstrations de printemps" in found
+    data = json.loads(
+        client.get("/staff/privacy/data.json?email=ana@example.org").get_data(as_text=True)
+    )
+    assert [(c["startup"], c["demo_day"]) for c in data["demo_day_contacts"]] == [
+        ("Robotique Loire", "Démonstrations de printemps")
+    ]
+    client.submit("/staff/privacy/erase", {"email": "ana@example.org"})
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Lead)) == 0

@@ -35,15 +35,17 @@ def test_the_sitemap_lists_every_public_address(client, published):
     root = ET.fromstring(response.data)  # noqa: S314 (our own output)
     assert root.tag == f"{SITEMAP}urlset"
     locations = [url.find(f"{SITEMAP}loc").text for url in root]
-    assert locations[:6] == [
+    assert locations[:8] == [
         "http://localhost/",
         "http://localhost/innovations",
         "http://localhost/startups",
         "http://localhost/partners",
         "http://localhost/events",
         "http://localhost/demo-days",
+        "http://localhost/privacy",
+        "http://localhost/accessibility",
     ]
-    assert sorted(locations[6:]) == sorted(
+    assert sorted(locations[8:]) == sorted(
         [
             "http://localhost/innovations/velo-cargo",
             "http://localhost/startups/ecotrace",
@@ -51,7 +53,7 @@ def test_the_sitemap_lists_every_public_address(client, published):
             f"http://localhost/events/{published['event'].slug}",
         ]
     )
-    lastmods = [url.find(f"{SITEMAP}lastmod") for url in root][6:]
+    lastmods = [url.find(f"{SITEMAP}lastmod") for url in root][8:]
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", lastmod.text) for lastmod in lastmods)
 
 

@@ -26,6 +26,7 @@ from hub.models import (
     Event,
     EventState,
     Feedback,
+    Lead,
     Membership,
     MessageStatus,
     OutboxMessage,
@@ -49,6 +50,7 @@ class PersonalData:
     feedback: dict[int, Feedback] = field(default_factory=dict)  # by registration id
     # {registration id: [(question, answer)]}
     answers: dict[int, list[tuple[RegistrationQuestion, str]]] = field(default_factory=dict)
+    leads: list[Lead] = field(default_factory=list)
     account: User | None = None
     memberships: list[Membership] = field(default_factory=list)
 
@@ -82,6 +84,15 @@ class PersonalData:
                 for registration in self.registrations
             ],
         }
+        plain["demo_day_contacts"] = [
+            {
+                "startup": lead.application.organisation.name,
+                "demo_day": lead.application.slot.theme,
+                "agreed_to": lead.consent,
+                "left_at": _iso(lead.created_at),
+            }
+            for lead in self.leads
+        ]
         if self.account is not None:
             plain["account"] = {
                 "name": self.account.name,
@@ -111,6 +122,9 @@ def held_under(email: str, account: User | None = None) -> PersonalData:
     """What is held under this address (and this account, if given): registrations, newest
     event first, their feedback, and the account with its memberships."""
     email = normalise_email(email)
+    if not email and account is None:
+        # People added at the door may have no address: nothing is held "under" none.
+        return PersonalData(email)
     whose = Registration.email == email
     if account is not None:
         whose = sa.or_(whose, Registration.user_id == account.id)
@@ -129,6 +143,9 @@ def held_under(email: str, account: User | None = None) -> PersonalData:
     )
     data = PersonalData(
         email, registrations, {answer.registration_id: answer for answer in answers}
+    )
+    data.leads = list(
+        db.session.scalars(sa.select(Lead).where(Lead.email == email).order_by(Lead.id))
     )
     for answer in db.session.scalars(
         sa.select(RegistrationAnswer)
@@ -232,6 +249,8 @@ def erase_person(
     ids = [registration.id for registration in data.registrations]
     if ids:
         db.session.execute(sa.delete(Feedback).where(Feedback.registration_id.in_(ids)))
+    if data.email:
+        db.session.execute(sa.delete(Lead).where(Lead.email == data.email))
     db.session.execute(
         sa.delete(OutboxMessage).where(
             OutboxMessage.recipient == data.email, OutboxMessage.status != MessageStatus.SENDING

@@ -59,11 +59,13 @@ KIND_LABELS = {
     "signup_links": _l("Links that confirm a new account"),
     "invitations": _l("Invitations to join a startup or a partner"),
     "sent_mail": _l("Emails sent to you"),
+    "leads": _l("Email addresses left for a startup at a demo day"),
 }
 FROM_LABELS = {
     "event_end": _l("after the event"),
     "sign_up": _l("after signing up"),
     "sending": _l("after sending"),
+    "demo_day_end": _l("after the demo day"),
 }
 
 
