@@ -49,8 +49,14 @@ def test_catalogue_pictures_load_a_fitting_copy_and_keep_their_shape(page, pictu
     page.set_viewport_size({"width": width, "height": height})
     page.goto("/innovations")
     page.mouse.wheel(0, 10_000)
-    page.wait_for_function(
-        "[...document.querySelectorAll('.cards img')].every(img => img.complete)"
+    # One evaluation that waits for the pictures (wait_for_function polls with eval, which
+    # the page's CSP refuses).
+    page.evaluate(
+        """() => Promise.all([...document.querySelectorAll('.cards img')].map(img =>
+            img.complete || new Promise(done => {
+                img.addEventListener('load', done);
+                img.addEventListener('error', done);
+            })))"""
     )
     pictures = page.evaluate(PICTURES)
     assert [p["alt"] for p in pictures] == [
