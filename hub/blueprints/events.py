@@ -33,11 +33,10 @@ from hub.domain.events.registrations import (
     register_for_event,
     registration_closed_reason,
 )
-from hub.domain.pages import paginate
 from hub.extensions import limiter
 from hub.forms import Form
 from hub.models import Audience, Event, EventKind, utcnow
-from hub.public_cache import cached_page
+from hub.public_cache import cached_page, public_cache
 from hub.query_args import Choice, PageArgs, Text, read_args
 from hub.rendering import render
 from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
@@ -93,15 +92,7 @@ def agenda():
         venue=args["venue"],
         month=args["month"],
     )
-    upcoming = queries.upcoming_events(filters)
-    query = queries.with_seats_left(upcoming)
-    page = paginate(
-        query,
-        args["page"],
-        PAGE_SIZE,
-        row=queries.UpcomingEvent.from_row,
-        counted=upcoming.with_only_columns(Event.id),
-    )
+    agenda = queries.agenda(filters, args["page"], PAGE_SIZE, memo=public_cache().memo)
     filter_args = filters.as_args()
 
     def filter_url(name: str, value: str) -> str:
@@ -110,12 +101,12 @@ def agenda():
 
     return render(
         "events/agenda.html",
-        page=page,
+        page=agenda.page,
         filters=filters,
         filter_args=filter_args,
         filter_url=filter_url,
-        venues=queries.agenda_venues(filters),
-        months=queries.agenda_months(filters),
+        venues=agenda.venues,
+        months=agenda.months,
     )
 
 
