@@ -6,9 +6,10 @@ Each function answers in a fixed number of queries, whatever the amount of data.
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from itertools import islice
 from typing import Any, NamedTuple
@@ -124,6 +125,8 @@ def _narrowed(query: sa.Select, filters: AgendaFilters) -> sa.Select:
 
 
 Memo = Callable[[str, Callable[[], Any]], Any]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 # (kind, audience, venue slug, month): what the agenda's filters choose between.
 GroupKey = tuple[str, str, str, str]
 
@@ -134,18 +137,30 @@ class AgendaVenue(NamedTuple):
     timezone: str
 
 
+def _microseconds(moment: datetime) -> int:
+    return (moment - EPOCH) // MICROSECOND
+
+
+class AgendaGroup(NamedTuple):
+    """The events of one (kind, audience, venue, month), soonest first, as three arrays of
+    integers (a kept index costs a few bytes per event): start and end in microseconds."""
+
+    starts: array
+    ids: array
+    ends: array
+    last_end: int
+
+
 @dataclass(frozen=True)
 class AgendaIndex:
     """The upcoming published events as the agenda's filters see them, without their rows.
 
-    `groups`: for each (kind, audience, venue, month), its events as (starts_at, id,
-    ends_at), in the agenda's order. `last_ends`: each group's latest end. Every event
-    ends after `first_end`, so before it nothing in the index has ended.
+    Every event ends after `first_end` (microseconds), so before it none has ended.
     """
 
-    groups: dict[GroupKey, tuple[tuple[datetime, int, datetime], ...]]
-    last_ends: dict[GroupKey, datetime]
-    first_end: datetime | None
+    groups: dict[GroupKey, AgendaGroup]
+    everything: AgendaGroup  # all of them: the unfiltered agenda, any page a slice of it
+    first_end: int | None
     venues: tuple[AgendaVenue, ...]  # every venue, by city then name
 
 
@@ -160,18 +175,23 @@ def agenda_index() -> AgendaIndex:
         .order_by(Event.starts_at, Event.id)
     )
     zone = display_zone()
-    groups: dict[GroupKey, list[tuple[datetime, int, datetime]]] = {}
+    columns: dict[GroupKey, tuple[array, array, array]] = {}
+    every = (array("q"), array("q"), array("q"))
     for kind, audience, venue, starts_at, event_id, ends_at in rows:
         key = (kind.value, audience.value, venue, f"{starts_at.astimezone(zone):%Y-%m}")
-        groups.setdefault(key, []).append((starts_at, event_id, ends_at))
+        event = (_microseconds(starts_at), event_id, _microseconds(ends_at))
+        for column, value in zip(every, event, strict=True):
+            column.append(value)
+        group = columns.setdefault(key, (array("q"), array("q"), array("q")))
+        for column, value in zip(group, event, strict=True):
+            column.append(value)
     venues = db.session.execute(
         sa.select(Venue.slug, Venue.city, Venue.timezone).order_by(Venue.city, Venue.name)
     )
-    last_ends = {key: max(end for _, _, end in events) for key, events in groups.items()}
     return AgendaIndex(
-        groups={key: tuple(events) for key, events in groups.items()},
-        last_ends=last_ends,
-        first_end=min((end for events in groups.values() for _, _, end in events), default=None),
+        groups={key: AgendaGroup(*arrays, max(arrays[2])) for key, arrays in columns.items()},
+        everything=AgendaGroup(*every, max(every[2], default=0)),
+        first_end=min(every[2], default=None),
         venues=tuple(AgendaVenue(*venue) for venue in venues),
     )
 
@@ -190,14 +210,14 @@ def agenda(filters: AgendaFilters, page: int, per_page: int, memo: Memo | None =
     months to choose from; one query for the page's rows, the rest from the agenda's index
     (kept per content version through `memo`, the public cache's)."""
     index = memo("events.agenda", agenda_index) if memo is not None else agenda_index()
-    now = utcnow()
+    now = _microseconds(utcnow())
     ended = index.first_end is not None and index.first_end <= now
     kind, audience, venue, month = filters.kind, filters.audience, filters.venue, filters.month
     matching, venues, months = [], set(), set()
-    for key, events in index.groups.items():
+    for key, group in index.groups.items():
         if (kind and key[0] != kind) or (audience and key[1] != audience):
             continue
-        if ended and index.last_ends[key] <= now:
+        if ended and group.last_end <= now:
             continue
         venue_kept = not venue or key[2] == venue
         month_kept = not month or key[3] == month
@@ -206,18 +226,22 @@ def agenda(filters: AgendaFilters, page: int, per_page: int, memo: Memo | None =
         if venue_kept:
             months.add(key[3])
             if month_kept:
-                matching.append(events)
-    if ended:
-        matching = [tuple(e for e in events if e[2] > now) for events in matching]
+                matching.append(group)
+    if not any((kind, audience, venue, month)):
+        matching = [index.everything]  # one group in order: no merge
+    if ended:  # some events of the index have ended since it was read: leave them out
+        entries = [
+            [(start, id_) for start, id_, end in zip(*group[:3], strict=True) if end > now]
+            for group in matching
+        ]
+        total = sum(map(len, entries))
+    else:
+        entries = [zip(group.starts, group.ids, strict=True) for group in matching]
+        total = sum(len(group.ids) for group in matching)
     offset = (page - 1) * per_page
-    ids = [event_id for _, event_id, _ in islice(heapq.merge(*matching), offset, offset + per_page)]
+    ids = [id_ for _, id_ in islice(heapq.merge(*entries), offset, offset + per_page)]
     return Agenda(
-        page=Page(
-            items=_agenda_items(ids),
-            page=page,
-            per_page=per_page,
-            total=sum(len(events) for events in matching),
-        ),
+        page=Page(items=_agenda_items(ids), page=page, per_page=per_page, total=total),
         venues=[v for v in index.venues if v.slug in venues or v.slug == filters.venue],
         months=sorted(months | ({filters.month} if filters.month else set())),
     )
