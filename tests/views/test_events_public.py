@@ -552,3 +552,5 @@ def test_an_event_leaves_the_agenda_when_it_ends_though_nothing_else_changed(
     monkeypatch.setattr(queries, "utcnow", lambda: later)
     heading, _, _, titles = agenda_facts(client, "n=2")
     assert (heading, titles) == ("1 événement à venir", {"Atelier de demain"})
+    heading, _, _, titles = agenda_facts(client, "kind=workshop&n=2")
+    assert (heading, titles) == ("1 événement à venir", {"Atelier de demain"})
