@@ -554,3 +554,18 @@ def test_an_event_leaves_the_agenda_when_it_ends_though_nothing_else_changed(
     assert (heading, titles) == ("1 événement à venir", {"Atelier de demain"})
     heading, _, _, titles = agenda_facts(client, "kind=workshop&n=2")
     assert (heading, titles) == ("1 événement à venir", {"Atelier de demain"})
+
+
+def test_a_new_agenda_address_costs_one_query_once_the_index_is_kept(app, client, make):
+    from tests.views.test_public_cache import counted_statements
+
+    rennes = make.space(venue_slug="rennes")
+    for day in range(1, 25):
+        make.event(rennes if day % 2 else None, starts_in=timedelta(days=day, hours=day % 5))
+    assert client.get("/events?n=0").status_code == 200  # reads the index
+    for query in ("kind=workshop&n=1", "venue=rennes&n=1", "page=2&n=1", "n=1"):
+        with counted_statements(app) as statements:
+            assert client.get(f"/events?{query}").status_code == 200
+        # Not counted: BEGIN, and the content counter (read once a second, test speed varies).
+        queries = [s for s in statements if s != "BEGIN" and "content_version" not in s]
+        assert len(queries) == 1, queries  # the page's cards and their seats
