@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_wtf.file import FileField
 from wtforms.validators import ValidationError
 
@@ -24,13 +24,27 @@ SHARED_WIDTH = 1024
 # (at least 16rem, three or four to a row on a wide screen), or a page's main picture.
 CARD_SIZES = "(min-width: 1200px) 360px, (min-width: 768px) 45vw, 100vw"
 PAGE_SIZES = "(min-width: 1200px) 1130px, 100vw"
+MEDIA_PREFIXES = "hub.media_prefixes"
 
 
 def media_url(name: str | None, width: int | None = None) -> str:
     """URL of a stored image, or of its smallest copy at least `width` pixels wide."""
     if not name:
         return ""
-    return url_for("media.file", name=uploads.name_for_width(name, width))
+    return _file_url(uploads.name_for_width(name, width))
+
+
+def _file_url(name: str) -> str:
+    """url_for("media.file", name=name), its prefix built once per app: a card list shows
+    a hundred of these, and the names this app stores need no quoting."""
+    if not uploads.is_stored_name(name) or not has_request_context():
+        return url_for("media.file", name=name)
+    prefixes = current_app.extensions.setdefault(MEDIA_PREFIXES, {})
+    prefix = prefixes.get(request.script_root)
+    if prefix is None:
+        sample = "0" * 32 + ".webp"
+        prefix = prefixes[request.script_root] = url_for("media.file", name=sample)[: -len(sample)]
+    return prefix + name
 
 
 def srcset(name: str | None) -> str:
@@ -38,7 +52,7 @@ def srcset(name: str | None) -> str:
     if not uploads.stored_size(name):
         return ""
     copies = zip(uploads.stored_names(name), uploads.stored_sizes(name), strict=True)
-    return ", ".join(f"{url_for('media.file', name=copy)} {size[0]}w" for copy, size in copies)
+    return ", ".join(f"{_file_url(copy)} {size[0]}w" for copy, size in copies)
 
 
 def image_size(name: str | None) -> tuple[int, int] | None:

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, render_template, request, url_for
 from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from hub import dates, links, models
 from hub.extensions import babel
@@ -82,8 +83,29 @@ def canonical_url() -> str:
     return language_url(request.args.get(LANGUAGE_ARG))
 
 
+FRAGMENTS = "hub.shared_fragments"
+
+
+def shared_fragment(name: str, per_endpoint: bool = False) -> Markup:
+    """A piece of the layout that every anonymous visitor sees alike, rendered once per
+    language (and per endpoint, for a piece that marks the current page) by each worker.
+
+    The header, footer and asset links cost a page about a third of its rendering; they
+    depend on nothing else. Templates edited while the app runs (debug) are read afresh.
+    """
+    kept: dict = current_app.extensions[FRAGMENTS]
+    key = (name, str(get_locale()), request.endpoint if per_endpoint else None, request.script_root)
+    html = kept.get(key)
+    if html is None:
+        html = Markup(render_template(name))  # noqa: S704 (a template: escaped as it rendered)
+        if not current_app.jinja_env.auto_reload:
+            kept[key] = html
+    return html
+
+
 def register_template_helpers(app: Flask) -> None:
     static_root = Path(app.static_folder or "static")
+    app.extensions[FRAGMENTS] = {}
 
     @cache
     def fingerprint(filename: str) -> str:
@@ -110,6 +132,7 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         static_url=static_url,
+        shared_fragment=shared_fragment,
         current_locale=lambda: str(get_locale()),
         nav_links=nav_links,
         account_links=account_links,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -84,26 +85,41 @@ def holds_event_seat() -> sa.ColumnElement[bool]:
 def seats_taken_by_event(event_ids: Iterable[int]) -> dict[int, int]:
     """Seats held per event, in one query (for display; under a lock to decide): a group
     registration holds one seat per place."""
-    return _count_by(
-        Registration.event_id, holds_event_seat(), event_ids, sa.func.sum(Registration.places)
-    )
+    return _count_by(_seats_by_event(), event_ids)
 
 
 def seats_taken_by_slot(slot_ids: Iterable[int]) -> dict[int, int]:
     """Startup seats held per demo slot, in one query."""
-    return _count_by(Application.slot_id, Application.state.in_(SLOT_SEAT_STATES), slot_ids)
+    return _count_by(_seats_by_slot(), slot_ids)
 
 
-def _count_by(column, condition, ids: Iterable[int], measure=None) -> dict[int, int]:
+@cache  # built once: every event page counts its seats
+def _seats_by_event() -> sa.Select:
+    return (
+        sa.select(Registration.event_id, sa.func.sum(Registration.places))
+        .where(Registration.event_id.in_(sa.bindparam("ids", expanding=True)), holds_event_seat())
+        .group_by(Registration.event_id)
+    )
+
+
+@cache
+def _seats_by_slot() -> sa.Select:
+    return (
+        sa.select(Application.slot_id, sa.func.count())
+        .where(
+            Application.slot_id.in_(sa.bindparam("ids", expanding=True)),
+            Application.state.in_(SLOT_SEAT_STATES),
+        )
+        .group_by(Application.slot_id)
+    )
+
+
+def _count_by(query: sa.Select, ids: Iterable[int]) -> dict[int, int]:
     ids = list(ids)
     if not ids:
         return {}
-    measure = sa.func.count() if measure is None else measure
-    rows = db.session.execute(
-        sa.select(column, measure).where(column.in_(ids), condition).group_by(column)
-    )
     taken = dict.fromkeys(ids, 0)
-    taken.update(dict(rows.all()))
+    taken.update(dict(db.session.execute(query, {"ids": ids}).all()))
     return taken
 
 

@@ -362,13 +362,27 @@ def seats_left(event: Event) -> int:
 # --- One event -------------------------------------------------------------------------------
 
 
-def public_event(slug: str) -> Event:
-    """A published (or cancelled, so links keep answering) event by its slug."""
-    event = db.session.scalar(
-        sa.select(Event).where(
-            Event.slug == slug, Event.state.in_((EventState.PUBLISHED, EventState.CANCELLED))
+@cache  # built once: building this select costs more than running it
+def _public_event_by_slug() -> sa.Select:
+    # With what its page shows: its room and venue, its partner, series and co-hosts.
+    return (
+        sa.select(Event)
+        .where(
+            Event.slug == sa.bindparam("slug"),
+            Event.state.in_((EventState.PUBLISHED, EventState.CANCELLED)),
+        )
+        .options(
+            sa.orm.joinedload(Event.space).joinedload(Space.venue),
+            sa.orm.joinedload(Event.organisation),
+            sa.orm.joinedload(Event.series),
+            sa.orm.selectinload(Event.hosts).joinedload(EventHost.organisation),
         )
     )
+
+
+def public_event(slug: str) -> Event:
+    """A published (or cancelled, so links keep answering) event by its slug."""
+    event = db.session.scalar(_public_event_by_slug(), {"slug": slug})
     if event is None:
         raise NotFound(_l("This event does not exist."))
     return event

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -30,13 +32,18 @@ def is_public(innovation: Innovation) -> bool:
     )
 
 
-def public_innovation(slug: str) -> Innovation:
-    """A public innovation by its slug, its startup loaded; NotFound otherwise."""
-    innovation = db.session.scalar(
+@cache  # built once: building this select costs more than running it
+def _public_innovation_by_slug() -> sa.Select:
+    return (
         public_innovations()
-        .where(Innovation.slug == slug)
+        .where(Innovation.slug == sa.bindparam("slug"))
         .options(sa.orm.contains_eager(Innovation.organisation))
     )
+
+
+def public_innovation(slug: str) -> Innovation:
+    """A public innovation by its slug, its startup loaded; NotFound otherwise."""
+    innovation = db.session.scalar(_public_innovation_by_slug(), {"slug": slug})
     if innovation is None:
         raise NotFound(_l("This innovation does not exist."))
     return innovation
@@ -56,17 +63,22 @@ def featured_innovations(limit: int | None = None) -> list[Innovation]:
     return list(db.session.scalars(query))
 
 
+@cache
+def _published_innovations_of() -> sa.Select:
+    return (
+        sa.select(Innovation)
+        .where(
+            Innovation.organisation_id == sa.bindparam("organisation_id"),
+            Innovation.status == InnovationStatus.PUBLISHED,
+        )
+        .order_by(Innovation.published_at.desc(), Innovation.id.desc())
+    )
+
+
 def published_innovations_of(organisation: Organisation) -> list[Innovation]:
     """The startup's published innovations, newest first (its public profile)."""
     return list(
-        db.session.scalars(
-            sa.select(Innovation)
-            .where(
-                Innovation.organisation_id == organisation.id,
-                Innovation.status == InnovationStatus.PUBLISHED,
-            )
-            .order_by(Innovation.published_at.desc(), Innovation.id.desc())
-        )
+        db.session.scalars(_published_innovations_of(), {"organisation_id": organisation.id})
     )
 
 

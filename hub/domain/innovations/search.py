@@ -13,6 +13,7 @@ import unicodedata
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -331,14 +332,19 @@ def _page_of(ids, page: int, per_page: int, counted: int, exact: bool = False) -
     if len(ids):
         rows = {
             innovation.id: innovation
-            for innovation in db.session.scalars(
-                sa.select(Innovation)
-                .join(Innovation.organisation)
-                .where(Innovation.id.in_(list(ids)))
-                .options(sa.orm.contains_eager(Innovation.organisation))
-            )
+            for innovation in db.session.scalars(_innovations_by_id(), {"ids": list(ids)})
         }
     return _page([rows[i] for i in ids if i in rows], page, per_page, counted, exact)
+
+
+@cache  # built once: every page of the catalogue and of a search loads its rows with it
+def _innovations_by_id() -> sa.Select:
+    return (
+        sa.select(Innovation)
+        .join(Innovation.organisation)
+        .where(Innovation.id.in_(sa.bindparam("ids", expanding=True)))
+        .options(sa.orm.contains_eager(Innovation.organisation))
+    )
 
 
 def _page(items: list, page: int, per_page: int, counted: int, exact: bool = False) -> Page:

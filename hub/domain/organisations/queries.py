@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -34,9 +35,14 @@ def public_organisations(kind: OrganisationKind) -> sa.Select:
     )
 
 
+@cache  # one per kind, built once: building this select costs more than running it
+def _verified_organisation_by_slug(kind: OrganisationKind) -> sa.Select:
+    return public_organisations(kind).where(Organisation.slug == sa.bindparam("slug"))
+
+
 def verified_organisation(kind: OrganisationKind, slug: str) -> Organisation:
     """A verified startup or partner by its slug; NotFound otherwise."""
-    organisation = db.session.scalar(public_organisations(kind).where(Organisation.slug == slug))
+    organisation = db.session.scalar(_verified_organisation_by_slug(kind), {"slug": slug})
     if organisation is None:
         raise NotFound(_l("This organisation does not exist."))
     return organisation

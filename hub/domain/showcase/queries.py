@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -117,32 +118,49 @@ def open_slots() -> list[ShowcaseSlot]:
     )
 
 
+@cache  # built once: building this select costs more than running it
+def _demo_days_showing() -> sa.Select:
+    return (
+        sa.select(ShowcaseSlot)
+        .join(Application, Application.slot_id == ShowcaseSlot.id)
+        .where(
+            Application.innovation_id == sa.bindparam("innovation_id"),
+            Application.state == ApplicationState.CONFIRMED,
+            ShowcaseSlot.status != SlotStatus.CANCELLED,
+        )
+        .order_by(ShowcaseSlot.starts_at.desc())
+        .options(sa.orm.joinedload(ShowcaseSlot.space).joinedload(Space.venue))
+    )
+
+
 def demo_days_showing(innovation: Innovation) -> list[ShowcaseSlot]:
     """Demo days, latest first, where the startup confirmed it would show this innovation."""
-    return list(
-        db.session.scalars(
-            sa.select(ShowcaseSlot)
-            .join(Application, Application.slot_id == ShowcaseSlot.id)
-            .where(
-                Application.innovation_id == innovation.id,
-                Application.state == ApplicationState.CONFIRMED,
-                ShowcaseSlot.status != SlotStatus.CANCELLED,
-            )
-            .order_by(ShowcaseSlot.starts_at.desc())
-            .options(sa.orm.joinedload(ShowcaseSlot.space).joinedload(Space.venue))
-        ).unique()
+    return list(db.session.scalars(_demo_days_showing(), {"innovation_id": innovation.id}).unique())
+
+
+@cache
+def _upcoming_demos_of() -> sa.Select:
+    return (
+        sa.select(Application)
+        .join(Application.slot)
+        .where(
+            Application.organisation_id == sa.bindparam("organisation_id"),
+            Application.state == ApplicationState.CONFIRMED,
+            ShowcaseSlot.status != SlotStatus.CANCELLED,
+            ShowcaseSlot.ends_at > sa.bindparam("now"),
+        )
+        .options(sa.orm.contains_eager(Application.slot))
+        .order_by(ShowcaseSlot.starts_at.desc(), Application.id.desc())
     )
 
 
 def upcoming_demos_of(organisation: Organisation) -> list[Application]:
     """The startup's confirmed demos at slots not over nor cancelled, latest first."""
-    return [
-        application
-        for application in applications_of([organisation.id])
-        if application.state == ApplicationState.CONFIRMED
-        and application.slot.status != SlotStatus.CANCELLED
-        and application.slot.ends_at > utcnow()
-    ]
+    return list(
+        db.session.scalars(
+            _upcoming_demos_of(), {"organisation_id": organisation.id, "now": utcnow()}
+        )
+    )
 
 
 # --- Startups -------------------------------------------------------------------------------
