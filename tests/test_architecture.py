@@ -7,6 +7,9 @@ for the edges (views, rendering, mail delivery, links); models know nothing of e
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,3 +99,26 @@ def test_every_form_cleans_its_fields_through_the_shared_base(app):
     ours = [form for form in subclasses(FlaskForm) if form.__module__.startswith("hub.")]
     assert ours
     assert [form.__qualname__ for form in ours if not issubclass(form, Form)] == []
+
+
+# Each is imported inside the functions that use it: a worker that never builds a download,
+# an image, a calendar or a storage client does not hold them in memory (issue 14).
+HEAVY_MODULES = (
+    "PIL", "icalendar", "segno", "xlsxwriter", "apispec", "alembic", "flask_migrate",
+    "boto3", "botocore", "redis",
+)  # fmt: skip
+A_FRESH_WORKER = f"""
+import sys
+from hub import create_app
+create_app()
+print(" ".join(name for name in {HEAVY_MODULES!r} if name in sys.modules))
+"""
+
+
+def test_a_fresh_worker_holds_no_module_only_rare_paths_need(tmp_path):
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/hub.sqlite3"}
+    run = subprocess.run(
+        [sys.executable, "-c", A_FRESH_WORKER],
+        cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+    )  # fmt: skip
+    assert (run.stdout.split(), run.stderr) == ([], "")

@@ -100,7 +100,8 @@ def text_match(terms: list[str], title_only: bool = False) -> sa.ColumnElement[b
     PostgreSQL the GIN index is scanned.
     """
     if _dialect() == "postgresql":
-        return sa.literal_column("innovations.search_vector").op("@@")(_tsquery(terms, title_only))
+        words = TITLE_WORDS if title_only else "innovations.search_vector"
+        return sa.literal_column(words).op("@@")(_tsquery(terms))
     fts = sa.table("innovations_fts", sa.column("rowid"))
     return Innovation.id.in_(
         sa.select(fts.c.rowid).where(
@@ -109,10 +110,12 @@ def text_match(terms: list[str], title_only: bool = False) -> sa.ColumnElement[b
     )
 
 
-def _tsquery(terms: list[str], title_only: bool) -> sa.ColumnElement:
-    weight = "A" if title_only else ""
-    query = " & ".join(f"{term}:*{weight}" for term in terms)
-    return sa.func.to_tsquery(sa.literal_column("'simple'"), sa.func.hub_unaccent(query))
+def _tsquery(terms: list[str]) -> sa.ColumnElement:
+    return sa.func.to_tsquery(sa.literal_column("'simple'"), sa.func.hub_unaccent(_pg_query(terms)))
+
+
+def _pg_query(terms: list[str]) -> str:
+    return " & ".join(f"{term}:*" for term in terms)
 
 
 def _fts_query(terms: list[str], title_only: bool) -> str:
@@ -213,21 +216,16 @@ def search_page(
 def _ranked_matches(terms: list[str], sort: str, offset: int, per_page: int) -> Page:
     """A page of the innovations whose text matches, ranking only what can be shown.
 
-    One statement asks the text index for the matches counted to COUNT_LIMIT + 1 (with
-    and without the title condition), the `offset + per_page` most recently added ones,
-    and the featured ones: only those candidates are then read from the table and sorted
+    The text index is asked for the matches counted to COUNT_LIMIT + 1 (with and without
+    the title condition), the `offset + per_page` most recently added ones, and the
+    featured ones (`_candidates`): only those candidates are then read and sorted
     (title matches first, then featured, then newest). Innovations are published in about
     the order they are added: among more matches than a page shows, one published long
     after it was added may come later than its date would place it.
     """
     page = offset // per_page + 1
     wanted = min(offset + per_page, COUNT_LIMIT)
-    found: dict[int, list[int]] = {kind: [] for kind in range(6)}
-    for kind, value in db.session.execute(
-        _candidates_statement(),
-        {**_text_queries(terms), "wanted": wanted, "limit": COUNT_LIMIT + 1},
-    ):
-        found[kind].append(value)
+    found = _candidates(terms, wanted)
     (counted,), (in_titles,) = found[0], found[1]
     if offset >= min(counted, COUNT_LIMIT):
         return _page([], page, per_page, counted)
@@ -248,41 +246,101 @@ def _ranked_matches(terms: list[str], sort: str, offset: int, per_page: int) -> 
     return _page(list(items), page, per_page, counted)
 
 
-# What the text index finds, per dialect: `{q}` is the parameter holding the query.
-_MATCHES = {
-    "sqlite": "SELECT rowid AS id FROM innovations_fts WHERE innovations_fts MATCH :{q}",
-    "postgresql": "SELECT i.id FROM innovations i JOIN organisations o"
-    " ON o.id = i.organisation_id"
-    " WHERE i.status = 'published' AND o.verified_at IS NOT NULL"
-    " AND i.search_vector @@ to_tsquery('simple', hub_unaccent(:{q}))",
-}
-# The featured ones among them (a dozen innovations at most are featured).
-_FEATURED = {
-    # (+rowid: tested on each match, not looked up in the text index once per id)
-    "sqlite": " AND +rowid IN (SELECT id FROM innovations WHERE featured_rank IS NOT NULL)",
-    "postgresql": " AND i.featured_rank IS NOT NULL",
-}
-_ORDER_KEY = {"sqlite": "rowid", "postgresql": "i.id"}
+# The title's words on PostgreSQL, as migration 1405 indexes them (the same expression).
+TITLE_WORDS = "to_tsvector('simple', hub_unaccent(coalesce(innovations.title, '')))"
+
+# SQLite: what the FTS5 index finds (`{q}`: the parameter holding the query), in one
+# statement, since FTS5 reads its matches in rowid order: the newest first, at no cost.
+_FTS_MATCHES = "SELECT rowid AS id FROM innovations_fts WHERE innovations_fts MATCH :{q}"
+# The featured ones among them (a dozen innovations at most are featured); +rowid: tested on
+# each match, not looked up in the text index once per id.
+_FTS_FEATURED = " AND +rowid IN (SELECT id FROM innovations WHERE featured_rank IS NOT NULL)"
 _CANDIDATES = """
 SELECT 0, count(*) FROM ({all} LIMIT :limit) AS counted
 UNION ALL SELECT 1, count(*) FROM ({title} LIMIT :limit) AS counted_in_titles
-UNION ALL SELECT 2, id FROM ({all} ORDER BY {key} DESC LIMIT :wanted) AS newest
-UNION ALL SELECT 3, id FROM ({title} ORDER BY {key} DESC LIMIT :wanted) AS newest_in_titles
+UNION ALL SELECT 2, id FROM ({all} ORDER BY rowid DESC LIMIT :wanted) AS newest
+UNION ALL SELECT 3, id FROM ({title} ORDER BY rowid DESC LIMIT :wanted) AS newest_in_titles
 UNION ALL SELECT 4, id FROM ({all}{featured}) AS featured
 UNION ALL SELECT 5, id FROM ({title}{featured}) AS featured_in_titles
 """
 
+# PostgreSQL: public innovations whose words (all of them, or the title's) pass `{test}`.
+_PG_MATCHES = (
+    "SELECT i.id FROM innovations i JOIN organisations o ON o.id = i.organisation_id"
+    " WHERE i.status = 'published' AND o.verified_at IS NOT NULL AND {test}"
+)
+_PG_WORDS = {"query": "i.search_vector", "title_query": TITLE_WORDS.replace("innovations.", "i.")}
+# The test as the GIN indexes answer it, and in its function form, which no index answers.
+_PG_INDEXED = "{words} @@ to_tsquery('simple', hub_unaccent(:{q}))"
+_PG_SCANNED = "ts_match_vq({words}, to_tsquery('simple', hub_unaccent(:{q})))"
+_PG_COUNTS = """
+SELECT 0, count(*) FROM ({all} LIMIT :limit) AS counted
+UNION ALL SELECT 1, count(*) FROM ({title} LIMIT :limit) AS counted_in_titles
+UNION ALL SELECT 4, id FROM ({all} AND i.featured_rank IS NOT NULL) AS featured
+UNION ALL SELECT 5, id FROM ({title} AND i.featured_rank IS NOT NULL) AS featured_in_titles
+"""
+# A few matches: `i.id + 0` is an order no index gives, so they come from the text index and
+# are sorted (COUNT_LIMIT at most). Many: walking the table backwards finds the newest after
+# reading about `wanted` x (rows / matches) rows, where sorting them would read every match.
+_PG_NEWEST_OF_FEW = "SELECT {kind}, id FROM ({match} ORDER BY i.id + 0 DESC LIMIT :wanted) AS n"
+_PG_NEWEST_OF_MANY = "SELECT {kind}, id FROM ({match} ORDER BY i.id DESC LIMIT :wanted) AS n"
 
-def _candidates_statement() -> sa.TextClause:
-    dialect = _dialect()
+
+def _candidates(terms: list[str], wanted: int) -> dict[int, list[int]]:
+    """What the text index finds for the words, by kind: 0 and 1 the matches counted to
+    COUNT_LIMIT + 1 (anywhere, in the title), 2 and 3 the `wanted` newest of them, 4 and 5
+    the featured ones."""
+    found: dict[int, list[int]] = {kind: [] for kind in range(6)}
+    values = {**_text_queries(terms), "wanted": wanted, "limit": COUNT_LIMIT + 1}
+    if _dialect() == "postgresql":
+        rows = _pg_candidates(values)
+    else:
+        rows = db.session.execute(_sqlite_candidates_statement(), values)
+    for kind, value in rows:
+        found[kind].append(value)
+    return found
+
+
+@cache
+def _sqlite_candidates_statement() -> sa.TextClause:
     return sa.text(
         _CANDIDATES.format(
-            all=_MATCHES[dialect].format(q="query"),
-            title=_MATCHES[dialect].format(q="title_query"),
-            featured=_FEATURED[dialect],
-            key=_ORDER_KEY[dialect],
+            all=_FTS_MATCHES.format(q="query"),
+            title=_FTS_MATCHES.format(q="title_query"),
+            featured=_FTS_FEATURED,
         )
     )
+
+
+def _pg_candidates(values: dict) -> list[tuple[int, int]]:
+    """Two statements on PostgreSQL: the counts and the featured matches from the GIN
+    indexes, then the newest matches in the way the counts call for. A GIN index gives its
+    matches in no order, and the planner cannot tell how many rows a prefix matches: left
+    to itself, it sorted 20,000 matches of a common word, or read the whole table backwards
+    for a word no innovation has."""
+    counts = _pg_statement(_PG_COUNTS, all=_pg_match("query"), title=_pg_match("title_query"))
+    rows = db.session.execute(counts, values).all()
+    counted = {kind: value for kind, value in rows if kind in (0, 1)}
+    parts = []
+    for kind, q in ((2, "query"), (3, "title_query")):
+        matches = counted[kind - 2]
+        if matches > COUNT_LIMIT:
+            parts.append(_PG_NEWEST_OF_MANY.format(kind=kind, match=_pg_match(q, scanned=True)))
+        elif matches:
+            parts.append(_PG_NEWEST_OF_FEW.format(kind=kind, match=_pg_match(q)))
+    if parts:
+        rows += db.session.execute(_pg_statement(" UNION ALL ".join(parts)), values).all()
+    return rows
+
+
+def _pg_match(q: str, scanned: bool = False) -> str:
+    test = (_PG_SCANNED if scanned else _PG_INDEXED).format(words=_PG_WORDS[q], q=q)
+    return _PG_MATCHES.format(test=test)
+
+
+@cache
+def _pg_statement(template: str, **parts: str) -> sa.TextClause:
+    return sa.text(template.format(**parts))
 
 
 def _text_queries(terms: list[str]) -> dict[str, str]:
@@ -292,10 +350,7 @@ def _text_queries(terms: list[str]) -> dict[str, str]:
     alone: the count includes the innovations of a startup not verified yet.
     """
     if _dialect() == "postgresql":
-        return {
-            "query": " & ".join(f"{term}:*" for term in terms),
-            "title_query": " & ".join(f"{term}:*A" for term in terms),
-        }
+        return {"query": _pg_query(terms), "title_query": _pg_query(terms)}
     return {"query": _fts_query(terms, False), "title_query": _fts_query(terms, True)}
 
 
