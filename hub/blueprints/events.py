@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import NamedTuple
 
 from flask import (
     Blueprint,
@@ -33,13 +35,13 @@ from hub.domain.events.registrations import (
     register_for_event,
     registration_closed_reason,
 )
-from hub.domain.pages import paginate
 from hub.extensions import limiter
 from hub.forms import Form
 from hub.models import Audience, Event, EventKind, utcnow
-from hub.public_cache import cached_page
+from hub.public_cache import cached_page, public_cache
 from hub.query_args import Choice, PageArgs, Text, read_args
 from hub.rendering import render
+from hub.templating import month_label
 from hub.unit_of_work import attempt, attempt_form, flash_outcome, form_status
 
 bp = Blueprint("events", __name__)
@@ -55,6 +57,12 @@ def _a_month(value: str) -> None:
         date.fromisoformat(f"{value}-01")
     except ValueError as error:
         raise ValidationError("a month as YYYY-MM is expected") from error
+
+
+class FilterLink(NamedTuple):
+    href: str
+    label: str
+    current: bool
 
 
 class AgendaArgs(PageArgs):
@@ -93,29 +101,32 @@ def agenda():
         venue=args["venue"],
         month=args["month"],
     )
-    upcoming = queries.upcoming_events(filters)
-    query = queries.with_seats_left(upcoming)
-    page = paginate(
-        query,
-        args["page"],
-        PAGE_SIZE,
-        row=queries.UpcomingEvent.from_row,
-        counted=upcoming.with_only_columns(Event.id),
-    )
+    agenda = queries.agenda(filters, args["page"], PAGE_SIZE, memo=public_cache().memo)
     filter_args = filters.as_args()
 
-    def filter_url(name: str, value: str) -> str:
-        """The agenda with one filter changed (or removed), the others kept, from page 1."""
-        return url_for("events.agenda", **{**filter_args, name: value or None})
+    def links(name: str, choices: Iterable[tuple[str, str]]) -> list[FilterLink]:
+        """One filter's choices, "All" first, each a link to the agenda with that choice and
+        the other filters kept, from page 1."""
+        chosen = filter_args.get(name, "")
+        return [
+            FilterLink(
+                url_for("events.agenda", **{**filter_args, name: value or None}),
+                label,
+                value == chosen,
+            )
+            for value, label in (("", _("All")), *choices)
+        ]
 
     return render(
         "events/agenda.html",
-        page=page,
-        filters=filters,
+        page=agenda.page,
         filter_args=filter_args,
-        filter_url=filter_url,
-        venues=queries.agenda_venues(filters),
-        months=queries.agenda_months(filters),
+        filter_groups=[
+            ("kind", _("Kind"), links("kind", ((kind.value, kind.label) for kind in EventKind))),
+            ("audience", _("Audience"), links("audience", ((a.value, a.label) for a in Audience))),
+            ("venue", _("Venue"), links("venue", ((v.slug, v.city) for v in agenda.venues))),
+            ("month", _("Month"), links("month", ((m, month_label(m)) for m in agenda.months))),
+        ],
     )
 
 

@@ -485,3 +485,87 @@ def test_a_cancelled_event_says_so_once(client, make):
     page = client.get(f"/events/{event.slug}").get_data(as_text=True)
     assert page.count("Cet événement est annulé.") == 1
     assert "places restantes" not in page
+
+
+def agenda_facts(client, query: str) -> tuple[str, list[str], list[str], set[str]]:
+    """The agenda's heading, the cities and months it offers, and the titles it lists."""
+    html = client.get(f"/events?{query}").text
+    heading = re.search(r'<h2 id="results-heading">([^<]+)</h2>', html).group(1)
+    venues = re.findall(r'href="/events\?(?:[^"]*&amp;)?venue=([\w-]+)', html)
+    months = re.findall(r'href="/events\?(?:[^"]*&amp;)?month=([\d-]+)', html)
+    titles = set(re.findall(r'<a href="/events/[^"]+">([^<]+)</a>', html))
+    return heading, sorted(set(venues)), sorted(set(months)), titles
+
+
+def test_an_event_published_shows_at_once_in_the_agendas_filters_and_count(client, make, app):
+    from hub.domain.events.decisions import publish_event
+    from hub.models import Event, utcnow
+
+    make.event(title="Conférence IA", kind=EventKind.CONFERENCE, starts_in=timedelta(days=3))
+    proposed = make.event(
+        make.space(venue_slug="rennes"),
+        title="Atelier à Rennes",
+        starts_in=timedelta(days=70),
+        state=EventState.PROPOSED,
+    )
+    soon = (utcnow() + timedelta(days=3)).strftime("%Y-%m")
+    later = (utcnow() + timedelta(days=70)).strftime("%Y-%m")
+    # Each address is new, so no page is served from the cache: only the kept index could be.
+    assert agenda_facts(client, "n=1") == (
+        "1 événement à venir",
+        ["saint-etienne"],
+        [soon],
+        {"Conférence IA"},
+    )
+    assert agenda_facts(client, "kind=workshop&n=1")[0] == "0 événement à venir"
+
+    staff = make.staff()
+    with app.app_context():
+        publish_event(db.session.get(type(staff), staff.id), db.session.get(Event, proposed.id))
+        db.session.commit()
+
+    assert agenda_facts(client, "n=2") == (
+        "2 événements à venir",
+        ["rennes", "saint-etienne"],
+        sorted({soon, later}),
+        {"Conférence IA", "Atelier à Rennes"},
+    )
+    assert agenda_facts(client, "kind=workshop&n=2") == (
+        "1 événement à venir",
+        ["rennes"],
+        [later],
+        {"Atelier à Rennes"},
+    )
+    assert agenda_facts(client, f"month={later}&n=2")[3] == {"Atelier à Rennes"}
+
+
+def test_an_event_leaves_the_agenda_when_it_ends_though_nothing_else_changed(
+    client, make, monkeypatch
+):
+    from hub.domain.events import queries
+    from hub.models import utcnow
+
+    make.event(title="Atelier du matin", starts_in=timedelta(hours=1))
+    make.event(title="Atelier de demain", starts_in=timedelta(days=1))
+    assert agenda_facts(client, "n=1")[3] == {"Atelier du matin", "Atelier de demain"}
+    later = utcnow() + timedelta(hours=5)
+    monkeypatch.setattr(queries, "utcnow", lambda: later)
+    heading, _, _, titles = agenda_facts(client, "n=2")
+    assert (heading, titles) == ("1 événement à venir", {"Atelier de demain"})
+    heading, _, _, titles = agenda_facts(client, "kind=workshop&n=2")
+    assert (heading, titles) == ("1 événement à venir", {"Atelier de demain"})
+
+
+def test_a_new_agenda_address_costs_one_query_once_the_index_is_kept(app, client, make):
+    from tests.views.test_public_cache import counted_statements
+
+    rennes = make.space(venue_slug="rennes")
+    for day in range(1, 25):
+        make.event(rennes if day % 2 else None, starts_in=timedelta(days=day, hours=day % 5))
+    assert client.get("/events?n=0").status_code == 200  # reads the index
+    for query in ("kind=workshop&n=1", "venue=rennes&n=1", "page=2&n=1", "n=1"):
+        with counted_statements(app) as statements:
+            assert client.get(f"/events?{query}").status_code == 200
+        # Not counted: BEGIN, and the content counter (read once a second, test speed varies).
+        queries = [s for s in statements if s != "BEGIN" and "content_version" not in s]
+        assert len(queries) == 1, queries  # the page's cards and their seats

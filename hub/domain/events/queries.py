@@ -5,10 +5,14 @@ Each function answers in a fixed number of queries, whatever the amount of data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime
+import heapq
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
+from itertools import islice
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -16,11 +20,14 @@ from flask_babel import lazy_gettext as _l
 from hub.domain import locks
 from hub.domain.errors import NotFound
 from hub.domain.events.permissions import EDITABLE_STATES, member_organisation_ids
+from hub.domain.pages import Page
 from hub.extensions import db
 from hub.models import (
+    Audience,
     CoHostState,
     Event,
     EventHost,
+    EventKind,
     EventMessage,
     EventState,
     MessageAudience,
@@ -117,39 +124,198 @@ def _narrowed(query: sa.Select, filters: AgendaFilters) -> sa.Select:
     return query
 
 
-def _upcoming_columns(*columns, filters: AgendaFilters) -> sa.Select:
-    query = (
-        sa.select(*columns)
+Memo = Callable[[str, Callable[[], Any]], Any]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+# (kind, audience, venue slug, month): what the agenda's filters choose between.
+GroupKey = tuple[str, str, str, str]
+
+
+class AgendaVenue(NamedTuple):
+    slug: str
+    city: str
+    timezone: str
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - EPOCH) // MICROSECOND
+
+
+class AgendaGroup(NamedTuple):
+    """The events of one (kind, audience, venue, month), soonest first, as three arrays of
+    integers (a kept index costs a few bytes per event): start and end in microseconds."""
+
+    starts: array
+    ids: array
+    ends: array
+    last_end: int
+
+
+@dataclass(frozen=True)
+class AgendaIndex:
+    """The upcoming published events as the agenda's filters see them, without their rows.
+
+    Every event ends after `first_end` (microseconds), so before it none has ended.
+    """
+
+    groups: dict[GroupKey, AgendaGroup]
+    everything: AgendaGroup  # all of them: the unfiltered agenda, any page a slice of it
+    first_end: int | None
+    venues: tuple[AgendaVenue, ...]  # every venue, by city then name
+
+
+def agenda_index() -> AgendaIndex:
+    """The agenda's index read from the database (two queries); kept per content version."""
+    rows = db.session.execute(
+        sa.select(Event.kind, Event.audience, Venue.slug, Event.starts_at, Event.id, Event.ends_at)
         .select_from(Event)
         .join(Space, Space.id == Event.space_id)
         .join(Venue, Venue.id == Space.venue_id)
         .where(Event.state == EventState.PUBLISHED, Event.ends_at > utcnow())
+        .order_by(Event.starts_at, Event.id)
     )
-    return _narrowed(query, filters)
+    zone = display_zone()
+    columns: dict[GroupKey, tuple[array, array, array]] = {}
+    every = (array("q"), array("q"), array("q"))
+    for kind, audience, venue, starts_at, event_id, ends_at in rows:
+        key = (kind.value, audience.value, venue, f"{starts_at.astimezone(zone):%Y-%m}")
+        event = (_microseconds(starts_at), event_id, _microseconds(ends_at))
+        for column, value in zip(every, event, strict=True):
+            column.append(value)
+        group = columns.setdefault(key, (array("q"), array("q"), array("q")))
+        for column, value in zip(group, event, strict=True):
+            column.append(value)
+    venues = db.session.execute(
+        sa.select(Venue.slug, Venue.city, Venue.timezone).order_by(Venue.city, Venue.name)
+    )
+    return AgendaIndex(
+        groups={key: AgendaGroup(*arrays, max(arrays[2])) for key, arrays in columns.items()},
+        everything=AgendaGroup(*every, max(every[2], default=0)),
+        first_end=min(every[2], default=None),
+        venues=tuple(AgendaVenue(*venue) for venue in venues),
+    )
 
 
-def agenda_venues(filters: AgendaFilters) -> list[Venue]:
-    """The venues the agenda offers: those with an upcoming event that the other filters
-    keep (and the one chosen, so it can be seen and removed), by city."""
-    with_events = _upcoming_columns(Venue.id, filters=replace(filters, venue=""))
-    return list(
-        db.session.scalars(
-            sa.select(Venue)
-            .where(sa.or_(Venue.id.in_(with_events), Venue.slug == filters.venue))
-            .order_by(Venue.city, Venue.name)
+@dataclass
+class Agenda:
+    """One page of the agenda and what its filters offer."""
+
+    page: Page  # of AgendaItem
+    venues: list[AgendaVenue]  # with an upcoming event the other filters keep, and the chosen one
+    months: list[str]  # "2027-03", likewise, in the display time zone
+
+
+def agenda(filters: AgendaFilters, page: int, per_page: int, memo: Memo | None = None) -> Agenda:
+    """A page of the upcoming events the filters keep, soonest first, with the venues and
+    months to choose from; one query for the page's rows, the rest from the agenda's index
+    (kept per content version through `memo`, the public cache's)."""
+    index = memo("events.agenda", agenda_index) if memo is not None else agenda_index()
+    now = _microseconds(utcnow())
+    ended = index.first_end is not None and index.first_end <= now
+    kind, audience, venue, month = filters.kind, filters.audience, filters.venue, filters.month
+    matching, venues, months = [], set(), set()
+    for key, group in index.groups.items():
+        if (kind and key[0] != kind) or (audience and key[1] != audience):
+            continue
+        if ended and group.last_end <= now:
+            continue
+        venue_kept = not venue or key[2] == venue
+        month_kept = not month or key[3] == month
+        if month_kept:
+            venues.add(key[2])
+        if venue_kept:
+            months.add(key[3])
+            if month_kept:
+                matching.append(group)
+    if not any((kind, audience, venue, month)):
+        matching = [index.everything]  # one group in order: no merge
+    if ended:  # some events of the index have ended since it was read: leave them out
+        entries = [
+            [(start, id_) for start, id_, end in zip(*group[:3], strict=True) if end > now]
+            for group in matching
+        ]
+        total = sum(map(len, entries))
+    else:
+        entries = [zip(group.starts, group.ids, strict=True) for group in matching]
+        total = sum(len(group.ids) for group in matching)
+    offset = (page - 1) * per_page
+    ids = [id_ for _, id_ in islice(heapq.merge(*entries), offset, offset + per_page)]
+    return Agenda(
+        page=Page(items=_agenda_items(ids), page=page, per_page=per_page, total=total),
+        venues=[v for v in index.venues if v.slug in venues or v.slug == filters.venue],
+        months=sorted(months | ({filters.month} if filters.month else set())),
+    )
+
+
+class AgendaHost(NamedTuple):
+    name: str
+    logo: str | None
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """An upcoming event as an agenda card shows it: only the columns the card reads."""
+
+    slug: str
+    title: str
+    image: str | None
+    image_alt: str
+    starts_at: datetime
+    ends_at: datetime
+    kind: EventKind
+    audience: Audience
+    venue: AgendaVenue  # its timezone places the times (hub/timezones.py)
+    organisation: AgendaHost | None
+    seats_left: int
+
+
+@cache
+def _agenda_items_statement() -> sa.Select:
+    # Built once: constructing a statement of this size costs more than running it.
+    return (
+        sa.select(
+            Event.id,
+            Event.slug,
+            Event.title,
+            Event.image,
+            Event.image_alt,
+            Event.starts_at,
+            Event.ends_at,
+            Event.kind,
+            Event.audience,
+            Venue.slug,
+            Venue.city,
+            Venue.timezone,
+            Organisation.name,
+            Organisation.logo,
+            Event.capacity - _seats_taken_column(),
+        )
+        .select_from(Event)
+        .join(Space, Space.id == Event.space_id)
+        .join(Venue, Venue.id == Space.venue_id)
+        .outerjoin(Organisation, Organisation.id == Event.organisation_id)
+        .where(
+            Event.id.in_(sa.bindparam("ids", expanding=True)),
+            Event.state == EventState.PUBLISHED,
         )
     )
 
 
-def agenda_months(filters: AgendaFilters) -> list[str]:
-    """The months ("2027-03") the agenda offers: those with an upcoming event that the other
-    filters keep (and the one chosen), counted in the display time zone like the filter."""
-    starts = db.session.scalars(
-        _upcoming_columns(Event.starts_at, filters=replace(filters, month="")).distinct()
-    )
-    zone = display_zone()
-    months = {f"{start.astimezone(zone):%Y-%m}" for start in starts}
-    return sorted(months | ({filters.month} if filters.month else set()))
+def _agenda_items(ids: list[int]) -> list[AgendaItem]:
+    """These events as agenda cards with their seats left, in the order of `ids` (one query)."""
+    if not ids:
+        return []
+    rows = db.session.execute(_agenda_items_statement(), {"ids": ids})
+    found = {
+        row[0]: AgendaItem(
+            *row[1:9],
+            venue=AgendaVenue(*row[9:12]),
+            organisation=AgendaHost(row[12], row[13]) if row[12] is not None else None,
+            seats_left=max(row[14], 0),
+        )
+        for row in rows
+    }
+    return [found[event_id] for event_id in ids if event_id in found]
 
 
 def _seats_taken_column() -> sa.ScalarSelect:
