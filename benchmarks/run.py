@@ -5,7 +5,8 @@ For each database and each scale (number of innovations):
    that DATABASE_URL names, else the local one the tests use), migrates it with the app's own
    command and seeds it in bulk (benchmarks/seed.py); drops it at the end;
 2. serves the app and a minimal Flask app (benchmarks/baseline.py) with gunicorn, the same
-   way (`make run`'s settings: sync workers, WORKERS of them);
+   way: WORKERS sync workers each, as the issue's first figures were taken (the Procfile
+   also gives each worker threads);
 3. loads each probe (benchmarks/probes.py) with wrk, in interleaved rounds (the minimal app,
    then every probe, ROUNDS times), as a browser asks (Accept-Encoding: gzip, br): the CACHED
    table requests one address again and again; in the COLD table every request differs and
