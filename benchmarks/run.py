@@ -25,15 +25,20 @@ Options (a flag, or the variable in brackets: `make bench BENCH_SCALES=2000,2000
   --first-event-days 1           [BENCH_FIRST_EVENT_DAYS]  negative: events in the past too
   --only WORDS                   [BENCH_ONLY]  only probes whose name contains one of them
   --rounds 3 [BENCH_ROUNDS]  --seconds 5 [BENCH_SECONDS]  --connections 32 [BENCH_CONNECTIONS]
+  --in-process                                   no server: the mean time the app spends on
+                                                 each probe's requests, called one after
+                                                 another in one process (benchmarks/in_process.py)
   WORKERS (2): gunicorn workers per server.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import statistics
+import subprocess
 import sys
 from pathlib import Path
 
@@ -78,6 +83,7 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=int(env("BENCH_ROUNDS", 3)))
     parser.add_argument("--seconds", type=int, default=int(env("BENCH_SECONDS", 5)))
     parser.add_argument("--connections", type=int, default=int(env("BENCH_CONNECTIONS", 32)))
+    parser.add_argument("--in-process", action="store_true")
     options = parser.parse_args(argv)
     if options.with_100k and 100_000 not in options.scales:
         options.scales.append(100_000)
@@ -131,6 +137,9 @@ def measure(database: str, size: SeedSize, options: argparse.Namespace) -> dict:
         if options.only:
             words = [word.strip() for word in options.only.split(",") if word.strip()]
             probes = [probe for probe in probes if any(word in probe.name for word in words)]
+        if options.in_process:
+            return {"database": database, "innovations": size.innovations,
+                    "in_process_ms": in_process(env, probes)}  # fmt: skip
         settings = {"seconds": options.seconds, "connections": options.connections}
         with (
             gunicorn("benchmarks.baseline:app", env, WORKERS) as (baseline, _),
@@ -190,6 +199,39 @@ def measure(database: str, size: SeedSize, options: argparse.Namespace) -> dict:
     }
 
 
+IN_PROCESS_REQUESTS = 300
+
+
+def in_process(env: dict, probes: list[Probe]) -> dict[str, float]:
+    """Milliseconds per request of each anonymous probe, and of the minimal Flask app."""
+    asked = {
+        "count": IN_PROCESS_REQUESTS,
+        "probes": [
+            {"name": probe.name, "paths": list(probe.paths), "unique": probe.unique}
+            for probe in probes
+            if probe.login is None
+        ],
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.in_process"],
+        input=json.dumps(asked), capture_output=True, text=True, cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    return json.loads(run.stdout)
+
+
+def describe_in_process(record: dict) -> str:
+    times = record["in_process_ms"]
+    base = times["minimal Flask app"]
+    lines = [
+        f"\n=== {record['database']}, {record['innovations']:,} innovations: "
+        f"milliseconds per request in one process ===",
+        f"{'':40}{'ms':>8}{'× minimal app':>16}",
+    ]
+    for name, ms in times.items():
+        lines.append(f"{name:40}{ms:8.2f}{ms / base:16.1f}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     # Stopped from outside: unwind, so that servers stop and the database is dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -206,8 +248,13 @@ def main(argv: list[str] | None = None) -> None:
                 first_event_in_days=options.first_event_days,
             )
             record = measure(database, size, options)
+            if options.in_process:
+                print(describe_in_process(record), flush=True)
+                continue
             records.append(record)
             print(report.describe_run(record), flush=True)
+    if options.in_process:
+        return
     growth = report.growth(records)
     if growth:
         print(report.describe_growth(growth))
