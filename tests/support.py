@@ -251,3 +251,24 @@ def emails(app: Flask, recipient: str | None = None, kind: str | None = None) ->
                 )
             )
         return found
+
+
+@contextmanager
+def counted_statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block."""
+    from sqlalchemy import event
+
+    from hub.extensions import db
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

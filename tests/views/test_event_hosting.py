@@ -24,7 +24,7 @@ from hub.models import (
     utcnow,
 )
 from hub.timezones import utc_to_local
-from tests.support import emails
+from tests.support import counted_statements, emails
 
 
 def local(days: int, hour: int) -> str:
@@ -585,6 +585,19 @@ def test_check_in_by_the_code_typed_at_the_door(client, app, make, world):
     assert client.submit("/account/check-in", {"code": typed}).status_code == 303
     assert load(app, Registration)[0].state == RegistrationState.ATTENDED
     assert audit_actions(app) == ["registration.attended"]
+
+
+def test_the_staff_events_list_costs_the_same_queries_for_one_event_or_many(app, client, make):
+    client.login(make.staff().email)
+    make.event(title="La première")
+    with counted_statements(app) as one:
+        assert "La première" in client.get("/staff/events").text
+    for number in range(12):
+        make.event(make.space(venue_slug=f"lieu-{number}"), title=f"Atelier {number}")
+    with counted_statements(app) as many:
+        page = client.get("/staff/events").text
+    assert "La première" in page and "Atelier 11" in page
+    assert len(many) == len(one)
 
 
 # --- Permission matrix: roles × addresses × objects ---------------------------------------

@@ -19,7 +19,7 @@ from hub.models import (
     Registration,
     RegistrationState,
 )
-from tests.support import emails
+from tests.support import counted_statements, emails
 
 
 def register(client, slug, email, name="Sam Durand", wants_news=None, htmx=False):
@@ -557,8 +557,6 @@ def test_an_event_leaves_the_agenda_when_it_ends_though_nothing_else_changed(
 
 
 def test_a_new_agenda_address_costs_one_query_once_the_index_is_kept(app, client, make):
-    from tests.views.test_public_cache import counted_statements
-
     rennes = make.space(venue_slug="rennes")
     for day in range(1, 25):
         make.event(rennes if day % 2 else None, starts_in=timedelta(days=day, hours=day % 5))

@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import gzip
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
-from hub.extensions import db
 from hub.models import ApplicationState, Innovation, SpaceKind, utcnow
 from hub.public_cache import public_cache
-
-
-@contextmanager
-def counted_statements(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.support import counted_statements
 
 
 @pytest.fixture

@@ -619,8 +619,12 @@ def proposals_to_review() -> list[Event]:
 
 
 def events_for_staff(state: EventState | None = None) -> sa.Select:
-    """Every event, latest first, or those in one state."""
-    query = sa.select(Event).order_by(Event.starts_at.desc(), Event.id.desc())
+    """Every event, latest first, or those in one state, with the room and venue it shows."""
+    query = (
+        sa.select(Event)
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .options(sa.orm.joinedload(Event.space).joinedload(Space.venue))
+    )
     if state is not None:
         query = query.where(Event.state == state)
     return query
