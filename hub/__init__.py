@@ -13,7 +13,7 @@ from whitenoise import WhiteNoise
 
 from hub.config import Config, database_url, load_secret_key
 from hub.database import configure_engine, engine_options
-from hub.extensions import babel, csrf, db, htmx, limiter, login_manager
+from hub.extensions import babel, csrf, db, htmx, init_limits, login_manager
 from hub.ratelimit_storage import default_storage_uri
 from hub.security import SecurityHeadersMiddleware
 
@@ -84,7 +84,7 @@ def _init_extensions(app: Flask) -> None:
     # Before the limiter: after-request hooks run last-registered first, so this one runs
     # after the limiter has set its headers.
     app.after_request(keep_busy_retry_after)
-    limiter.init_app(app)
+    init_limits(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
