@@ -111,18 +111,22 @@ LINK_STYLE = "color:#0b4fa8;text-decoration:underline;word-break:break-all;"
 
 def _attachments(context: dict) -> list[Attachment]:
     """The calendar file of the event and the check-in QR code of the registration; for a
-    cancelled registration, the cancellation of the event for the person's calendar."""
+    cancelled registration (or course booking), the cancellation of the event (or of each
+    session) for the person's calendar."""
     from hub.calendars import registration_calendar, registration_qr_png
 
-    event, registration = context["event"], context["registration"]
+    registration = context["registration"]
     if registration.state == RegistrationState.CANCELLED:
+        # A course booking is cancelled as a whole: every session leaves the calendar.
         return [
             Attachment(
-                f"{event.slug}.ics",
+                f"{cancelled.event.slug}.ics",
                 "text/calendar; charset=utf-8; method=CANCEL",
-                registration_calendar(registration, method="CANCEL").decode(),
+                registration_calendar(cancelled, method="CANCEL").decode(),
             )
+            for cancelled in context.get("registrations", [registration])
         ]
+    event = context["event"]
     return [
         Attachment(
             f"{event.slug}.ics",

@@ -173,6 +173,22 @@ def test_cancelling_one_session_cancels_the_booking_and_promotes_the_next_as_a_w
     assert registrations.cancel_registration(ben.registrations[0]) is False
 
 
+def test_a_cancelled_course_booking_is_told_in_one_email_that_clears_every_session(app, ctx, make):
+    course = make_course(make, capacities=(2, 2, 2))
+    ana = book(course, "Ana")
+    registrations.cancel_registration(ana.registrations[2])
+    db.session.commit()
+
+    [booked, cancelled] = emails(app, recipient="ana@example.org")
+    assert (booked.kind, cancelled.kind) == ("course_registration", "course_registration_cancelled")
+    assert cancelled.subject == "Réservation du parcours annulée\u00a0: Bureautique pas à pas"
+    assert cancelled.body_text.count("\n- ") == 3
+    sessions = sorted(course.events, key=lambda event: event.starts_at)
+    assert [a["filename"] for a in cancelled.attachments] == [f"{e.slug}.ics" for e in sessions]
+    assert all("METHOD:CANCEL" in a["content"] for a in cancelled.attachments)
+    assert all("STATUS:CANCELLED" in a["content"] for a in cancelled.attachments)
+
+
 def test_more_seats_on_every_future_date_move_a_waiting_course_booking_up_as_a_whole(
     app, ctx, make
 ):

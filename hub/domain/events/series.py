@@ -295,6 +295,7 @@ def cancel_course_booking(registration: Registration, actor: User | None = None)
         counters.record_cancellation(booked, previous)
         audit.record(actor, "registration.cancelled", booked, course=series.slug)
     db.session.flush()
+    _tell_course_registrant(series, booking, "course_registration_cancelled")
     promote_course_waitlist(series)
     return True
 
@@ -334,16 +335,21 @@ def promote_course_waitlist(series: EventSeries) -> list[list[Registration]]:
     return promoted
 
 
-def _tell_course_registrant(series: EventSeries, booking: list[Registration]) -> None:
+def _tell_course_registrant(
+    series: EventSeries, booking: list[Registration], template: str = "course_registration"
+) -> None:
+    """One email for the whole booking; a cancellation carries each session's calendar
+    cancellation."""
     first = booking[0]
     outbox.queue(
         first.email,
-        "course_registration",
+        template,
         first.locale,
         series=series,
         registration=first,
         registrations=booking,
         confirmed=first.state == RegistrationState.CONFIRMED,
+        with_files=first.state == RegistrationState.CANCELLED,
     )
 
 
