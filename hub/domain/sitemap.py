@@ -10,7 +10,14 @@ import sqlalchemy as sa
 from hub.domain.events.queries import upcoming_events
 from hub.domain.innovations.queries import public_innovations
 from hub.extensions import db
-from hub.models import Event, EventState, Innovation, Organisation, OrganisationKind
+from hub.models import (
+    Event,
+    EventSeries,
+    EventState,
+    Innovation,
+    Organisation,
+    OrganisationKind,
+)
 
 # Lists a visitor reaches from the navigation, by endpoint.
 LIST_PAGES = (
@@ -27,8 +34,8 @@ LIST_PAGES = (
 
 
 def public_pages() -> Iterator[tuple[str, str, datetime | None]]:
-    """(endpoint, slug, last change) of every public innovation, organisation and event,
-    read in batches: tens of thousands of rows never sit in memory at once."""
+    """(endpoint, slug, last change) of every public innovation, organisation, event and
+    series, read in batches: tens of thousands of rows never sit in memory at once."""
     innovations = (
         public_innovations()
         .order_by(None)
@@ -51,7 +58,15 @@ def public_pages() -> Iterator[tuple[str, str, datetime | None]]:
         .where(Event.state.in_((EventState.PUBLISHED, EventState.CANCELLED)))
         .order_by(Event.id)
     )
-    for query in (innovations, organisations, events):
+    # A series' page answers while one of its dates is published (series.public_series).
+    series = (
+        sa.select(sa.literal("events.series_page"), EventSeries.slug, sa.func.max(Event.updated_at))
+        .join(EventSeries.events)
+        .where(Event.state == EventState.PUBLISHED)
+        .group_by(EventSeries.id, EventSeries.slug)
+        .order_by(EventSeries.id)
+    )
+    for query in (innovations, organisations, events, series):
         yield from db.session.execute(query.execution_options(yield_per=1000))
 
 

@@ -151,3 +151,13 @@ def test_a_first_date_in_the_past_is_refused_beside_the_field(client, app, make)
     assert 'id="first_date-error"' in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(EventSeries)) == 0
+
+
+def test_a_series_page_is_in_the_sitemap_while_one_of_its_dates_is_published(client, app, make):
+    slug, series_id, _ = made(app, make, weeks=2)
+    assert f"http://localhost/series/{slug}</loc>" in client.get("/sitemap.xml").text
+    with app.app_context():
+        for event in db.session.get(EventSeries, series_id).events:
+            event.state = EventState.CANCELLED
+        db.session.commit()
+    assert f"/series/{slug}</loc>" not in client.get("/sitemap.xml").text
