@@ -127,10 +127,12 @@ class EventForm(Form):
         self.space_id.choices = space_choices(with_capacity=True)
 
     def details(self) -> proposals.EventDetails:
-        """What was typed, times read in the chosen room's venue zone."""
+        """What was typed, times read in the chosen room's venue zone (none for a series:
+        each date's times come from its rule)."""
         space = db.session.get(Space, self.space_id.data)
         venue = space.venue if space else None
-        values = {name: local_to_utc(self[name].data, venue) for name in self.TIMES}
+        values = dict.fromkeys(EventForm.TIMES)
+        values.update({name: local_to_utc(self[name].data, venue) for name in self.TIMES})
         return proposals.EventDetails(
             title=self.title.data,
             description=self.description.data,
@@ -194,22 +196,6 @@ class SeriesForm(EventForm):
             first_date=self.first_date.data,
             weeks=self.weeks.data or 0,
             dates=_parse_dates(self.dates.data),
-        )
-
-    def details(self) -> proposals.EventDetails:
-        """The events' common details; each date's times come from the rule."""
-        return proposals.EventDetails(
-            title=self.title.data,
-            description=self.description.data,
-            kind=self.kind.data,
-            audience=self.audience.data,
-            language=self.language.data,
-            space_id=self.space_id.data,
-            capacity=self.capacity.data,
-            starts_at=None,
-            ends_at=None,
-            offer_hours=(self.offer_hours.data or 24) if self.waitlist.data == "offer" else None,
-            max_places=self.max_places.data or 1,
         )
 
 
