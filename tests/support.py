@@ -272,3 +272,10 @@ def counted_statements(app: Flask) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def get(model, instance):
+    """The row again, as the database holds it now (in the current session)."""
+    from hub.extensions import db
+
+    return db.session.get(model, instance.id)

@@ -23,15 +23,6 @@ from hub.models import (
 )
 
 
-@pytest.fixture
-def rctx(app):
-    """A request context: emails carry absolute links."""
-    with app.app_context():
-        yield
-        db.session.rollback()
-        db.session.remove()
-
-
 def states(event_id):
     rows = db.session.scalars(
         sa.select(Registration).where(Registration.event_id == event_id).order_by(Registration.id)
@@ -57,7 +48,7 @@ def cancel(name):
     return changed
 
 
-def test_waiting_list_keeps_its_order_through_several_cancellations(make, rctx):
+def test_waiting_list_keeps_its_order_through_several_cancellations(make, ctx):
     event = make.event(capacity=2)
     sign_up(event.id, "Ana", "Ben", "Cleo", "Dan", "Eve", "Fred")
     assert states(event.id) == [
@@ -81,7 +72,7 @@ def test_waiting_list_keeps_its_order_through_several_cancellations(make, rctx):
     assert promoted == ["cleo@example.org", "eve@example.org"]
 
 
-def test_cancelling_twice_changes_nothing_the_second_time(make, rctx):
+def test_cancelling_twice_changes_nothing_the_second_time(make, ctx):
     event = make.event(capacity=1)
     sign_up(event.id, "Ana", "Ben", "Cleo")
     assert cancel("Ana") is True
@@ -89,7 +80,7 @@ def test_cancelling_twice_changes_nothing_the_second_time(make, rctx):
     assert states(event.id) == [("Ana", "cancelled"), ("Ben", "confirmed"), ("Cleo", "waitlisted")]
 
 
-def test_an_email_may_register_again_after_cancelling(make, rctx):
+def test_an_email_may_register_again_after_cancelling(make, ctx):
     event = make.event(capacity=5)
     sign_up(event.id, "Ana")
     cancel("Ana")
@@ -98,7 +89,7 @@ def test_an_email_may_register_again_after_cancelling(make, rctx):
     assert states(event.id) == [("Ana", "cancelled"), ("Ana", "confirmed")]
 
 
-def test_registration_is_refused_for_an_unpublished_or_started_event(make, rctx):
+def test_registration_is_refused_for_an_unpublished_or_started_event(make, ctx):
     proposed = make.event(state=EventState.PROPOSED)
     started = make.event(starts_in=timedelta(minutes=-10))
     for event_id in (proposed.id, started.id):
@@ -107,7 +98,7 @@ def test_registration_is_refused_for_an_unpublished_or_started_event(make, rctx)
         db.session.rollback()
 
 
-def test_registration_needs_no_consent_and_keeps_the_optional_one(make, rctx):
+def test_registration_needs_no_consent_and_keeps_the_optional_one(make, ctx):
     event = make.event()
     outcome = registrations.register_for_event(
         db.session.get(Event, event.id), "Ana", "ana@example.org", False, "fr"
@@ -115,19 +106,19 @@ def test_registration_needs_no_consent_and_keeps_the_optional_one(make, rctx):
     assert (outcome.created, outcome.registration.wants_news) == (True, False)
 
 
-def test_an_attended_registration_cannot_be_cancelled(make, rctx):
+def test_an_attended_registration_cannot_be_cancelled(make, ctx):
     event = make.event()
     registration = make.registration(event, state=RegistrationState.ATTENDED)
     with pytest.raises(Conflict):
         registrations.cancel_registration(db.session.get(Registration, registration.id))
 
 
-def test_a_wrong_token_is_not_found(rctx):
+def test_a_wrong_token_is_not_found(ctx):
     with pytest.raises(NotFound):
         queries.registration_by_token("not-a-token")
 
 
-def test_check_in_is_idempotent_and_needs_a_confirmed_seat(make, rctx):
+def test_check_in_is_idempotent_and_needs_a_confirmed_seat(make, ctx):
     staff = make.staff()
     event = make.event()
     confirmed = make.registration(event)
@@ -139,7 +130,7 @@ def test_check_in_is_idempotent_and_needs_a_confirmed_seat(make, rctx):
         attendance.check_in(actor, db.session.get(Registration, waiting.id))
 
 
-def test_a_declined_partner_can_be_invited_again(make, rctx):
+def test_a_declined_partner_can_be_invited_again(make, ctx):
     alice = make.user()
     chamber = make.partner(owner=alice)
     school = make.partner()
@@ -159,7 +150,7 @@ def test_a_declined_partner_can_be_invited_again(make, rctx):
         )
 
 
-def test_an_answered_invitation_cannot_be_answered_again(make, rctx):
+def test_an_answered_invitation_cannot_be_answered_again(make, ctx):
     bruno = make.user()
     school = make.partner(owner=bruno)
     event = make.event(organisation=make.partner(), state=EventState.PROPOSED)
@@ -170,7 +161,7 @@ def test_an_answered_invitation_cannot_be_answered_again(make, rctx):
         cohosts.respond_to_invitation(actor, db.session.get(EventHost, host.id), accept=False)
 
 
-def test_only_staff_publish(make, rctx):
+def test_only_staff_publish(make, ctx):
     alice = make.user()
     chamber = make.partner(owner=alice)
     event = make.event(organisation=chamber, state=EventState.PROPOSED)
@@ -178,7 +169,7 @@ def test_only_staff_publish(make, rctx):
         decisions.publish_event(db.session.get(User, alice.id), db.session.get(Event, event.id))
 
 
-def test_raising_the_capacity_confirms_people_waiting(make, rctx):
+def test_raising_the_capacity_confirms_people_waiting(make, ctx):
     staff = make.staff()
     event = make.event(capacity=1)
     sign_up(event.id, "Ana", "Ben", "Cleo")
@@ -195,7 +186,7 @@ def test_raising_the_capacity_confirms_people_waiting(make, rctx):
     assert error.value.field == "capacity"
 
 
-def test_upcoming_events_for_host_lists_its_own_and_accepted_cohosted_events(make, rctx):
+def test_upcoming_events_for_host_lists_its_own_and_accepted_cohosted_events(make, ctx):
     chamber = make.partner()
     school = make.partner()
     own = make.event(organisation=chamber, title="Sa conférence")

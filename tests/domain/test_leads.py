@@ -13,14 +13,6 @@ from hub.extensions import db
 from hub.models import Application, ApplicationState, Innovation, Lead, Organisation, User, utcnow
 
 
-@pytest.fixture
-def rctx(app):
-    with app.app_context():
-        yield
-        db.session.rollback()
-        db.session.remove()
-
-
 def confirmed(make, *, starts_in=timedelta(days=1), duration=timedelta(hours=3), name="Kiosque"):
     slot = make.slot(
         starts_in=starts_in,
@@ -38,7 +30,7 @@ def lead_emails(application) -> list[str]:
     )
 
 
-def test_an_email_is_kept_only_with_consent_and_the_sentence_agreed_to(make, rctx):
+def test_an_email_is_kept_only_with_consent_and_the_sentence_agreed_to(make, ctx):
     application = get_application(confirmed(make))
     with pytest.raises(DomainError) as refused:
         leads.leave_email(application, "ana@example.org", consent=False)
@@ -54,14 +46,14 @@ def get_application(application) -> Application:
 
 
 @pytest.mark.parametrize("email", ["", "not-an-email", "a@b", "x" * 300 + "@example.org"])
-def test_an_invalid_email_is_refused_beside_the_field(make, rctx, email):
+def test_an_invalid_email_is_refused_beside_the_field(make, ctx, email):
     application = get_application(confirmed(make))
     with pytest.raises(DomainError) as refused:
         leads.leave_email(application, email, consent=True)
     assert refused.value.field == "email"
 
 
-def test_the_same_email_twice_is_one_lead_and_each_startup_has_its_own(make, rctx):
+def test_the_same_email_twice_is_one_lead_and_each_startup_has_its_own(make, ctx):
     first, second = confirmed(make), confirmed(make, name="Agrivue")
     first, second = get_application(first), get_application(second)
     leads.leave_email(first, "ana@example.org", consent=True)
@@ -71,14 +63,14 @@ def test_the_same_email_twice_is_one_lead_and_each_startup_has_its_own(make, rct
     assert lead_emails(second) == []
 
 
-def test_interest_at_the_stand_counts_for_the_innovation(make, rctx):
+def test_interest_at_the_stand_counts_for_the_innovation(make, ctx):
     application = get_application(confirmed(make))
     assert leads.show_interest(application) == 1
     db.session.commit()
     assert db.session.get(Innovation, application.innovation_id).interest_count == 1
 
 
-def test_only_a_confirmed_startup_with_a_public_innovation_has_a_stand_page(make, rctx):
+def test_only_a_confirmed_startup_with_a_public_innovation_has_a_stand_page(make, ctx):
     slot = make.slot()
     accepted = make.application(slot, state=ApplicationState.ACCEPTED)
     unverified = make.application(
@@ -92,7 +84,7 @@ def test_only_a_confirmed_startup_with_a_public_innovation_has_a_stand_page(make
         leads.stand_application(slot.id, shown.id)  # the slot in the address is not its own
 
 
-def test_the_startup_reads_its_leads_once_the_day_has_started(make, rctx):
+def test_the_startup_reads_its_leads_once_the_day_has_started(make, ctx):
     owner = make.user()
     startup = make.startup(owner=owner)
     started = make.slot(starts_in=timedelta(hours=-1), deadline_in=timedelta(days=-3))
@@ -108,7 +100,7 @@ def test_the_startup_reads_its_leads_once_the_day_has_started(make, rctx):
         leads.leads_for_member(user, organisation, get_application(later))
 
 
-def test_another_startup_never_reads_the_leads(make, rctx):
+def test_another_startup_never_reads_the_leads(make, ctx):
     stranger = make.user()
     other = make.startup(owner=stranger)
     application = confirmed(make, starts_in=timedelta(hours=-1))
@@ -120,7 +112,7 @@ def test_another_startup_never_reads_the_leads(make, rctx):
         )
 
 
-def test_leads_are_erased_the_retention_period_after_the_demo_day(make, rctx, settings):
+def test_leads_are_erased_the_retention_period_after_the_demo_day(make, ctx, settings):
     settings(LEAD_RETENTION_DAYS=30)
     old = confirmed(make, starts_in=timedelta(days=-40), duration=timedelta(hours=3))
     recent = confirmed(make, starts_in=timedelta(days=-10), name="Agrivue")

@@ -21,19 +21,7 @@ from hub.models import (
     User,
     utcnow,
 )
-from tests.support import emails
-
-
-@pytest.fixture
-def rctx(app):
-    with app.app_context():
-        yield
-        db.session.rollback()
-        db.session.remove()
-
-
-def get(model, instance):
-    return db.session.get(model, instance.id)
+from tests.support import emails, get
 
 
 def scheduled_slot(make, **kwargs):
@@ -52,7 +40,7 @@ def placements(slot) -> dict[int, tuple[str | None, int | None]]:
     return {p.application_id: (p.stand.name if p.stand else None, p.pitch_number) for p in rows}
 
 
-def test_pitch_times_follow_the_schedule(make, rctx):
+def test_pitch_times_follow_the_schedule(make, ctx):
     slot = get(ShowcaseSlot, scheduled_slot(make))
     assert programme.pitch_count(slot) == 30
     assert slot.pitch_time(1) == slot.starts_at + timedelta(minutes=30)
@@ -60,13 +48,13 @@ def test_pitch_times_follow_the_schedule(make, rctx):
     assert slot.setup_at == slot.starts_at - timedelta(minutes=30)
 
 
-def test_a_slot_without_a_first_pitch_has_no_pitches(make, rctx):
+def test_a_slot_without_a_first_pitch_has_no_pitches(make, ctx):
     slot = get(ShowcaseSlot, make.slot())
     assert programme.pitch_count(slot) == 0
     assert slot.pitch_time(1) is None
 
 
-def test_stands_are_numbered_in_order_unless_named(make, rctx):
+def test_stands_are_numbered_in_order_unless_named(make, ctx):
     staff, space = make.staff(), make.space()
     staff, space = get(User, staff), get(Space, space)
     first = programme.add_stand(staff, space)
@@ -81,7 +69,7 @@ def test_stands_are_numbered_in_order_unless_named(make, rctx):
     assert first.id != third.id
 
 
-def test_two_stands_of_a_space_never_share_a_name(make, rctx):
+def test_two_stands_of_a_space_never_share_a_name(make, ctx):
     staff, space = make.staff(), make.space()
     staff, space = get(User, staff), get(Space, space)
     programme.add_stand(staff, space, "A1")
@@ -90,7 +78,7 @@ def test_two_stands_of_a_space_never_share_a_name(make, rctx):
     assert refused.value.field == "name"
 
 
-def test_a_grid_position_needs_a_row_and_a_column(make, rctx):
+def test_a_grid_position_needs_a_row_and_a_column(make, ctx):
     staff, space = make.staff(), make.space()
     staff, space = get(User, staff), get(Space, space)
     with pytest.raises(DomainError) as refused:
@@ -98,13 +86,13 @@ def test_a_grid_position_needs_a_row_and_a_column(make, rctx):
     assert refused.value.field == "grid_row"
 
 
-def test_only_staff_add_stands(make, rctx):
+def test_only_staff_add_stands(make, ctx):
     member, space = make.user(), make.space()
     with pytest.raises(NotAllowed):
         programme.add_stand(get(User, member), get(Space, space))
 
 
-def test_the_first_pitch_must_fall_within_the_slot(make, rctx):
+def test_the_first_pitch_must_fall_within_the_slot(make, ctx):
     staff, slot = make.staff(), make.slot()
     staff, slot = get(User, staff), get(ShowcaseSlot, slot)
     with pytest.raises(DomainError) as refused:
@@ -118,7 +106,7 @@ def test_the_first_pitch_must_fall_within_the_slot(make, rctx):
     assert refused.value.field == "first_pitch_at"
 
 
-def test_a_schedule_too_short_for_the_pitches_given_is_refused(make, rctx):
+def test_a_schedule_too_short_for_the_pitches_given_is_refused(make, ctx):
     staff = make.staff()
     slot = scheduled_slot(make)
     application = make.application(slot, state=ApplicationState.ACCEPTED)
@@ -138,7 +126,7 @@ def test_a_schedule_too_short_for_the_pitches_given_is_refused(make, rctx):
     )
 
 
-def test_staff_place_a_seated_startup_on_a_stand_and_a_pitch(make, rctx):
+def test_staff_place_a_seated_startup_on_a_stand_and_a_pitch(make, ctx):
     staff = make.staff()
     slot = scheduled_slot(make)
     stand = make.stand(slot, "A1")
@@ -151,7 +139,7 @@ def test_staff_place_a_seated_startup_on_a_stand_and_a_pitch(make, rctx):
     assert placed.pitch_at == get(ShowcaseSlot, slot).pitch_time(2)
 
 
-def test_a_stand_taken_by_another_startup_is_refused_with_its_name(make, rctx):
+def test_a_stand_taken_by_another_startup_is_refused_with_its_name(make, ctx):
     staff = make.staff()
     slot = scheduled_slot(make)
     stand = make.stand(slot, "A1")
@@ -169,7 +157,7 @@ def test_a_stand_taken_by_another_startup_is_refused_with_its_name(make, rctx):
 
 
 @pytest.mark.parametrize("column", ["stand_id", "pitch_number"])
-def test_the_database_refuses_two_startups_on_one_stand_or_pitch(make, rctx, column):
+def test_the_database_refuses_two_startups_on_one_stand_or_pitch(make, ctx, column):
     slot = scheduled_slot(make)
     stand = make.stand(slot)
     first = make.application(slot, state=ApplicationState.ACCEPTED)
@@ -181,7 +169,7 @@ def test_the_database_refuses_two_startups_on_one_stand_or_pitch(make, rctx, col
         db.session.flush()
 
 
-def test_a_stand_of_another_space_or_a_pitch_beyond_the_schedule_is_refused(make, rctx):
+def test_a_stand_of_another_space_or_a_pitch_beyond_the_schedule_is_refused(make, ctx):
     staff = make.staff()
     slot = scheduled_slot(make)
     elsewhere = make.stand(make.space())
@@ -198,7 +186,7 @@ def test_a_stand_of_another_space_or_a_pitch_beyond_the_schedule_is_refused(make
     assert refused.value.field == "pitch_number"
 
 
-def test_only_a_startup_holding_a_seat_is_placed(make, rctx):
+def test_only_a_startup_holding_a_seat_is_placed(make, ctx):
     staff = make.staff()
     slot = scheduled_slot(make)
     application = make.application(slot, state=ApplicationState.SUBMITTED)
@@ -208,7 +196,7 @@ def test_only_a_startup_holding_a_seat_is_placed(make, rctx):
         )
 
 
-def test_assign_all_fills_free_stands_and_pitches_in_the_order_of_acceptance(make, rctx):
+def test_assign_all_fills_free_stands_and_pitches_in_the_order_of_acceptance(make, ctx):
     staff = make.staff()
     slot = scheduled_slot(make)
     stands = [make.stand(slot, name) for name in ("A", "B", "C")]
@@ -227,7 +215,7 @@ def test_assign_all_fills_free_stands_and_pitches_in_the_order_of_acceptance(mak
     assert programme.place_all(get(User, staff), get(ShowcaseSlot, slot)) == 0
 
 
-def test_a_startup_leaving_its_seat_frees_its_stand_and_pitch(make, rctx):
+def test_a_startup_leaving_its_seat_frees_its_stand_and_pitch(make, ctx):
     owner = make.user()
     staff = make.staff()
     slot = scheduled_slot(make)
@@ -242,7 +230,7 @@ def test_a_startup_leaving_its_seat_frees_its_stand_and_pitch(make, rctx):
     assert placements(slot) == {}
 
 
-def test_removing_a_stand_keeps_the_pitch(make, rctx):
+def test_removing_a_stand_keeps_the_pitch(make, ctx):
     staff = make.staff()
     slot = scheduled_slot(make)
     stand = make.stand(slot, "A")
@@ -257,7 +245,7 @@ def test_removing_a_stand_keeps_the_pitch(make, rctx):
 # --- What the startup is told -------------------------------------------------------------
 
 
-def test_the_acceptance_email_gives_the_set_up_time_the_asks_and_a_calendar(make, rctx, app):
+def test_the_acceptance_email_gives_the_set_up_time_the_asks_and_a_calendar(make, ctx, app):
     owner = make.user(email="fondatrice@kiosque.example")
     staff = make.staff()
     slot = scheduled_slot(make, setup_minutes=45)
@@ -277,7 +265,7 @@ def test_the_acceptance_email_gives_the_set_up_time_the_asks_and_a_calendar(make
     assert "Installation à partir de" in calendar["content"]
 
 
-def test_placing_a_startup_emails_its_stand_and_pitch_with_a_calendar(make, rctx, app):
+def test_placing_a_startup_emails_its_stand_and_pitch_with_a_calendar(make, ctx, app):
     owner = make.user(email="fondateur@agrivue.example")
     staff = make.staff()
     slot = scheduled_slot(make)
@@ -303,7 +291,7 @@ def test_placing_a_startup_emails_its_stand_and_pitch_with_a_calendar(make, rctx
     assert len(emails(app, owner.email, "application_placed")) == 1
 
 
-def test_moving_the_slot_moves_its_pitches_and_another_space_frees_the_stands(make, rctx):
+def test_moving_the_slot_moves_its_pitches_and_another_space_frees_the_stands(make, ctx):
     from hub.domain.showcase import slots
 
     staff = make.staff()

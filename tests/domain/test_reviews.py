@@ -11,22 +11,10 @@ from hub.domain.errors import DomainError, NotAllowed
 from hub.domain.showcase import queries, reviews
 from hub.extensions import db
 from hub.models import Application, ApplicationState, Review, User
-from tests.support import emails
+from tests.support import emails, get
 
 
-@pytest.fixture
-def rctx(app):
-    with app.app_context():
-        yield
-        db.session.rollback()
-        db.session.remove()
-
-
-def get(model, instance):
-    return db.session.get(model, instance.id)
-
-
-def test_a_reviewer_scores_once_and_may_change_the_score(make, rctx):
+def test_a_reviewer_scores_once_and_may_change_the_score(make, ctx):
     staff = make.staff()
     application = make.application(make.slot())
     reviews.score_application(get(User, staff), get(Application, application), 4, "Solide.")
@@ -37,7 +25,7 @@ def test_a_reviewer_scores_once_and_may_change_the_score(make, rctx):
 
 
 @pytest.mark.parametrize("score", [0, 6, -1])
-def test_a_score_outside_1_to_5_is_refused(make, rctx, score):
+def test_a_score_outside_1_to_5_is_refused(make, ctx, score):
     staff = make.staff()
     application = make.application(make.slot())
     with pytest.raises(DomainError) as refused:
@@ -45,7 +33,7 @@ def test_a_score_outside_1_to_5_is_refused(make, rctx, score):
     assert refused.value.field == "score"
 
 
-def test_the_database_keeps_one_review_per_reviewer(make, rctx):
+def test_the_database_keeps_one_review_per_reviewer(make, ctx):
     staff = make.staff()
     application = make.application(make.slot())
     for _ in range(2):
@@ -54,14 +42,14 @@ def test_the_database_keeps_one_review_per_reviewer(make, rctx):
         db.session.flush()
 
 
-def test_only_staff_score(make, rctx):
+def test_only_staff_score(make, ctx):
     member = make.user()
     application = make.application(make.slot())
     with pytest.raises(NotAllowed):
         reviews.score_application(get(User, member), get(Application, application), 3)
 
 
-def test_others_scores_are_hidden_until_the_reviewer_has_scored(make, rctx):
+def test_others_scores_are_hidden_until_the_reviewer_has_scored(make, ctx):
     ana, bob, chloe = make.staff(name="Ana"), make.staff(name="Bob"), make.staff(name="Chloé")
     application = make.application(make.slot())
     reviews.score_application(get(User, ana), get(Application, application), 5, "Excellent")
@@ -74,7 +62,7 @@ def test_others_scores_are_hidden_until_the_reviewer_has_scored(make, rctx):
     assert [(r.reviewer.name, r.score) for r in seen.others] == [("Bob", 2)]
 
 
-def test_the_queue_sorts_by_the_averages_the_viewer_may_see_and_by_count(make, rctx):
+def test_the_queue_sorts_by_the_averages_the_viewer_may_see_and_by_count(make, ctx):
     ana, bob = make.staff(), make.staff()
     slot = make.slot()
     low, high, unseen = (make.application(slot) for _ in range(3))
@@ -94,7 +82,7 @@ def test_the_queue_sorts_by_the_averages_the_viewer_may_see_and_by_count(make, r
     assert queue("reviews") == [low.id, high.id, unseen.id]
 
 
-def test_bulk_accept_fills_the_seats_in_queue_order_and_lists_the_refusals(make, rctx, app):
+def test_bulk_accept_fills_the_seats_in_queue_order_and_lists_the_refusals(make, ctx, app):
     staff = make.staff()
     slot = make.slot(seats=2)
     make.application(slot, state=ApplicationState.CONFIRMED)
@@ -115,7 +103,7 @@ def test_bulk_accept_fills_the_seats_in_queue_order_and_lists_the_refusals(make,
     assert "Bienvenue !" in accepted[0].body_text
 
 
-def test_bulk_needs_a_selection_and_a_known_decision(make, rctx):
+def test_bulk_needs_a_selection_and_a_known_decision(make, ctx):
     staff = make.staff()
     application = make.application(make.slot())
     with pytest.raises(DomainError):

@@ -23,26 +23,14 @@ from hub.models import (
     User,
     utcnow,
 )
-from tests.support import emails
-
-
-@pytest.fixture
-def rctx(app):
-    with app.app_context():
-        yield
-        db.session.rollback()
-        db.session.remove()
-
-
-def get(model, instance):
-    return db.session.get(model, instance.id)
+from tests.support import emails, get
 
 
 def states(*applications) -> list[ApplicationState]:
     return [db.session.get(Application, a.id).state for a in applications]
 
 
-def test_accepting_past_the_seats_is_refused_with_the_reason(make, rctx):
+def test_accepting_past_the_seats_is_refused_with_the_reason(make, ctx):
     staff = make.staff()
     slot = make.slot(seats=1)
     make.application(slot, state=ApplicationState.CONFIRMED)
@@ -55,7 +43,7 @@ def test_accepting_past_the_seats_is_refused_with_the_reason(make, rctx):
     )
 
 
-def test_an_unverified_startup_cannot_be_accepted(make, rctx):
+def test_an_unverified_startup_cannot_be_accepted(make, ctx):
     staff = make.staff()
     slot = make.slot()
     startup = make.startup(verified=False, name="Kiosque")
@@ -65,7 +53,7 @@ def test_an_unverified_startup_cannot_be_accepted(make, rctx):
     assert "Kiosque n’est pas encore vérifiée" in str(refused.value.message)
 
 
-def test_a_withdrawal_offers_the_seat_to_the_oldest_waitlisted(make, rctx):
+def test_a_withdrawal_offers_the_seat_to_the_oldest_waitlisted(make, ctx):
     owner = make.user()
     startup = make.startup(owner=owner)
     slot = make.slot(seats=1)
@@ -89,7 +77,7 @@ def test_a_withdrawal_offers_the_seat_to_the_oldest_waitlisted(make, rctx):
     assert kinds == ["application_promoted"]
 
 
-def test_a_staff_cancellation_tells_the_startup_and_promotes(make, rctx):
+def test_a_staff_cancellation_tells_the_startup_and_promotes(make, ctx):
     staff = make.staff()
     slot = make.slot(seats=1)
     seat = make.application(slot, state=ApplicationState.ACCEPTED)
@@ -101,7 +89,7 @@ def test_a_staff_cancellation_tells_the_startup_and_promotes(make, rctx):
     assert kinds == ["application_cancelled", "application_promoted"]
 
 
-def test_a_withdrawal_from_the_waiting_list_promotes_nobody(make, rctx):
+def test_a_withdrawal_from_the_waiting_list_promotes_nobody(make, ctx):
     owner = make.user()
     startup = make.startup(owner=owner)
     slot = make.slot(seats=1)
@@ -125,7 +113,7 @@ def _apply(owner, startup, slot, innovation_id, submit=True, pitch="Une démonst
     )
 
 
-def test_one_live_application_per_startup_and_slot(make, rctx):
+def test_one_live_application_per_startup_and_slot(make, ctx):
     owner = make.user()
     startup = make.startup(owner=owner)
     innovation = make.innovation(startup)
@@ -137,7 +125,7 @@ def test_one_live_application_per_startup_and_slot(make, rctx):
     assert "déjà une candidature" in str(refused.value.message)
 
 
-def test_a_past_deadline_refuses_applications_and_changes_nothing(make, rctx):
+def test_a_past_deadline_refuses_applications_and_changes_nothing(make, ctx):
     owner = make.user()
     startup = make.startup(owner=owner)
     innovation = make.innovation(startup)
@@ -149,7 +137,7 @@ def test_a_past_deadline_refuses_applications_and_changes_nothing(make, rctx):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 0
 
 
-def test_a_draft_cannot_be_submitted_after_the_deadline(make, rctx):
+def test_a_draft_cannot_be_submitted_after_the_deadline(make, ctx):
     owner = make.user()
     startup = make.startup(owner=owner)
     slot = make.slot(starts_in=timedelta(days=2), deadline_in=timedelta(hours=-1))
@@ -161,7 +149,7 @@ def test_a_draft_cannot_be_submitted_after_the_deadline(make, rctx):
 
 
 @pytest.mark.parametrize("whose", ["another startup", "archived", "missing"])
-def test_an_innovation_that_is_not_ours_is_refused(make, rctx, whose):
+def test_an_innovation_that_is_not_ours_is_refused(make, ctx, whose):
     owner = make.user()
     startup = make.startup(owner=owner)
     slot = make.slot()
@@ -192,7 +180,7 @@ def _slot_values(space_id, starts_in=timedelta(days=30), deadline_in=timedelta(d
     }
 
 
-def test_staff_publish_a_slot(make, rctx):
+def test_staff_publish_a_slot(make, ctx):
     staff = make.staff()
     space = make.space()
     slot = slots.create_slot(get(User, staff), **_slot_values(space.id))
@@ -211,7 +199,7 @@ def test_staff_publish_a_slot(make, rctx):
         ({"seats": 0}, "seats", "Un créneau compte au moins une place de startup."),
     ],
 )  # fmt: skip
-def test_a_slot_with_bad_dates_or_seats_is_refused(make, rctx, change, field, message):
+def test_a_slot_with_bad_dates_or_seats_is_refused(make, ctx, change, field, message):
     staff = make.staff()
     space = make.space()
     with pytest.raises(DomainError) as refused:
@@ -219,7 +207,7 @@ def test_a_slot_with_bad_dates_or_seats_is_refused(make, rctx, change, field, me
     assert (refused.value.field, str(refused.value.message)) == (field, message)
 
 
-def test_a_slot_cannot_overlap_another_in_the_same_space(make, rctx):
+def test_a_slot_cannot_overlap_another_in_the_same_space(make, ctx):
     staff = make.staff()
     space = make.space()
     make.slot(space=space, starts_in=timedelta(days=30), theme="Mobilité")
@@ -228,7 +216,7 @@ def test_a_slot_cannot_overlap_another_in_the_same_space(make, rctx):
     assert "Mobilité" in str(refused.value.message)
 
 
-def test_seats_cannot_drop_below_the_seats_held(make, rctx):
+def test_seats_cannot_drop_below_the_seats_held(make, ctx):
     staff = make.staff()
     slot = make.slot(seats=3)
     make.application(slot, state=ApplicationState.ACCEPTED)
@@ -240,7 +228,7 @@ def test_seats_cannot_drop_below_the_seats_held(make, rctx):
     assert refused.value.field == "seats"
 
 
-def test_more_seats_go_to_the_waiting_list(make, rctx):
+def test_more_seats_go_to_the_waiting_list(make, ctx):
     staff = make.staff()
     slot = make.slot(seats=1)
     make.application(slot, state=ApplicationState.ACCEPTED)
@@ -252,7 +240,7 @@ def test_more_seats_go_to_the_waiting_list(make, rctx):
     assert states(waiting) == [ApplicationState.ACCEPTED]
 
 
-def test_cancelling_a_slot_cancels_and_tells_every_applicant(app, make, rctx):
+def test_cancelling_a_slot_cancels_and_tells_every_applicant(app, make, ctx):
     staff = make.staff()
     slot = make.slot()
     live = [
@@ -275,7 +263,7 @@ def test_cancelling_a_slot_cancels_and_tells_every_applicant(app, make, rctx):
     assert get(ShowcaseSlot, slot).status == SlotStatus.CANCELLED
 
 
-def test_moving_a_slot_tells_the_applicants(make, rctx):
+def test_moving_a_slot_tells_the_applicants(make, ctx):
     staff = make.staff()
     slot = make.slot()
     make.application(slot, state=ApplicationState.ACCEPTED)
@@ -288,7 +276,7 @@ def test_moving_a_slot_tells_the_applicants(make, rctx):
     assert db.session.scalars(sa.select(OutboxMessage.kind)).all() == ["slot_changed"]
 
 
-def test_a_closed_slot_takes_no_application_but_decisions_go_on(make, rctx):
+def test_a_closed_slot_takes_no_application_but_decisions_go_on(make, ctx):
     staff = make.staff()
     owner = make.user()
     startup = make.startup(owner=owner)
@@ -305,7 +293,7 @@ def test_a_closed_slot_takes_no_application_but_decisions_go_on(make, rctx):
     assert states(pending) == [ApplicationState.ACCEPTED]
 
 
-def test_confirmed_startups_on_the_demo_day_page_are_verified_only(make, rctx):
+def test_confirmed_startups_on_the_demo_day_page_are_verified_only(make, ctx):
     slot = make.slot()
     shown = make.application(slot, make.startup(), state=ApplicationState.CONFIRMED)
     make.application(slot, make.startup(verified=False), state=ApplicationState.CONFIRMED)
