@@ -220,24 +220,22 @@ def test_a_startup_describes_its_innovation_picture(client, make, app):
         assert fields == {"fields": ["image_alt"]}
 
 
+def photo_workshop(chamber, space) -> dict:
+    """The event form a partner fills in for a photo workshop."""
+    return {
+        "organisation": str(chamber.id), "title": "Atelier photo", "kind": "workshop",
+        "audience": "everyone", "language": "fr", "description": "Apprendre à cadrer.",
+        "space_id": str(space.id), "starts_at": "2031-03-07T14:00",
+        "ends_at": "2031-03-07T16:00", "capacity": "12",
+    }  # fmt: skip
+
+
 def test_a_partner_proposes_an_event_with_a_picture_then_removes_it(client, make, app):
     alice = make.user(email="alice@cci.example")
     chamber = make.partner("Chambre de commerce", owner=alice)
     space = make.space(capacity=40)
     client.login(alice.email)
-    data = {
-        "organisation": str(chamber.id),
-        "title": "Atelier photo",
-        "kind": "workshop",
-        "audience": "everyone",
-        "language": "fr",
-        "description": "Apprendre à cadrer.",
-        "space_id": str(space.id),
-        "starts_at": "2031-03-07T14:00",
-        "ends_at": "2031-03-07T16:00",
-        "capacity": "12",
-        "image_alt": "Des mains tiennent un appareil photo",
-    }
+    data = {**photo_workshop(chamber, space), "image_alt": "Des mains tiennent un appareil photo"}
     response = client.submit(
         "/account/events/new",
         {**data, "image": (io.BytesIO(png()), "photo.png")},
@@ -276,19 +274,7 @@ def test_a_bad_event_picture_keeps_what_was_typed(client, make, app):
     client.login(alice.email)
     response = client.submit(
         "/account/events/new",
-        {
-            "organisation": str(chamber.id),
-            "title": "Atelier photo",
-            "kind": "workshop",
-            "audience": "everyone",
-            "language": "fr",
-            "description": "Apprendre à cadrer.",
-            "space_id": str(space.id),
-            "starts_at": "2031-03-07T14:00",
-            "ends_at": "2031-03-07T16:00",
-            "capacity": "12",
-            "image": (io.BytesIO(b"not an image"), "photo.png"),
-        },
+        {**photo_workshop(chamber, space), "image": (io.BytesIO(b"not an image"), "photo.png")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 422
