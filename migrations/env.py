@@ -34,9 +34,10 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
-# Search and cache objects that live in the migrations only (see revision 0301): FTS5 tables
-# on SQLite, the generated tsvector column and its index on PostgreSQL, the content version.
-UNMODELLED_TABLES = ("content_version", "innovations_fts")
+# Search and cache objects that live in the migrations only (see revisions 0301 and 1406):
+# FTS5 tables on SQLite, the generated tsvector column and its index on PostgreSQL, the
+# content version.
+UNMODELLED_TABLES = ("content_version", "innovations_fts", "innovation_titles_fts")
 # SQLite's reflection skips expression indexes with a warning; 1401's are left out anyway.
 warnings.filterwarnings(
     "ignore",

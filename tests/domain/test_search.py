@@ -189,6 +189,32 @@ def test_the_index_follows_changes_and_only_public_innovations_are_found(ctx, ca
     assert "brouillon" not in slugs(InnovationFilters(q="eco"))
 
 
+def test_title_matches_follow_title_edits_and_publication(ctx, catalogue):
+    """The titles have their own text index on SQLite: it follows every change too."""
+
+    def change(slug: str, **values) -> None:
+        db.session.execute(sa.update(Innovation).where(Innovation.slug == slug).values(**values))
+        db.session.commit()
+
+    def in_titles(word: str) -> set[str]:
+        match = search.text_match([word], title_only=True)
+        return set(db.session.scalars(sa.select(Innovation.slug).where(match)))
+
+    # "Vélo cargo" is older than the "vélos" of the cycle map's summary, yet comes first.
+    assert in_titles("velo") == {"velo-cargo"}
+    assert slugs(InnovationFilters(q="velo")) == ["velo-cargo", "carte-pistes"]
+    change("velo-cargo", title="Triporteur partagé", summary="Un vélo pour livrer.")
+    change("carte-pistes", title="Pistes pour vélos")
+    assert in_titles("velo") == {"carte-pistes"}
+    assert in_titles("triporteur") == {"velo-cargo"}
+    assert slugs(InnovationFilters(q="velo")) == ["carte-pistes", "velo-cargo"]
+    change("carte-pistes", status=InnovationStatus.DRAFT, title="Pistes et vélos")
+    assert slugs(InnovationFilters(q="velo")) == ["velo-cargo"]
+    change("carte-pistes", status=InnovationStatus.PUBLISHED)
+    assert in_titles("velo") == {"carte-pistes"}
+    assert slugs(InnovationFilters(q="velo", sort="az")) == ["carte-pistes", "velo-cargo"]
+
+
 def test_odd_queries_are_harmless(ctx, catalogue):
     for query in ('"', "*", "eco*", "NEAR(eco)", "title:eco", "eco AND", "-eco", "'; DROP"):
         search_page(InnovationFilters(q=query), 1, 24)
