@@ -21,7 +21,7 @@ from marshmallow import Schema, fields, validate
 from hub import links
 from hub.blueprints.innovations import SearchArgs
 from hub.domain.events import queries as event_queries
-from hub.domain.events.queries import AgendaFilters, UpcomingEvent
+from hub.domain.events.queries import AgendaFilters
 from hub.domain.innovations.queries import public_innovation
 from hub.domain.innovations.search import InnovationFilters, search_page
 from hub.domain.organisations import queries as organisations
@@ -383,8 +383,9 @@ def events():
         audience=args["audience"].value if args["audience"] else "",
         venue=args["venue"],
     )
-    query = event_queries.with_seats_left(event_queries.upcoming_events(filters))
-    page = paginate(query, args["page"], args["per_page"], row=UpcomingEvent.from_row)
+    page = event_queries.upcoming_page(
+        filters, args["page"], args["per_page"], memo=public_cache().memo
+    )
     return jsonify(_page_body(page, Event))
 
 

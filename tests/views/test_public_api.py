@@ -146,6 +146,19 @@ def test_events_are_upcoming_with_their_seats_left(client, content):
     assert one["data"]["seats_left"] == 9
 
 
+def test_events_are_paged_as_the_agenda_pages_them(client, content):
+    first = client.get("/api/v1/events?per_page=1").get_json()
+    second = client.get("/api/v1/events?per_page=1&page=2").get_json()
+    assert [e["title"] for e in first["data"] + second["data"]] == [
+        "Atelier smartphone",
+        "Conférence IA",
+    ]
+    assert (first["meta"]["total"], first["meta"]["pages"], first["meta"]["more"]) == (2, 2, False)
+    assert first["links"]["next"] == "http://localhost/api/v1/events?per_page=1&page=2"
+    assert second["links"]["next"] is None
+    assert client.get("/api/v1/events?per_page=1&page=3").json["data"] == []
+
+
 def test_demo_days_list_their_confirmed_startups(client, content):
     body = client.get("/api/v1/demo-days").get_json()
     assert [d["theme"] for d in body["data"]] == ["Journée mobilité"]

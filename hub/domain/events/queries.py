@@ -82,14 +82,12 @@ def hosted_by(organisation: Organisation) -> sa.ColumnElement[bool]:
 
 
 def upcoming_events(
-    filters: AgendaFilters | None = None,
-    *,
-    host: Organisation | None = None,
-    with_seats_only: bool = False,
+    *, host: Organisation | None = None, with_seats_only: bool = False
 ) -> sa.Select:
     """Published events that have not ended, soonest first, their room and venue loaded.
 
-    Narrowed by the agenda's filters, to one host's events, or to those with seats left.
+    Narrowed to one host's events, or to those with seats left; the agenda's filters are
+    answered by its index (`agenda_selection`).
     """
     query = (
         sa.select(Event)
@@ -106,21 +104,6 @@ def upcoming_events(
         query = query.where(hosted_by(host))
     if with_seats_only:
         query = query.where(Event.capacity > _seats_taken_column())
-    return _narrowed(query, filters) if filters is not None else query
-
-
-def _narrowed(query: sa.Select, filters: AgendaFilters) -> sa.Select:
-    """The query (of events joined to their room and venue) narrowed to the filters."""
-    if filters.kind:
-        query = query.where(Event.kind == filters.kind)
-    if filters.audience:
-        query = query.where(Event.audience == filters.audience)
-    if filters.venue:
-        query = query.where(Venue.slug == filters.venue)
-    if filters.month:
-        start = datetime.strptime(filters.month, "%Y-%m").replace(tzinfo=display_zone())
-        end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
-        query = query.where(Event.starts_at >= start, Event.starts_at < end)
     return query
 
 
@@ -205,10 +188,46 @@ class Agenda:
     months: list[str]  # "2027-03", likewise, in the display time zone
 
 
+class AgendaSelection(NamedTuple):
+    """What the agenda's filters keep: one page of ids, soonest first, how many in all, and
+    the venues and months to choose from."""
+
+    ids: list[int]
+    total: int
+    venues: list[AgendaVenue]
+    months: list[str]
+
+
 def agenda(filters: AgendaFilters, page: int, per_page: int, memo: Memo | None = None) -> Agenda:
-    """A page of the upcoming events the filters keep, soonest first, with the venues and
-    months to choose from; one query for the page's rows, the rest from the agenda's index
-    (kept per content version through `memo`, the public cache's)."""
+    """A page of the agenda's cards, with the venues and months to choose from: one query
+    for the page's rows, the rest from the agenda's index."""
+    chosen = agenda_selection(filters, page, per_page, memo)
+    items = _agenda_items(chosen.ids)
+    return Agenda(
+        page=Page(items=items, page=page, per_page=per_page, total=chosen.total),
+        venues=chosen.venues,
+        months=chosen.months,
+    )
+
+
+def upcoming_page(
+    filters: AgendaFilters, page: int, per_page: int, memo: Memo | None = None
+) -> Page:
+    """A page of the agenda as whole events with their seats left (the API's)."""
+    chosen = agenda_selection(filters, page, per_page, memo)
+    found = {}
+    if chosen.ids:
+        query = upcoming_events().where(Event.id.in_(chosen.ids))
+        found = {item.event.id: item for item in upcoming_with_seats(query)}
+    items = [found[id_] for id_ in chosen.ids if id_ in found]
+    return Page(items=items, page=page, per_page=per_page, total=chosen.total)
+
+
+def agenda_selection(
+    filters: AgendaFilters, page: int, per_page: int, memo: Memo | None = None
+) -> AgendaSelection:
+    """The upcoming events the filters keep, from the agenda's index alone (kept per content
+    version through `memo`, the public cache's)."""
     index = memo("events.agenda", agenda_index) if memo is not None else agenda_index()
     now = _microseconds(utcnow())
     ended = index.first_end is not None and index.first_end <= now
@@ -240,8 +259,9 @@ def agenda(filters: AgendaFilters, page: int, per_page: int, memo: Memo | None =
         total = sum(len(group.ids) for group in matching)
     offset = (page - 1) * per_page
     ids = [id_ for _, id_ in islice(heapq.merge(*entries), offset, offset + per_page)]
-    return Agenda(
-        page=Page(items=_agenda_items(ids), page=page, per_page=per_page, total=total),
+    return AgendaSelection(
+        ids=ids,
+        total=total,
         venues=[v for v in index.venues if v.slug in venues or v.slug == filters.venue],
         months=sorted(months | ({filters.month} if filters.month else set())),
     )
