@@ -13,6 +13,7 @@ import unicodedata
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -221,10 +222,11 @@ def _ranked_matches(terms: list[str], sort: str, offset: int, per_page: int) -> 
 
     The text index is asked for the matches counted to COUNT_LIMIT + 1 (with and without
     the title condition), the `offset + per_page` most recently added ones, and the
-    featured ones (`_candidates`): only those candidates are then read and sorted
-    (title matches first, then featured, then newest). Innovations are published in about
-    the order they are added: among more matches than a page shows, one published long
-    after it was added may come later than its date would place it.
+    featured ones (`_candidates`): only those candidates are then read (three columns, with
+    a statement built once) and sorted here (title matches first, then featured, then
+    newest), and the page's rows loaded. Innovations are published in about the order they
+    are added: among more matches than a page shows, one published long after it was added
+    may come later than its date would place it.
     """
     page = offset // per_page + 1
     wanted = min(offset + per_page, COUNT_LIMIT)
@@ -232,21 +234,30 @@ def _ranked_matches(terms: list[str], sort: str, offset: int, per_page: int) -> 
     (counted,), (in_titles,) = found[0], found[1]
     if offset >= min(counted, COUNT_LIMIT):
         return _page([], page, per_page, counted)
-    candidates = {*found[2], *found[3], *found[4]}
-    order = order_for(sort)
-    if in_titles:
-        titles = sorted(i for i in {*found[3], *found[5]} if i in candidates)
-        order = [sa.case((Innovation.id.in_(titles), 0), else_=1), *order]
-    items = db.session.scalars(
+    candidates = sorted({*found[2], *found[3], *found[4]})
+    titles = {*found[3], *found[5]} if in_titles else set()
+    rows = db.session.execute(_ranking_rows(), {"ids": candidates}).all()
+    # Stable sorts, the last key first: newest, then featured (in its rank), then titles.
+    rows.sort(key=lambda row: (row.published_at or NEVER, row.id), reverse=True)
+    if sort == "featured":
+        rows.sort(key=lambda row: (row.featured_rank is None, row.featured_rank or 0))
+    rows.sort(key=lambda row: row.id not in titles)
+    return _page_of([row.id for row in rows[offset:wanted]], page, per_page, counted)
+
+
+# Sorts after every date, as SQLite sorts an absent date (none is absent once published).
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@cache  # built once: each search reads its candidates' ranking columns with it
+def _ranking_rows() -> sa.Select:
+    """The public innovations among `ids`, with what the catalogue's orders compare."""
+    return (
         public_innovations()
         .order_by(None)
-        .where(Innovation.id.in_(sorted(candidates)))
-        .order_by(*order)
-        .limit(wanted - offset)
-        .offset(offset)
-        .options(sa.orm.contains_eager(Innovation.organisation))
+        .with_only_columns(Innovation.id, Innovation.featured_rank, Innovation.published_at)
+        .where(Innovation.id.in_(sa.bindparam("ids", expanding=True)))
     )
-    return _page(list(items), page, per_page, counted)
 
 
 # The title's words on PostgreSQL, as migration 1405 indexes them (the same expression).
