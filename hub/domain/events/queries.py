@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from hub.domain import locks
 from hub.domain.errors import NotFound
 from hub.domain.events.permissions import EDITABLE_STATES, member_organisation_ids
+from hub.domain.kept import Memo, kept
 from hub.domain.pages import Page
 from hub.extensions import db
 from hub.models import (
@@ -107,7 +108,6 @@ def upcoming_events(
     return query
 
 
-Memo = Callable[[str, Callable[[], Any]], Any]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 # (kind, audience, venue slug, month): what the agenda's filters choose between.
@@ -228,7 +228,7 @@ def agenda_selection(
 ) -> AgendaSelection:
     """The upcoming events the filters keep, from the agenda's index alone (kept per content
     version through `memo`, the public cache's)."""
-    index = memo("events.agenda", agenda_index) if memo is not None else agenda_index()
+    index = kept(memo, "events.agenda", agenda_index)
     now = _microseconds(utcnow())
     ended = index.first_end is not None and index.first_end <= now
     kind, audience, venue, month = filters.kind, filters.audience, filters.venue, filters.month

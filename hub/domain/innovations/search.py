@@ -11,17 +11,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from hub.domain import tags
 from hub.domain.innovations.queries import public_innovations
+from hub.domain.kept import Memo
 from hub.domain.pages import Page
 from hub.domain.slugs import in_byte_order
 from hub.extensions import db
@@ -178,9 +177,6 @@ def _order(filters: InnovationFilters) -> list[sa.ColumnElement]:
         title_first = sa.case((text_match(terms, title_only=True), 0), else_=1)
         order = [title_first, *order]
     return order
-
-
-Memo = Callable[[str, Callable[[], Any]], Any]
 
 
 def search_page(
