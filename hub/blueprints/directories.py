@@ -11,6 +11,7 @@ from hub.domain.organisations.queries import DirectoryFilters
 from hub.domain.pages import paginate
 from hub.domain.showcase.queries import upcoming_demos_of
 from hub.models import OrganisationKind
+from hub.public_cache import public_cache
 from hub.query_args import PageArgs, Text, read_args
 from hub.rendering import render
 
@@ -50,7 +51,7 @@ def profile(slug: str):
         "startups/profile.html",
         organisation=organisation,
         innovations=published_innovations_of(organisation),
-        demos=upcoming_demos_of(organisation),
+        demos=upcoming_demos_of(organisation, memo=public_cache().memo),
     )
 
 

@@ -92,7 +92,7 @@ def detail(slug: str):
     return render(
         "innovations/detail.html",
         innovation=innovation,
-        demo_days=demo_days_showing(innovation),
+        demo_days=demo_days_showing(innovation, memo=public_cache().memo),
         interested=innovation.id in interested_ids(),
         form_token=form_token(_interest_form(innovation)) if anonymous else None,
     )

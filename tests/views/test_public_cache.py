@@ -164,3 +164,26 @@ def test_a_cached_page_keeps_the_security_headers(client, make):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Vary"] == "Accept-Encoding, Cookie, HX-Request"
+
+
+def test_demo_days_are_asked_for_only_of_what_was_shown_at_one_and_follow_changes(
+    app, client, make
+):
+    startup = make.startup("Cyclopolis", slug="cyclopolis")
+    innovation = make.innovation(startup, slug="velo-cargo", title="Vélo cargo")
+    shown = make.innovation(slug="capteur", title="Capteur d'air")
+    slot = make.slot(theme="Journée démo mobilité")
+    make.application(slot, innovation=shown, state=ApplicationState.CONFIRMED)
+    client.get("/innovations/velo-cargo")  # the worker learns who was shown at a demo day
+
+    def statements_for(path: str) -> int:
+        with counted_statements(app) as statements:
+            assert client.get(path).status_code == 200
+        return len(statements)
+
+    assert statements_for("/innovations/capteur") == statements_for("/innovations/velo-cargo") + 1
+    assert "Journée démo mobilité" not in client.get("/innovations/velo-cargo").text
+    assert "Journée démo mobilité" not in client.get("/startups/cyclopolis").text
+    make.application(slot, innovation=innovation, state=ApplicationState.CONFIRMED)
+    assert "Journée démo mobilité" in client.get("/innovations/velo-cargo").text
+    assert "Journée démo mobilité" in client.get("/startups/cyclopolis").text

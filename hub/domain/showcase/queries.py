@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from hub.domain import locks
 from hub.domain.errors import NotFound
+from hub.domain.kept import Memo
 from hub.domain.organisations.members import can_manage
 from hub.extensions import db
 from hub.models import (
@@ -133,9 +134,29 @@ def _demo_days_showing() -> sa.Select:
     )
 
 
-def demo_days_showing(innovation: Innovation) -> list[ShowcaseSlot]:
-    """Demo days, latest first, where the startup confirmed it would show this innovation."""
+def demo_days_showing(innovation: Innovation, memo: Memo | None = None) -> list[ShowcaseSlot]:
+    """Demo days, latest first, where the startup confirmed it would show this innovation.
+
+    With `memo`, the few innovations ever confirmed at a demo day are kept: the page of any
+    other asks nothing more.
+    """
+    if memo is not None and innovation.id not in memo("showcase.shown", _shown_at_demo_days)[0]:
+        return []
     return list(db.session.scalars(_demo_days_showing(), {"innovation_id": innovation.id}).unique())
+
+
+def _shown_at_demo_days() -> tuple[frozenset[int], frozenset[int]]:
+    """The innovations, and the startups, confirmed at a demo day not cancelled."""
+    rows = db.session.execute(
+        sa.select(Application.innovation_id, Application.organisation_id)
+        .join(Application.slot)
+        .where(
+            Application.state == ApplicationState.CONFIRMED,
+            ShowcaseSlot.status != SlotStatus.CANCELLED,
+        )
+        .distinct()
+    ).all()
+    return frozenset(row[0] for row in rows), frozenset(row[1] for row in rows)
 
 
 @cache
@@ -154,8 +175,11 @@ def _upcoming_demos_of() -> sa.Select:
     )
 
 
-def upcoming_demos_of(organisation: Organisation) -> list[Application]:
-    """The startup's confirmed demos at slots not over nor cancelled, latest first."""
+def upcoming_demos_of(organisation: Organisation, memo: Memo | None = None) -> list[Application]:
+    """The startup's confirmed demos at slots not over nor cancelled, latest first (with
+    `memo`, asked only of the startups ever confirmed at a demo day)."""
+    if memo is not None and organisation.id not in memo("showcase.shown", _shown_at_demo_days)[1]:
+        return []
     return list(
         db.session.scalars(
             _upcoming_demos_of(), {"organisation_id": organisation.id, "now": utcnow()}
