@@ -395,14 +395,16 @@ def _public_event_by_slug() -> sa.Select:
             sa.orm.joinedload(Event.space).joinedload(Space.venue),
             sa.orm.joinedload(Event.organisation),
             sa.orm.joinedload(Event.series),
-            sa.orm.selectinload(Event.hosts).joinedload(EventHost.organisation),
+            # Joined too: most events have no co-host, and a second query would ask anyway.
+            sa.orm.joinedload(Event.hosts).joinedload(EventHost.organisation),
         )
     )
 
 
 def public_event(slug: str) -> Event:
     """A published (or cancelled, so links keep answering) event by its slug."""
-    event = db.session.scalar(_public_event_by_slug(), {"slug": slug})
+    result = db.session.execute(_public_event_by_slug(), {"slug": slug})
+    event = result.unique().scalar_one_or_none()
     if event is None:
         raise NotFound(_l("This event does not exist."))
     return event
