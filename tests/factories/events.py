@@ -15,7 +15,9 @@ from hub.models import (
     EventState,
     Feedback,
     Organisation,
+    QuestionKind,
     Registration,
+    RegistrationQuestion,
     RegistrationState,
     Space,
     utcnow,
@@ -104,6 +106,25 @@ class EventFactories(Builder):
             )
         self.recount(event.id)
         return registration
+
+    def question(
+        self,
+        event: Event,
+        label: str,
+        kind: QuestionKind = QuestionKind.TEXT,
+        purpose: str = "Pour préparer l'atelier",
+        position: int = 1,
+        required: bool = False,
+        choices: list[str] | None = None,
+    ) -> RegistrationQuestion:
+        """A question the event asks when people register, with the reason it is asked."""
+        with self.app.app_context():
+            return keep(
+                RegistrationQuestion(
+                    event_id=event.id, position=position, label=label, kind=kind,
+                    purpose=purpose, required=required, choices=choices or [],
+                )
+            )  # fmt: skip
 
     def feedback(self, registration: Registration, rating: int = 4, comment: str = "") -> Feedback:
         with self.app.app_context():

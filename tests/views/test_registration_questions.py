@@ -107,41 +107,27 @@ def test_another_partner_cannot_see_or_change_the_questions(client, make, hosted
     assert add_question(client, event, label="X", purpose="Y").status_code == 404
 
 
-def make_questions(app, event):
-    with app.app_context():
-        step_free = RegistrationQuestion(
-            event_id=event.id,
-            position=1,
-            label="Accès sans marche ?",
-            kind=QuestionKind.YES_NO,
-            purpose="Pour préparer la salle",
+def make_questions(make, event) -> tuple[int, int, int]:
+    """A required yes/no, a choice and a text question; their ids."""
+    questions = (
+        make.question(
+            event, "Accès sans marche ?", QuestionKind.YES_NO, "Pour préparer la salle",
             required=True,
-        )
-        level = RegistrationQuestion(
-            event_id=event.id,
-            position=2,
-            label="Niveau",
-            kind=QuestionKind.CHOICE,
+        ),
+        make.question(
+            event, "Niveau", QuestionKind.CHOICE, "Faire des groupes", position=2,
             choices=["Débutant", "Confirmé"],
-            purpose="Faire des groupes",
-        )
-        note = RegistrationQuestion(
-            event_id=event.id,
-            position=3,
-            label="Un mot",
-            kind=QuestionKind.TEXT,
-            purpose="Adapter le contenu",
-        )
-        db.session.add_all([step_free, level, note])
-        db.session.commit()
-        return step_free.id, level.id, note.id
+        ),
+        make.question(event, "Un mot", QuestionKind.TEXT, "Adapter le contenu", position=3),
+    )  # fmt: skip
+    return tuple(question.id for question in questions)
 
 
 def test_people_answer_when_registering_and_a_required_answer_is_asked_beside_its_field(
-    client, app, hosted
+    client, app, make, hosted
 ):
     _, event = hosted
-    step_free, level, note = make_questions(app, event)
+    step_free, level, note = make_questions(make, event)
     form = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert "<legend>Accès sans marche ?</legend>" in form
     assert "Pourquoi nous demandons\u00a0: Faire des groupes (facultatif)" in form
@@ -184,7 +170,7 @@ def test_people_answer_when_registering_and_a_required_answer_is_asked_beside_it
 
 def test_hosts_read_the_answers_in_the_list_and_the_export(client, app, make, hosted):
     owner, event = hosted
-    step_free, _level, _note = make_questions(app, event)
+    step_free, _level, _note = make_questions(make, event)
     client.hx(
         "POST",
         f"/events/{event.slug}/register",
@@ -236,7 +222,7 @@ def test_a_question_added_after_people_registered_must_be_told_to_them(client, a
 
 def test_answers_go_with_the_registration(app, ctx, make, hosted):
     _, event = hosted
-    step_free, _, _ = make_questions(app, event)
+    step_free, _, _ = make_questions(make, event)
     registration = make.registration(event, email="ana@example.org")
     db.session.add(
         RegistrationAnswer(registration_id=registration.id, question_id=step_free, value="yes")
