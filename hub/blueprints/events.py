@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -103,17 +104,18 @@ def agenda():
     )
     agenda = queries.agenda(filters, args["page"], PAGE_SIZE, memo=public_cache().memo)
     filter_args = filters.as_args()
+    base = url_for("events.agenda")  # once: each link adds its query (slugs, values, months)
+
+    def href(name: str, value: str) -> str:
+        args = {key: kept for key, kept in {**filter_args, name: value}.items() if kept}
+        return f"{base}?{urlencode(args)}" if args else base
 
     def links(name: str, choices: Iterable[tuple[str, str]]) -> list[FilterLink]:
         """One filter's choices, "All" first, each a link to the agenda with that choice and
         the other filters kept, from page 1."""
         chosen = filter_args.get(name, "")
         return [
-            FilterLink(
-                url_for("events.agenda", **{**filter_args, name: value or None}),
-                label,
-                value == chosen,
-            )
+            FilterLink(href(name, value), label, value == chosen)
             for value, label in (("", _("All")), *choices)
         ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -103,6 +104,20 @@ def test_agenda_filters_by_kind_audience_venue_and_month(client, make):
     assert "<html" not in body and 'id="agenda"' in body
     assert "HX-Request" in fragment.headers["Vary"]
     assert titles("kind=workshop", htmx=True) == {"Atelier à Rennes", "Formation dans deux mois"}
+
+
+def test_each_filter_link_keeps_the_other_filters_and_starts_at_page_one(client, make):
+    rennes = make.space(venue_slug="rennes")
+    make.event(rennes, title="Atelier à Rennes", kind=EventKind.WORKSHOP)
+    page = client.get("/events?kind=workshop&venue=rennes&page=1").get_data(as_text=True)
+    found = re.findall(r'<li><a href="([^"]*)" hx-get="[^"]*"[^>]*?( aria-current="true")?>', page)
+    links = {html.unescape(href): current for href, current in found}
+    # "All" of a filter drops only that filter; another choice replaces it in place.
+    assert "/events?venue=rennes" in links  # all kinds
+    assert "/events?kind=workshop" in links  # all venues
+    assert links["/events?kind=workshop&venue=rennes"] == ' aria-current="true"'
+    assert "/events?kind=workshop&venue=rennes&audience=everyone" in links
+    assert all("page=" not in href for href in links)
 
 
 def test_agenda_has_an_empty_state(client):
