@@ -105,7 +105,7 @@ def test_every_form_cleans_its_fields_through_the_shared_base(app):
 # an image, a calendar or a storage client does not hold them in memory (issue 14).
 HEAVY_MODULES = (
     "PIL", "icalendar", "segno", "xlsxwriter", "apispec", "alembic", "flask_migrate",
-    "boto3", "botocore", "redis",
+    "boto3", "botocore", "redis", "datasketches", "numpy",
 )  # fmt: skip
 A_FRESH_WORKER = f"""
 import sys
