@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -89,10 +89,7 @@ def test_agenda_filters_by_kind_audience_venue_and_month(client, make):
     assert titles("kind=conference") == {"Conférence IA"}
     assert titles("audience=professionals") == {"Conférence IA"}
     assert titles("venue=rennes") == {"Atelier à Rennes"}
-    with client.application.app_context():
-        from hub.models import utcnow
-
-        later = (utcnow() + timedelta(days=70)).strftime("%Y-%m")
+    later = month_from_now(client.application, days=70)
     assert titles(f"month={later}") == {"Formation dans deux mois"}
     assert titles("kind=nonsense") == {
         "Conférence IA",
@@ -446,8 +443,6 @@ def test_the_event_page_for_a_new_visitor_sets_no_cookie_and_loads_the_form_from
 
 
 def test_agenda_offers_only_cities_and_months_that_have_events(client, make):
-    from hub.models import utcnow
-
     rennes = make.space(venue_slug="rennes")
     make.space(venue_slug="nancy")  # a venue with no event: never offered
     make.event(title="Conférence IA", kind=EventKind.CONFERENCE, starts_in=timedelta(days=3))
@@ -455,8 +450,8 @@ def test_agenda_offers_only_cities_and_months_that_have_events(client, make):
     make.event(
         rennes, title="Atelier annulé", starts_in=timedelta(days=130), state=EventState.CANCELLED
     )
-    soon = (utcnow() + timedelta(days=3)).strftime("%Y-%m")
-    later = (utcnow() + timedelta(days=70)).strftime("%Y-%m")
+    soon = month_from_now(client.application, days=3)
+    later = month_from_now(client.application, days=70)
 
     def offered(query=""):
         html = client.get(f"/events?{query}").text
@@ -502,6 +497,13 @@ def test_a_cancelled_event_says_so_once(client, make):
     assert "places restantes" not in page
 
 
+def month_from_now(app, days: int) -> str:
+    """The month ("2027-03") of the moment `days` from now, as the agenda counts months: in
+    the display time zone, where an evening at the end of a month is already the next one."""
+    moment = datetime.now(UTC) + timedelta(days=days)
+    return moment.astimezone(ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])).strftime("%Y-%m")
+
+
 def agenda_facts(client, query: str) -> tuple[str, list[str], list[str], set[str]]:
     """The agenda's heading, the cities and months it offers, and the titles it lists."""
     html = client.get(f"/events?{query}").text
@@ -514,7 +516,7 @@ def agenda_facts(client, query: str) -> tuple[str, list[str], list[str], set[str
 
 def test_an_event_published_shows_at_once_in_the_agendas_filters_and_count(client, make, app):
     from hub.domain.events.decisions import publish_event
-    from hub.models import Event, utcnow
+    from hub.models import Event
 
     make.event(title="Conférence IA", kind=EventKind.CONFERENCE, starts_in=timedelta(days=3))
     proposed = make.event(
@@ -523,8 +525,8 @@ def test_an_event_published_shows_at_once_in_the_agendas_filters_and_count(clien
         starts_in=timedelta(days=70),
         state=EventState.PROPOSED,
     )
-    soon = (utcnow() + timedelta(days=3)).strftime("%Y-%m")
-    later = (utcnow() + timedelta(days=70)).strftime("%Y-%m")
+    soon = month_from_now(client.application, days=3)
+    later = month_from_now(client.application, days=70)
     # Each address is new, so no page is served from the cache: only the kept index could be.
     assert agenda_facts(client, "n=1") == (
         "1 événement à venir",
