@@ -260,7 +260,10 @@ def test_figures_do_not_change_when_registrations_are_anonymised_or_deleted(make
         move_to_the_past(event.id, days=event.id % 5 + 1)
         feedback.answer_feedback(registration_of("ana@example.org", event.id), 5, "Parfait")
         db.session.commit()
-    filters = queries.FigureFilters(period_of(PeriodKind.YEAR, utcnow().date()))
+    # The last week, and a day on each side: a year or a month would miss them in its first days.
+    filters = queries.FigureFilters(
+        whole_period(utcnow().date() - timedelta(days=6), utcnow().date())
+    )
     before = figures_now(filters)
     assert (before[0].registrations, before[0].attended, before[0].people) == (6, 4, 2)
     assert before[0].feedback_average == 5
@@ -463,7 +466,8 @@ def test_interest_is_counted_per_day_and_per_innovation(make, ctx):
         for _n in range(clicks):
             register_interest(db.session.get(Innovation, innovation.id))
             db.session.commit()
-    filters = queries.FigureFilters(period_of(PeriodKind.MONTH, utcnow().date()))
+    # Today and a day on each side: the click counts on the display time zone's day.
+    filters = queries.FigureFilters(whole_period(utcnow().date()))
     rows = queries.interest_per_innovation(filters)
     assert [(row.title, row.clicks) for row in rows] == [("Capteur", 3), ("Carte", 1)]
     assert queries.interest_total(filters) == 4
