@@ -80,18 +80,24 @@ def _inline_text(tokens) -> str:
     return "".join(parts)
 
 
+# Letters are spelt in ASCII by anyascii: it reads the table of each block of Unicode it
+# meets, where text-unidecode (slugify's default) holds all of them, 4 MiB in every worker.
+TRANSLITERATION = "anyascii"
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """A URL-safe ASCII slug: "Œuvres numériques à Lyon" → "oeuvres-numeriques-a-lyon".
 
     Ligatures are spelt out and every dash separates words ("Café—Tech" → "cafe-tech").
     """
-    return transliterated_slug(text, max_length=max_length) or "item"
+    return transliterated_slug(text, max_length=max_length, backend=TRANSLITERATION) or "item"
 
 
 def sort_key(text: str) -> str:
     """Alphabetical order as a French reader expects it: accents, ligatures and case folded
     the way slugs fold them ("Œuvres" sorts as "oeuvres"), ties kept apart by the text."""
-    return f"{transliterated_slug(text, separator=' ')}\x00{text}"
+    folded = transliterated_slug(text, separator=" ", backend=TRANSLITERATION)
+    return f"{folded}\x00{text}"
 
 
 def parse_tags(text: str | None, limit: int = 12) -> list[str]:
