@@ -93,3 +93,26 @@ def test_templates_translate_in_the_locale_in_force_even_when_it_changes_mid_req
             french = render_template_string(template)
         assert render_template_string(template) == english
     assert (english, french) == ("Log in", "Se connecter")
+
+
+def test_templates_translate_and_format_as_jinjas_newstyle_gettext_does(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = (
+        "{{ _('Logo of %(name)s', name='<b>Tech</b>') }}|{{ _('100%%') }}"
+        "|{{ ngettext('%(num)d innovation.', '%(num)d innovations.', 3) }}"
+        "|{% trans count=1 %}{{ count }} seat left{% pluralize %}{{ count }} seats{% endtrans %}"
+        "|{{ pgettext('menu', 'Log in') }}|{{ npgettext('menu', '%(num)d a', '%(num)d b', 2) }}"
+    )
+    with app.test_request_context("/"):
+        with force_locale("fr"):
+            french = render_template_string(template)
+        with force_locale("en"):
+            english = render_template_string(template)
+    assert french.split("|") == [
+        "Logo de &lt;b&gt;Tech&lt;/b&gt;", "100%", "3 innovations.", "1 seat left", "Log in", "2 b",
+    ]  # fmt: skip
+    assert english.split("|") == [
+        "Logo of &lt;b&gt;Tech&lt;/b&gt;", "100%", "3 innovations.", "1 seat left", "Log in", "2 b",
+    ]  # fmt: skip
