@@ -15,8 +15,8 @@ from datetime import date, datetime, time
 from functools import lru_cache
 
 from babel import dates as babel_dates
-from flask_babel import get_locale
 
+from hub.i18n import locale_name
 from hub.timezones import in_zone
 
 DATE_PATTERNS = {"long": "EEEE d MMMM y", "short": "d MMM y"}
@@ -39,17 +39,17 @@ def date_text(value: date | datetime | None, style: str = "long", venue=None) ->
         return ""
     if isinstance(value, datetime):
         value = in_zone(value, venue).date()
-    return _day(value, DATE_PATTERNS[_style(style)], str(get_locale()))
+    return _day(value, DATE_PATTERNS[_style(style)], locale_name())
 
 
 def time_text(value: datetime | None, venue=None) -> str:
     """The hour and minute of `value` in the venue's zone: "14 h 00", "14:00"."""
     if value is None:
         return ""
-    locale = get_locale()
-    pattern = TIME_PATTERNS.get(locale.language, TIME_PATTERN)
+    locale = locale_name()
+    pattern = TIME_PATTERNS.get(locale.partition("_")[0], TIME_PATTERN)
     local = in_zone(value, venue)
-    return _clock(time(local.hour, local.minute), pattern, str(locale))
+    return _clock(time(local.hour, local.minute), pattern, locale)
 
 
 def datetime_text(value: datetime | None, style: str = "short", venue=None) -> str:
@@ -61,7 +61,7 @@ def datetime_text(value: datetime | None, style: str = "short", venue=None) -> s
 
 def month_text(value: date) -> str:
     """A month as a heading or a choice says it: "mars 2026", "March 2026"."""
-    return _day(value, "LLLL y", str(get_locale()))
+    return _day(value, "LLLL y", locale_name())
 
 
 # A list shows the same days and hours again and again, and Babel takes about 10 µs to

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, g, render_template, request, url_for
-from flask_babel import format_decimal, get_locale, ngettext
+from flask import Flask, current_app, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from hub import dates, links, models
 from hub.extensions import babel
-from hub.i18n import LANGUAGE_ARG, language_name
+from hub.i18n import LANGUAGE_ARG, babel_namespace, language_name, locale_name
 from hub.text import render_markdown
 
 # Navigation entries appear once their blueprint is registered.
@@ -96,7 +96,7 @@ def shared_fragment(name: str, per_endpoint: bool = False) -> Markup:
     depend on nothing else. Templates edited while the app runs (debug) are read afresh.
     """
     kept: dict = current_app.extensions[FRAGMENTS]
-    key = (name, str(get_locale()), request.endpoint if per_endpoint else None, request.script_root)
+    key = (name, locale_name(), request.endpoint if per_endpoint else None, request.script_root)
     html = kept.get(key)
     if html is None:
         html = Markup(render_template(name))  # noqa: S704 (a template: escaped as it rendered)
@@ -135,7 +135,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         static_url=static_url,
         shared_fragment=shared_fragment,
-        current_locale=lambda: str(get_locale()),
+        current_locale=locale_name,
         nav_links=nav_links,
         account_links=account_links,
         language_name=language_name,
@@ -206,12 +206,6 @@ def _keep_translations_per_request(domain):
     if getattr(domain, "hub_keeps_translations", False):
         return domain.get_translations
     lookup = domain.get_translations
-
-    def babel_namespace():
-        try:
-            return vars(g._get_current_object()).get("_flask_babel")
-        except RuntimeError:  # outside an application context
-            return None
 
     def get_translations():
         babel = babel_namespace()

@@ -40,6 +40,15 @@ def test_times_are_in_the_venues_zone(ctx, make):
         assert dates.datetime_text(None) == ""
 
 
+def test_dates_follow_the_locale_in_force_when_it_changes_mid_request(app):
+    with app.test_request_context("/?lang=en"):
+        english = dates.datetime_text(NEW_YEAR)
+        with force_locale("fr"):
+            french = dates.datetime_text(NEW_YEAR)
+        assert dates.datetime_text(NEW_YEAR) == english
+    assert (english, french) == ("1 Jan 2027, 14:00", "1 janv. 2027, 14 h 00")
+
+
 def test_an_unknown_style_is_refused(ctx):
     with pytest.raises(ValueError, match="unknown date style 'numeric'"):
         dates.date_text(NEW_YEAR, "numeric")
