@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -88,6 +89,14 @@ class HubClient(FlaskClient):
 
     def logout(self):
         return self.submit("/auth/logout")
+
+
+def lately() -> str:
+    """The query of a figures page over the last fortnight and tomorrow: the events these
+    tests put a few days back, whatever the day. "This year" would miss them in the first
+    days of January, "this month" on the first days of any month."""
+    today = datetime.now(UTC).date()
+    return f"period=custom&first={today - timedelta(days=14)}&last={today + timedelta(days=1)}"
 
 
 def csrf_from(html: str) -> str:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from hub.extensions import db
 from hub.models import ApplicationState, Feedback, RegistrationState, SlotStatus, utcnow
+from tests.support import lately
 
 
 def past(days: int = 3):
@@ -61,19 +62,19 @@ def test_staff_figures_are_for_staff_only(client, make, url):
 def test_staff_see_every_event_and_filter_by_partner(client, make, two_partners):
     *_, _mine, theirs, _own, _other = two_partners
     client.login(make.staff().email)
-    html = client.get("/staff/figures?period=year").get_data(as_text=True)
+    html = client.get(f"/staff/figures?{lately()}").get_data(as_text=True)
     assert (figure(html, "events"), figure(html, "registrations")) == ("2", "10")
     assert (figure(html, "seats"), figure(html, "attended")) == ("14", "9")
     assert figure(html, "attendance_rate") == "90\u00a0%"  # 9 of the 10 seats held
     assert figure(html, "people") == "9"
-    html = client.get(f"/staff/figures?period=year&partner={theirs.slug}").get_data(as_text=True)
+    html = client.get(f"/staff/figures?{lately()}&partner={theirs.slug}").get_data(as_text=True)
     assert (figure(html, "events"), figure(html, "registrations")) == ("1", "7")
 
 
 def test_a_partner_sees_only_the_events_it_hosted(client, two_partners):
     alice, _bob, _mine, theirs, _own, _other = two_partners
     client.login(alice.email)
-    response = client.get("/account/figures?period=year")
+    response = client.get(f"/account/figures?{lately()}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert (figure(html, "events"), figure(html, "registrations")) == ("1", "3")
@@ -82,9 +83,9 @@ def test_a_partner_sees_only_the_events_it_hosted(client, two_partners):
     assert client.get(f"/account/figures?org={theirs.slug}").status_code == 404
     assert client.get(f"/account/figures.csv?org={theirs.slug}").status_code == 404
     assert client.get(f"/account/figures/report?org={theirs.slug}").status_code == 404
-    html = client.get(f"/account/figures?period=year&partner={theirs.slug}").get_data(as_text=True)
+    html = client.get(f"/account/figures?{lately()}&partner={theirs.slug}").get_data(as_text=True)
     assert figure(html, "registrations") == "3"
-    rows = list(csv.reader(io.StringIO(client.get("/account/figures.csv?period=year&table=partners")
+    rows = list(csv.reader(io.StringIO(client.get(f"/account/figures.csv?{lately()}&table=partners")
                                        .get_data(as_text=True).lstrip("\ufeff"))))  # fmt: skip
     assert [row[0] for row in rows[1:]] == ["Médiathèque Loire"]
 
@@ -93,7 +94,7 @@ def test_a_cohost_sees_the_cohosted_event(client, make, two_partners):
     _alice, bob, _mine, theirs, own, _other = two_partners
     make.cohost(own, theirs)
     client.login(bob.email)
-    html = client.get("/account/figures?period=year").get_data(as_text=True)
+    html = client.get(f"/account/figures?{lately()}").get_data(as_text=True)
     assert (figure(html, "events"), figure(html, "registrations")) == ("2", "10")
 
 
@@ -109,7 +110,7 @@ def test_a_startup_sees_its_demo_days_and_interest(client, make):
                     headers={"X-CSRFToken": client.csrf_token()})  # fmt: skip
         client.delete_cookie("hub_interested")
     client.login(owner.email)
-    html = client.get("/account/figures?period=year").get_data(as_text=True)
+    html = client.get(f"/account/figures?{lately()}").get_data(as_text=True)
     assert (figure(html, "demo_days"), figure(html, "interest")) == ("1", "2")
     assert "Sonde d&#39;humidité" in html and "Vélo cargo" not in html
     assert 'id="figure-registrations"' not in html
@@ -128,7 +129,7 @@ def test_a_member_of_no_partner_or_startup_is_told_so(client, make):
 
 def test_an_htmx_filter_answers_the_figures_region_only(client, make, two_partners):
     client.login(make.staff().email)
-    response = client.hx("GET", "/staff/figures?period=year&audience=residents", target="figures")
+    response = client.hx("GET", f"/staff/figures?{lately()}&audience=residents", target="figures")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="figures">') and "<html" not in html
@@ -148,7 +149,7 @@ def test_dates_that_cannot_be_read_are_refused_beside_the_field(client, make):
 
 def test_pages_have_no_inline_style_or_script(client, make, two_partners):
     client.login(make.staff().email)
-    for url in ("/staff/figures?period=year", "/staff/figures/report?period=year"):
+    for url in (f"/staff/figures?{lately()}", f"/staff/figures/report?{lately()}"):
         html = client.get(url).get_data(as_text=True)
         assert " style=" not in html and "<style" not in html
         assert "<script>" not in html and " on" + "click=" not in html
@@ -161,7 +162,7 @@ def test_a_worker_reuses_figures_it_has_just_computed_for_a_minute(
     *_, own, _other = two_partners
     client.login(make.staff().email)
     settings(FIGURES_CACHE_SECONDS=60)
-    url = "/staff/figures?period=year&audience=everyone"
+    url = f"/staff/figures?{lately()}&audience=everyone"
     assert figure(client.get(url).get_data(as_text=True), "registrations") == "10"
     make.registration(own)
     assert figure(client.get(url).get_data(as_text=True), "registrations") == "10"
@@ -174,16 +175,16 @@ def test_a_worker_reuses_figures_it_has_just_computed_for_a_minute(
 
 def test_each_table_downloads_as_csv_and_all_of_them_as_a_workbook(client, make, two_partners):
     client.login(make.staff().email)
-    response = client.get("/staff/figures.csv?period=year&table=audiences")
+    response = client.get(f"/staff/figures.csv?{lately()}&table=audiences")
     assert response.headers["Content-Disposition"].endswith('-audiences.csv"')
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0] == ["Public", "Événements", "Inscriptions", "Présents"]
     assert rows[1:] == [["Habitants", "0", "0", "0"], ["Professionnels", "0", "0", "0"],
                         ["Tout public", "2", "10", "9"]]  # fmt: skip
-    summary = client.get("/staff/figures.csv?period=year").get_data(as_text=True)
+    summary = client.get(f"/staff/figures.csv?{lately()}").get_data(as_text=True)
     assert "Taux de présence,90.0" in summary
     assert client.get("/staff/figures.csv?table=secret").status_code == 404
-    workbook = client.get("/staff/figures.xlsx?period=year")
+    workbook = client.get(f"/staff/figures.xlsx?{lately()}")
     with zipfile.ZipFile(io.BytesIO(workbook.data)) as archive:
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
     assert len(sheets) == 5
@@ -192,7 +193,7 @@ def test_each_table_downloads_as_csv_and_all_of_them_as_a_workbook(client, make,
 def test_the_report_has_the_headline_figures_charts_and_filters(client, make, two_partners):
     *_, mine, _theirs, _own, _other = two_partners
     client.login(make.staff().email)
-    html = client.get(f"/staff/figures/report?period=year&partner={mine.slug}").get_data(
+    html = client.get(f"/staff/figures/report?{lately()}&partner={mine.slug}").get_data(
         as_text=True
     )
     assert figure(html, "registrations") == "3"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from hub.models import ApplicationState, RegistrationState
+from tests.support import lately
 
 
 def test_a_slot_with_one_seat_taken_says_it_in_the_singular(client, make):
@@ -65,7 +66,7 @@ def test_the_figures_month_sentence_counts_in_the_singular_too(client, make):
     event = make.event(capacity=5, starts_at=utcnow().replace(microsecond=0) - timedelta(days=3))
     make.registration(event, state=RegistrationState.ATTENDED)
     client.login(make.staff().email)
-    html = client.get("/staff/figures?period=year").text
+    html = client.get(f"/staff/figures?{lately()}").text
     sentence = re.search(r"1 inscription et 1 présence sur [^<]*", html)
     assert sentence is not None, "the month sentence in the singular"
     assert sentence.group().endswith(", avec 1 inscription.")
