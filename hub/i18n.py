@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
+from typing import TypeVar
 
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
@@ -13,9 +15,10 @@ LANGUAGE_COOKIE = "hub_lang"
 LANGUAGE_ARG = "lang"
 # The languages the site speaks (LANGUAGES) and events may be held in, by their code.
 LANGUAGE_NAMES = {"fr": _l("French"), "en": _l("English")}
+T = TypeVar("T")
 
 
-def babel_namespace() -> SimpleNamespace | None:
+def _babel_namespace() -> SimpleNamespace | None:
     """Flask-Babel's namespace for the request (or application context): the locale in force
     (`babel_locale`, which force_locale() replaces for mail in another language) and what
     is kept beside it. None before Flask-Babel first needs it, or outside any context."""
@@ -25,17 +28,25 @@ def babel_namespace() -> SimpleNamespace | None:
         return None
 
 
-def locale_name() -> str:
-    """The locale in force as text ("fr"), written once per request and locale: a list page
-    writes a hundred dates and hours in it, and `str(get_locale())` costs about 4 µs."""
-    babel = babel_namespace()
+def kept_for_locale(name: str, compute: Callable[[], T]) -> T:
+    """A value that depends only on the locale in force, computed once per request and
+    locale: kept in Flask-Babel's namespace beside the locale object it was computed for,
+    so that a force_locale() (mail in another language) computes its own."""
+    babel = _babel_namespace()
     locale = vars(babel).get("babel_locale") if babel is not None else None
     if locale is None:
-        return str(get_locale())
-    kept = vars(babel).get("hub_locale_name")
+        return compute()
+    kept = vars(babel).get(name)
     if kept is None or kept[0] is not locale:
-        kept = babel.hub_locale_name = (locale, str(locale))
+        kept = (locale, compute())
+        setattr(babel, name, kept)
     return kept[1]
+
+
+def locale_name() -> str:
+    """The locale in force as text ("fr"): a list page writes a hundred dates and hours in
+    it, and `str(get_locale())` costs about 4 µs."""
+    return kept_for_locale("hub_locale_name", lambda: str(get_locale()))
 
 
 def language_name(code: str) -> str:

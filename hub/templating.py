@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from hub import dates, links, models
 from hub.extensions import babel
-from hub.i18n import LANGUAGE_ARG, babel_namespace, language_name, locale_name
+from hub.i18n import LANGUAGE_ARG, kept_for_locale, language_name, locale_name
 from hub.text import render_markdown
 
 # Navigation entries appear once their blueprint is registered.
@@ -199,25 +199,13 @@ def _keep_translations_per_request(domain):
 
     Flask-Babel's lookup reads the request context several times and formats the locale
     for every string translated (templates, lazy labels): a page translates a hundred.
-    Its per-request namespace keeps the locale object, which force_locale() (mail in
-    another language) replaces: a catalogue kept here serves only while that same object
-    is in force.
     """
     if getattr(domain, "hub_keeps_translations", False):
         return domain.get_translations
     lookup = domain.get_translations
 
     def get_translations():
-        babel = babel_namespace()
-        if babel is not None:
-            kept, locale = vars(babel).get("hub_translations"), vars(babel).get("babel_locale")
-            if kept is not None and locale is not None and kept[0] is locale:
-                return kept[1]
-        translations = lookup()
-        babel = babel_namespace()
-        if babel is not None:
-            babel.hub_translations = (getattr(babel, "babel_locale", None), translations)
-        return translations
+        return kept_for_locale("hub_translations", lookup)
 
     domain.get_translations = get_translations
     domain.hub_keeps_translations = True
