@@ -34,8 +34,8 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
-# Search and cache objects that live in the migrations only (see revisions 0301 and 1406):
-# FTS5 tables on SQLite, the generated tsvector column and its index on PostgreSQL, the
+# Search and cache objects that live in the migrations only (see revisions 0301, 1406, 1408):
+# FTS5 tables on SQLite, the generated tsvector columns and their indexes on PostgreSQL, the
 # content version.
 UNMODELLED_TABLES = ("content_version", "innovations_fts", "innovation_titles_fts")
 # SQLite's reflection skips expression indexes with a warning; 1401's are left out anyway.
@@ -47,7 +47,8 @@ warnings.filterwarnings(
 UNMODELLED_NAMES = {
     "search_vector",
     "ix_innovations_search_vector",
-    "ix_innovations_title_search",  # migration 1405: PostgreSQL only, on an expression
+    "title_vector",  # migration 1408: PostgreSQL only, generated like search_vector
+    "ix_innovations_title_vector",
     # Migration 1401: expression and dialect-specific keys.
     "ix_innovations_order_featured",
     "ix_innovations_order_newest",
