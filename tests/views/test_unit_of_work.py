@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask import request
 
 from hub import create_app
 from hub.domain.errors import Conflict
@@ -20,8 +21,10 @@ def refusing_app(app):
 
     @refusing.route("/refuse", methods=["GET", "POST"])
     def refuse():
-        db.session.add(User(email="half@example.org", name="Half", password_hash="x"))
-        db.session.flush()
+        # A page view never writes (tests/views/test_read_only_pages.py): only a form does.
+        if request.method == "POST":
+            db.session.add(User(email="half@example.org", name="Half", password_hash="x"))
+            db.session.flush()
         raise Conflict("Nope, not now.")
 
     @refusing.post("/accept")
