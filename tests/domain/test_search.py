@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from hub.database import padded
 from hub.domain.innovations import search
 from hub.domain.innovations.search import InnovationFilters, search_page, search_terms
 from hub.extensions import db
 from hub.models import Innovation, InnovationStatus, StartupStage, utcnow
+from tests.support import counted_statements
 
 
 @pytest.fixture
@@ -267,3 +270,29 @@ def test_the_catalogue_order_is_kept_per_content_version_and_pages_are_slices(ct
             assert (with_memo.total, with_memo.more) == (8, False)
     assert set(kept) == {"innovations.order.featured", "innovations.order.newest",
                          "innovations.order.az"}  # fmt: skip
+
+
+def test_padded_repeats_the_last_value_up_to_a_power_of_two_of_eight_at_least():
+    assert padded([]) == []
+    assert padded([5, 3]) == [5, 3, 3, 3, 3, 3, 3, 3]
+    assert padded(range(8)) == list(range(8))
+    assert padded(range(9)) == [*range(9), *[8] * 7]
+    assert len(padded(range(100))) == 128
+
+
+# A list of values in an IN: placeholders only (SQLite's "?", psycopg's "%(name)s::INTEGER").
+PLACEHOLDER = r"(?:\?|%\(\w+\)s(?:::\w+)?)"
+IN_LIST = re.compile(rf"IN \(({PLACEHOLDER}(?:, {PLACEHOLDER})*)\)")
+
+
+def test_searches_of_every_size_share_a_few_statements(app, ctx, catalogue):
+    """Each length of an IN list would make a statement of its own, which SQLite keeps
+    prepared (a hundred for a varied search, 3 MiB a worker) and psycopg never prepares."""
+    with counted_statements(app) as statements:
+        for words in ("eco", "velo", "sante", "climat", "aidants formation", "zzz"):
+            for per_page in (1, 2, 3, 5, 24):
+                search_page(InnovationFilters(q=words), 1, per_page)
+        for per_page in (1, 3, 7):
+            search_page(InnovationFilters(), 1, per_page)
+    lengths = {group.count(", ") + 1 for text in statements for group in IN_LIST.findall(text)}
+    assert lengths == {8}

@@ -17,6 +17,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from hub.database import padded
 from hub.domain import locks
 from hub.domain.errors import NotFound
 from hub.domain.events.permissions import EDITABLE_STATES, member_organisation_ids
@@ -217,7 +218,7 @@ def upcoming_page(
     chosen = agenda_selection(filters, page, per_page, memo)
     found = {}
     if chosen.ids:
-        query = upcoming_events().where(Event.id.in_(chosen.ids))
+        query = upcoming_events().where(Event.id.in_(padded(chosen.ids)))
         found = {item.event.id: item for item in upcoming_with_seats(query)}
     items = [found[id_] for id_ in chosen.ids if id_ in found]
     return Page(items=items, page=page, per_page=per_page, total=chosen.total)
@@ -325,7 +326,7 @@ def _agenda_items(ids: list[int]) -> list[AgendaItem]:
     """These events as agenda cards with their seats left, in the order of `ids` (one query)."""
     if not ids:
         return []
-    rows = db.session.execute(_agenda_items_statement(), {"ids": ids})
+    rows = db.session.execute(_agenda_items_statement(), {"ids": padded(ids)})
     found = {
         row[0]: AgendaItem(
             *row[1:9],

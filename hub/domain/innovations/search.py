@@ -18,6 +18,7 @@ from functools import cache
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from hub.database import padded
 from hub.domain import tags
 from hub.domain.innovations.queries import public_innovations
 from hub.domain.kept import Memo
@@ -247,7 +248,7 @@ def _ranked_matches(terms: list[str], sort: str, offset: int, per_page: int) -> 
         return _page([], page, per_page, counted)
     candidates = sorted({*found[2], *found[3], *found[4]})
     titles = {*found[3], *found[5]} if in_titles else set()
-    rows = db.session.execute(_ranking_rows(), {"ids": candidates}).all()
+    rows = db.session.execute(_ranking_rows(), {"ids": padded(candidates)}).all()
     # Stable sorts, the last key first: newest, then featured (in its rank), then titles.
     rows.sort(key=lambda row: (row.published_at or NEVER, row.id), reverse=True)
     if sort == "featured":
@@ -414,7 +415,7 @@ def _page_of(ids, page: int, per_page: int, counted: int, exact: bool = False) -
     if len(ids):
         rows = {
             innovation.id: innovation
-            for innovation in db.session.scalars(_innovations_by_id(), {"ids": list(ids)})
+            for innovation in db.session.scalars(_innovations_by_id(), {"ids": padded(ids)})
         }
     return _page([rows[i] for i in ids if i in rows], page, per_page, counted, exact)
 
