@@ -138,6 +138,9 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Half the default page cache (2 MiB): the operating system keeps the file's pages
+        # anyway, and the pages measured no slower with 1 MiB.
+        cursor.execute("PRAGMA cache_size=-1024")
         cursor.close()
 
     @event.listens_for(engine, "begin")
