@@ -70,7 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from hub import models  # noqa: F401  (registers every model on the metadata)
-    from hub.i18n import select_locale
+    from hub.i18n import drop_unread_locale_tables, select_locale
 
     db.init_app(app)
     with app.app_context():
@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     _init_migrations(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    drop_unread_locale_tables(app.config["LANGUAGES"])
     htmx.init_app(app)
     from hub.errors import keep_busy_retry_after
 

@@ -6,9 +6,14 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from babel import core as babel_core
+from babel import localedata
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask_babel import force_locale
 
 from hub import dates
+from hub.i18n import UNREAD_LOCALE_TABLES
 from tests.support import ROOT
 
 NEW_YEAR = datetime(2027, 1, 1, 13, 0, tzinfo=UTC)  # 14:00 in Paris
@@ -77,3 +82,14 @@ def test_an_event_page_writes_every_date_the_long_way(client, make):
     html = client.get(f"/events/{event.slug}").text
     assert "vendredi 1 janvier 2027, 14 h 00–16 h 00" in html
     assert "01/01/2027" not in html and "14:00" not in html.replace('datetime="', "")
+
+
+def test_locale_tables_never_read_are_dropped_and_dates_and_numbers_read_the_same(ctx):
+    assert not set(UNREAD_LOCALE_TABLES) & set(localedata.load("fr"))
+    assert babel_core.get_global("likely_subtags") == {}
+    # Babel's own functions, nothing kept: what the app writes still reads the same.
+    assert format_date(date(2031, 3, 9), "EEEE d MMMM y", locale="fr") == "dimanche 9 mars 2031"
+    assert format_date(date(2031, 3, 9), "d MMM y", locale="fr") == "9 mars 2031"
+    assert format_date(date(2031, 2, 9), "LLLL y", locale="en") == "February 2031"
+    assert format_decimal(12345.5, "#,##0.#", locale="fr") == "12\u202f345,5"
+    assert format_decimal(0.25, "#,##0.#%", locale="en") == "25%"
