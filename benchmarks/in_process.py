@@ -4,7 +4,8 @@ No server and no load generator: the app (and the minimal Flask app) are called 
 calls them, one request after another, in one process. It measures what the app itself
 spends on a request, which a machine shared with other work blurs far less than req/s under
 load. Runs in its own process, started by benchmarks/run.py with the app's environment;
-reads the probes as JSON on stdin and prints the mean milliseconds per request as JSON.
+reads the probes as JSON on stdin and prints, as JSON, the mean milliseconds per request
+and, of those, the milliseconds spent rendering templates (Flask's template signals).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import sys
 import time
 
+from flask import before_render_template, template_rendered
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from benchmarks.load import BROWSER_HEADERS
@@ -29,13 +31,35 @@ def call(app, path: str) -> str:
     return status
 
 
-def mean_ms(app, paths: list[str], count: int, unique: bool, tag: str) -> float:
+class TemplateClock:
+    """Time spent rendering templates, a template rendered inside another counted once."""
+
+    def __init__(self, app):
+        self.seconds = 0.0
+        self._started: list[float] = []
+        before_render_template.connect(self._before, app)
+        template_rendered.connect(self._after, app)
+
+    def _before(self, *_args, **_kwargs) -> None:
+        self._started.append(time.perf_counter())
+
+    def _after(self, *_args, **_kwargs) -> None:
+        started = self._started.pop()
+        if not self._started:
+            self.seconds += time.perf_counter() - started
+
+
+def mean_ms(
+    app, paths: list[str], count: int, unique: bool, tag: str, clock: TemplateClock | None = None
+) -> float:
     def address(number: int) -> str:
         path = paths[number % len(paths)]
         return f"{path}{'&' if '?' in path else '?'}bench={tag}{number}" if unique else path
 
     for number in range(WARM_UP):
         call(app, address(number))
+    if clock is not None:
+        clock.seconds = 0.0
     started = time.perf_counter()
     for number in range(WARM_UP, WARM_UP + count):
         call(app, address(number))
@@ -47,9 +71,12 @@ def main() -> None:
     from benchmarks.baseline import app as baseline
     from wsgi import app
 
-    times = {"minimal Flask app": mean_ms(baseline, ["/"], 2000, False, "b")}
+    times = {"minimal Flask app": {"ms": mean_ms(baseline, ["/"], 2000, False, "b")}}
+    clock = TemplateClock(app)
     for probe in asked["probes"]:
-        times[probe["name"]] = mean_ms(app, probe["paths"], asked["count"], probe["unique"], "p")
+        count = asked["count"]
+        ms = mean_ms(app, probe["paths"], count, probe["unique"], "p", clock)
+        times[probe["name"]] = {"ms": ms, "templates_ms": clock.seconds * 1000 / count}
     json.dump(times, sys.stdout)
 
 

@@ -97,6 +97,7 @@ def describe_run(record: dict) -> str:
         f"worker memory: RSS peak {memory['peak_rss_mib']:.1f} MiB (during {memory['peak_rss_during']}), "
         f"PSS peak {memory['peak_pss_mib']:.1f} MiB (during {memory['peak_pss_during']}), "
         f"{memory['rss_at_end_mib']:.1f} MiB RSS at the end; limit {MEMORY_LIMIT_MIB} MiB",
+        f"  (RSS once serving, before any page: {memory['rss_at_start_mib']:.1f} MiB)",
         "bytes a browser receives (Accept-Encoding: gzip, br):",
         *describe(record["home_transfer"]),
     ]

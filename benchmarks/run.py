@@ -189,6 +189,7 @@ def measure(database: str, size: SeedSize, options: argparse.Namespace) -> dict:
             for probe in probes
         ],
         "memory": {
+            "rss_at_start_mib": round(memory.rss_at_start, 1),
             "peak_rss_mib": round(memory.peak_rss, 1),
             "peak_rss_during": memory.peak_rss_during,
             "peak_pss_mib": round(memory.peak_pss, 1),
@@ -202,8 +203,9 @@ def measure(database: str, size: SeedSize, options: argparse.Namespace) -> dict:
 IN_PROCESS_REQUESTS = 300
 
 
-def in_process(env: dict, probes: list[Probe]) -> dict[str, float]:
-    """Milliseconds per request of each anonymous probe, and of the minimal Flask app."""
+def in_process(env: dict, probes: list[Probe]) -> dict[str, dict[str, float]]:
+    """Milliseconds per request of each anonymous probe (and of those, the milliseconds
+    spent rendering templates), and of the minimal Flask app."""
     asked = {
         "count": IN_PROCESS_REQUESTS,
         "probes": [
@@ -221,14 +223,19 @@ def in_process(env: dict, probes: list[Probe]) -> dict[str, float]:
 
 def describe_in_process(record: dict) -> str:
     times = record["in_process_ms"]
-    base = times["minimal Flask app"]
+    base = times["minimal Flask app"]["ms"]
     lines = [
         f"\n=== {record['database']}, {record['innovations']:,} innovations: "
         f"milliseconds per request in one process ===",
-        f"{'':40}{'ms':>8}{'× minimal app':>16}",
+        f"{'':40}{'ms':>8}{'× minimal app':>16}{'templates ms':>15}{'share':>8}",
     ]
-    for name, ms in times.items():
-        lines.append(f"{name:40}{ms:8.2f}{ms / base:16.1f}")
+    for name, measured in times.items():
+        ms = measured["ms"]
+        line = f"{name:40}{ms:8.2f}{ms / base:16.1f}"
+        if "templates_ms" in measured:
+            templates = measured["templates_ms"]
+            line += f"{templates:15.2f}{templates / ms:8.0%}"
+        lines.append(line)
     return "\n".join(lines)
 
 

@@ -92,6 +92,7 @@ class MemoryWatch:
         self.label = "start"
         self.peak_rss_during = ""
         self.peak_pss_during = ""
+        self.rss_at_start = 0.0  # the largest worker once serving, before any page
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -110,6 +111,7 @@ class MemoryWatch:
         return max((rss_mib(pid) for pid in worker_pids(self.master)), default=0.0)
 
     def __enter__(self) -> MemoryWatch:
+        self.rss_at_start = self.now()
         self._thread.start()
         return self
 
