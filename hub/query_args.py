@@ -10,6 +10,8 @@ OpenAPI document (hub/openapi.py).
 
 from __future__ import annotations
 
+import re
+
 from flask import request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from werkzeug.datastructures import MultiDict
@@ -27,6 +29,8 @@ class BadArgument(BadRequest):
 NO_CONTROL_CHARACTERS = validate.Regexp(
     r"^[^\x00-\x1f\x7f]*$", error="control characters are not allowed"
 )
+# The same rule as a search: in Python the pattern's `$` also matches before a final newline.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Text(fields.String):
@@ -39,7 +43,8 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        NO_CONTROL_CHARACTERS(text)  # before trimming, which would drop some of them
+        if CONTROL_CHARACTER.search(text):  # before trimming, which would drop some of them
+            raise ValidationError(NO_CONTROL_CHARACTERS.error)
         return text.strip()
 
 

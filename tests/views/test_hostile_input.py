@@ -88,6 +88,8 @@ def test_the_api_refuses_a_page_number_it_cannot_read(client, query):
         "/innovations/a%00b",
         "/events?q=%FF%FE",  # not UTF-8
         "/api/v1/startups?q=%00",
+        "/api/v1/partners?q=a%0A",  # a final newline too, which a Python `$` lets through
+        "/api/v1/startups?q=%0A",
     ],
 )
 def test_a_nul_byte_or_bytes_that_are_not_text_are_a_bad_request(client, path):
