@@ -22,7 +22,7 @@ from typing import IO, Protocol
 from flask import Flask, current_app
 
 # Names are chosen by the application, never by a visitor; anything else is refused here too.
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}\Z")  # \Z: no final newline
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 

@@ -111,7 +111,9 @@ def test_a_missing_file_is_none_and_deleting_it_is_harmless(storage):
     assert (storage.exists("gone.webp"), storage.read("gone.webp")) == (False, None)
 
 
-@pytest.mark.parametrize("name", ["../secret_key", "a/b.webp", "", ".hidden", "a..b", "x" * 201])
+@pytest.mark.parametrize(
+    "name", ["../secret_key", "a/b.webp", "", ".hidden", "a..b", "x" * 201, "a.webp\n"]
+)
 def test_names_that_could_leave_the_storage_are_refused(storage, name):
     for operation in (storage.exists, storage.open, storage.read, storage.delete):
         with pytest.raises(ValueError, match="not a storable name"):

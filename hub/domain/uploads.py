@@ -48,8 +48,9 @@ MAX_PIXELS = 40_000_000  # beyond this the header alone refuses it
 MEMORY_BUDGET = 40 * 1024 * 1024  # bytes that decoding, shrinking and encoding one upload take
 BAND_ROWS = 128  # rows resized at a time: the resizer's intermediate image stays this small
 WEBP_QUALITY = 85
+# \Z, not $: a name with a final newline is not a stored name.
 STORED_NAME = re.compile(
-    r"^(?P<token>[0-9a-f]{32})(?:-(?P<width>[1-9][0-9]{0,4})x(?P<height>[1-9][0-9]{0,4}))?\.webp$"
+    r"^(?P<token>[0-9a-f]{32})(?:-(?P<width>[1-9][0-9]{0,4})x(?P<height>[1-9][0-9]{0,4}))?\.webp\Z"
 )
 # What Pillow raises on a damaged or hostile file, beyond its own UnidentifiedImageError.
 DECODING_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error, zlib.error)
